@@ -1,0 +1,35 @@
+// Byte buffers and the small big-endian helpers that DNS wire format needs.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace zs {
+
+using Bytes = std::vector<std::uint8_t>;
+using BytesView = std::span<const std::uint8_t>;
+
+inline void put_u8(Bytes& out, std::uint8_t v) { out.push_back(v); }
+inline void put_u16(Bytes& out, std::uint16_t v) {
+  out.push_back(static_cast<std::uint8_t>(v >> 8));
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+inline void put_u32(Bytes& out, std::uint32_t v) {
+  put_u16(out, static_cast<std::uint16_t>(v >> 16));
+  put_u16(out, static_cast<std::uint16_t>(v));
+}
+inline void put_bytes(Bytes& out, BytesView v) { out.insert(out.end(), v.begin(), v.end()); }
+
+// Callers check the length first; these read without bounds checks.
+inline std::uint16_t get_u16(const std::uint8_t* p) {
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
+inline std::uint32_t get_u32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
+
+}  // namespace zs

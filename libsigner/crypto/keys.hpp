@@ -1,0 +1,89 @@
+// Private and public keys, key generation, signing and verification in the
+// DNSSEC wire formats. The only module that touches OpenSSL; no OpenSSL type
+// appears here (pimpl).
+//
+// Signature formats: RSA PKCS#1 v1.5 (RFC 3110, RFC 5702), ECDSA r||s fixed
+// width (RFC 6605), EdDSA (RFC 8080). Public keys in DNSKEY form: RSA
+// exponent-length||exponent||modulus (RFC 3110 §2), ECDSA x||y (RFC 6605 §4),
+// EdDSA raw public key (RFC 8080 §3).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "crypto/algorithm.hpp"
+
+namespace zs {
+
+// A private key. Move-only; the secret never leaves except through to_pem().
+class PrivateKey {
+ public:
+  // rsa_bits is used for RSA algorithms only (0: 2048).
+  static Result<PrivateKey> generate(Algorithm alg, unsigned rsa_bits = 0);
+  // PEM (PKCS#8 "PRIVATE KEY", also accepts traditional forms OpenSSL reads).
+  // Errors (Errc::crypto) when the key does not match the algorithm.
+  static Result<PrivateKey> from_pem(std::string_view pem, Algorithm alg);
+
+  PrivateKey(PrivateKey&&) noexcept;
+  PrivateKey& operator=(PrivateKey&&) noexcept;
+  ~PrivateKey();
+
+  Algorithm algorithm() const noexcept;
+  // Unencrypted PKCS#8 PEM. Callers write it to a 0600 file and nowhere else.
+  std::string to_pem() const;
+  // The DNSKEY public-key field for this key.
+  Bytes dnskey_public_key() const;
+  unsigned bits() const noexcept;
+
+  struct Impl;
+  const Impl& impl() const noexcept { return *impl_; }
+
+ private:
+  explicit PrivateKey(std::unique_ptr<Impl> impl) noexcept;
+  std::unique_ptr<Impl> impl_;
+};
+
+class PublicKey {
+ public:
+  // From the DNSKEY public-key field.
+  static Result<PublicKey> from_dnskey(Algorithm alg, BytesView key_field);
+  PublicKey(PublicKey&&) noexcept;
+  PublicKey& operator=(PublicKey&&) noexcept;
+  ~PublicKey();
+
+  Algorithm algorithm() const noexcept;
+  // True if `signature` (DNSSEC wire format) is valid over `data`.
+  // Errors only for malformed signatures/keys (Errc::crypto).
+  Result<bool> verify(BytesView data, BytesView signature) const;
+
+  struct Impl;
+
+ private:
+  explicit PublicKey(std::unique_ptr<Impl> impl) noexcept;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Per-thread signing context: owns the OpenSSL digest/sign contexts that a
+// worker reuses from one RRset to the next. Not thread-safe; keys are shared.
+class SignContext {
+ public:
+  SignContext();
+  SignContext(SignContext&&) noexcept;
+  SignContext& operator=(SignContext&&) noexcept;
+  ~SignContext();
+  // Signature in DNSSEC wire format.
+  Result<Bytes> sign(const PrivateKey& key, BytesView data);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+Bytes digest(DigestType type, BytesView data);
+Bytes sha1(BytesView data);  // NSEC3 hashing (RFC 5155 §5)
+
+}  // namespace zs

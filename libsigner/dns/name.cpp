@@ -1,0 +1,233 @@
+#include "dns/name.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace zs {
+
+namespace {
+
+// Label start offsets of a valid wire name, root label excluded.
+struct LabelOffsets {
+  std::array<std::uint8_t, 128> at{};
+  std::size_t count = 0;
+};
+
+LabelOffsets label_offsets(const Bytes& wire) noexcept {
+  LabelOffsets out;
+  std::size_t pos = 0;
+  while (pos < wire.size() && wire[pos] != 0) {
+    out.at[out.count++] = static_cast<std::uint8_t>(pos);
+    pos += wire[pos] + 1u;
+  }
+  return out;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+Name::Name() : wire_{0} {}
+
+Result<Name> Name::parse(std::string_view text, const Name* origin) {
+  if (text.empty()) return fail(Errc::bad_name, "empty domain name");
+  if (text == "@") {
+    if (!origin) return fail(Errc::no_origin, "'@' used with no origin");
+    return *origin;
+  }
+  if (text == ".") return Name();
+
+  Bytes wire;
+  wire.reserve(text.size() + 2);
+  std::string label;
+  bool absolute = false;
+  auto flush_label = [&]() -> Result<void> {
+    if (label.empty()) return fail(Errc::bad_name, "empty label in '" + std::string(text) + "'");
+    if (label.size() > max_label_length)
+      return fail(Errc::label_too_long,
+                  "label of " + std::to_string(label.size()) + " octets (limit 63) in '" + std::string(text) + "'");
+    wire.push_back(static_cast<std::uint8_t>(label.size()));
+    wire.insert(wire.end(), label.begin(), label.end());
+    label.clear();
+    return {};
+  };
+
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\\') {
+      if (i + 1 >= text.size()) return fail(Errc::bad_name, "dangling '\\' in '" + std::string(text) + "'");
+      if (is_digit(text[i + 1])) {
+        if (i + 3 >= text.size() || !is_digit(text[i + 2]) || !is_digit(text[i + 3]))
+          return fail(Errc::bad_name, "bad \\DDD escape in '" + std::string(text) + "'");
+        int v = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
+        if (v > 255) return fail(Errc::bad_name, "\\DDD escape above 255 in '" + std::string(text) + "'");
+        label.push_back(static_cast<char>(v));
+        i += 3;
+      } else {
+        label.push_back(text[i + 1]);
+        ++i;
+      }
+    } else if (c == '.') {
+      if (auto r = flush_label(); !r) return std::unexpected(r.error());
+      if (i + 1 == text.size()) absolute = true;
+    } else {
+      label.push_back(c);
+    }
+    if (wire.size() + label.size() > 255)
+      return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
+  }
+  if (!absolute) {
+    if (auto r = flush_label(); !r) return std::unexpected(r.error());
+    if (!origin) return fail(Errc::no_origin, "relative name '" + std::string(text) + "' with no origin");
+    wire.insert(wire.end(), origin->wire_.begin(), origin->wire_.end());
+  } else {
+    wire.push_back(0);
+  }
+  if (wire.size() > max_wire_length)
+    return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
+  return Name(std::move(wire));
+}
+
+Result<Name> Name::from_wire(BytesView wire) {
+  std::size_t offset = 0;
+  auto name = read_wire(wire, offset);
+  if (!name) return name;
+  if (offset != wire.size()) return fail(Errc::bad_name, "trailing octets after name");
+  return name;
+}
+
+Result<Name> Name::read_wire(BytesView message, std::size_t& offset) {
+  Bytes wire;
+  std::size_t pos = offset;
+  bool jumped = false;
+  int jumps = 0;
+  while (true) {
+    if (pos >= message.size()) return fail(Errc::bad_name, "name runs past the end of its data");
+    std::uint8_t len = message[pos];
+    if ((len & 0xC0) == 0xC0) {
+      if (pos + 1 >= message.size()) return fail(Errc::bad_name, "truncated compression pointer");
+      if (++jumps > 64) return fail(Errc::bad_name, "compression pointer loop");
+      std::size_t target = ((len & 0x3F) << 8) | message[pos + 1];
+      if (!jumped) offset = pos + 2;
+      jumped = true;
+      if (target >= pos) return fail(Errc::bad_name, "forward compression pointer");
+      pos = target;
+      continue;
+    }
+    if (len > max_label_length) return fail(Errc::bad_name, "bad label length octet");
+    if (pos + 1 + len > message.size()) return fail(Errc::bad_name, "label runs past the end of its data");
+    wire.insert(wire.end(), message.begin() + pos, message.begin() + pos + 1 + len);
+    pos += 1 + len;
+    if (wire.size() > max_wire_length) return fail(Errc::name_too_long, "name longer than 255 octets");
+    if (len == 0) break;
+  }
+  if (!jumped) offset = pos;
+  return Name(std::move(wire));
+}
+
+std::size_t Name::label_count() const noexcept { return label_offsets(wire_).count; }
+
+std::string Name::to_string() const {
+  if (is_root()) return ".";
+  std::string out;
+  std::size_t pos = 0;
+  while (wire_[pos] != 0) {
+    std::uint8_t len = wire_[pos];
+    for (std::size_t i = pos + 1; i <= pos + len; ++i) {
+      std::uint8_t c = wire_[i];
+      switch (c) {
+        case '.': case ';': case '\\': case '(': case ')': case '"': case '$': case '@':
+          out += '\\';
+          out += static_cast<char>(c);
+          break;
+        default:
+          if (c <= 0x20 || c >= 0x7f) {
+            char buf[5] = {'\\', static_cast<char>('0' + c / 100), static_cast<char>('0' + (c / 10) % 10),
+                           static_cast<char>('0' + c % 10), 0};
+            out += buf;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+    }
+    out += '.';
+    pos += len + 1u;
+  }
+  return out;
+}
+
+Name Name::lowercased() const {
+  Bytes w = wire_;
+  std::size_t pos = 0;
+  while (w[pos] != 0) {
+    std::uint8_t len = w[pos];
+    for (std::size_t i = pos + 1; i <= pos + len; ++i) w[i] = ascii_lower(w[i]);
+    pos += len + 1u;
+  }
+  return Name(std::move(w));
+}
+
+Name Name::parent(std::size_t n) const {
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < n && wire_[pos] != 0; ++i) pos += wire_[pos] + 1u;
+  return Name(Bytes(wire_.begin() + static_cast<std::ptrdiff_t>(pos), wire_.end()));
+}
+
+std::string_view Name::first_label() const noexcept {
+  return std::string_view(reinterpret_cast<const char*>(wire_.data()) + 1, wire_[0]);
+}
+
+Result<Name> Name::prepend(std::string_view label) const {
+  if (label.empty()) return fail(Errc::bad_name, "empty label");
+  if (label.size() > max_label_length) return fail(Errc::label_too_long, "label over 63 octets");
+  if (wire_.size() + label.size() + 1 > max_wire_length)
+    return fail(Errc::name_too_long, "name longer than 255 octets");
+  Bytes w;
+  w.reserve(wire_.size() + label.size() + 1);
+  w.push_back(static_cast<std::uint8_t>(label.size()));
+  w.insert(w.end(), label.begin(), label.end());
+  w.insert(w.end(), wire_.begin(), wire_.end());
+  return Name(std::move(w));
+}
+
+bool Name::equals(const Name& other) const noexcept {
+  if (wire_.size() != other.wire_.size()) return false;
+  // Length octets are < 64 and so unaffected by case folding.
+  for (std::size_t i = 0; i < wire_.size(); ++i)
+    if (ascii_lower(wire_[i]) != ascii_lower(other.wire_[i])) return false;
+  return true;
+}
+
+bool Name::is_subdomain_of(const Name& other) const noexcept {
+  if (other.wire_.size() > wire_.size()) return false;
+  std::size_t pos = 0;
+  std::size_t skip = wire_.size() - other.wire_.size();
+  while (pos < skip) pos += wire_[pos] + 1u;
+  if (pos != skip) return false;  // suffix does not start on a label boundary
+  for (std::size_t i = 0; i < other.wire_.size(); ++i)
+    if (ascii_lower(wire_[pos + i]) != ascii_lower(other.wire_[i])) return false;
+  return true;
+}
+
+int canonical_compare(const Name& a, const Name& b) noexcept {
+  LabelOffsets la = label_offsets(a.wire());
+  LabelOffsets lb = label_offsets(b.wire());
+  std::size_t ia = la.count, ib = lb.count;
+  while (ia > 0 && ib > 0) {
+    --ia;
+    --ib;
+    const std::uint8_t* pa = a.wire().data() + la.at[ia];
+    const std::uint8_t* pb = b.wire().data() + lb.at[ib];
+    std::size_t na = pa[0], nb = pb[0];
+    std::size_t n = std::min(na, nb);
+    for (std::size_t i = 1; i <= n; ++i) {
+      std::uint8_t ca = ascii_lower(pa[i]), cb = ascii_lower(pb[i]);
+      if (ca != cb) return ca < cb ? -1 : 1;
+    }
+    if (na != nb) return na < nb ? -1 : 1;
+  }
+  if (ia == ib) return 0;
+  return ia < ib ? -1 : 1;  // the name with labels left over is the longer, later one
+}
+
+}  // namespace zs

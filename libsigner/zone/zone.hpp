@@ -1,0 +1,94 @@
+// The Zone: an authoritative zone's data in canonical order, classified.
+//
+// Zone::build takes the parsed records, drops the DNSSEC records an earlier
+// signing left (DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY), merges
+// records into RRsets, sorts owners canonically (RFC 4034 §6.1) and classifies
+// every owner: apex, authoritative, delegation point, or occluded (below a
+// delegation or a DNAME: glue and other data that is kept but neither signed
+// nor part of the denial chain). It rejects semantically broken zones
+// (RFC 1034/1035/2181/4035 rules listed under Errc's zone-semantics codes).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/error.hpp"
+#include "dns/name.hpp"
+#include "dns/record.hpp"
+
+namespace zs {
+
+enum class NodeKind : std::uint8_t {
+  apex,           // the zone's origin
+  authoritative,  // ordinary data (including empty non-terminals and wildcards)
+  delegation,     // NS below the apex: NS/glue unsigned; DS and NSEC/NSEC3 signed
+  occluded,       // below a delegation or a DNAME: kept, unsigned, not in the chain
+};
+
+// One RRSIG record, kept apart from the RRsets because RRSIGs at one owner
+// cover different types with different TTLs.
+struct Signature {
+  RrType covered = RrType::A;
+  std::uint32_t ttl = 0;
+  Bytes rdata;
+};
+
+struct Node {
+  Name owner;                 // spelling from the first record seen for it
+  NodeKind kind = NodeKind::authoritative;
+  bool empty_non_terminal = false;  // no RRsets; exists only as an ancestor
+  std::vector<Rrset> rrsets;  // sorted by type number, one per type; never RRSIG
+  std::vector<Signature> signatures;  // sorted by covered type, then RDATA
+
+  const Rrset* find(RrType type) const noexcept;
+  Rrset* find(RrType type) noexcept;
+  bool has(RrType type) const noexcept { return find(type) != nullptr; }
+};
+
+class Zone {
+ public:
+  // Errors carry the position of the offending record (from Record::src_*
+  // and `files`). A CNAME sharing its owner with data other than DNSSEC
+  // records is an error, as are: no SOA, several SOAs, SOA away from the apex,
+  // no NS at the apex, CNAME at the apex, records outside the zone, an in-zone
+  // NS target with no address record (unless occluded targets are below the
+  // same delegation... they must exist as glue), a DS at the apex.
+  struct BuildOptions {
+    // false (signing): DNSSEC records found in the input are dropped.
+    // true (verifying a signed zone): they are kept, RRSIGs in Node::signatures.
+    bool keep_dnssec = false;
+  };
+  static Result<Zone> build(std::vector<Record> records, const Name& origin, const SourceFiles& files,
+                            BuildOptions options);
+  static Result<Zone> build(std::vector<Record> records, const Name& origin, const SourceFiles& files) {
+    return build(std::move(records), origin, files, BuildOptions{});
+  }
+
+  const Name& origin() const noexcept { return origin_; }
+  // All owners in canonical order, including empty non-terminals between
+  // the apex and authoritative names (never between occluded names).
+  const std::vector<Node>& nodes() const noexcept { return nodes_; }
+  std::vector<Node>& nodes() noexcept { return nodes_; }
+
+  const Node& apex() const noexcept { return nodes_.front(); }
+  Node& apex() noexcept { return nodes_.front(); }
+  const Rrset& soa() const noexcept { return *apex().find(RrType::SOA); }
+  Rrset& soa() noexcept { return *apex().find(RrType::SOA); }
+  std::uint32_t soa_minimum() const noexcept;
+
+  // Replaces (or adds) the RRset of rrset.type at an existing node or a new
+  // one (kept in canonical order; a new node is authoritative).
+  void put_rrset(Rrset rrset);
+  // Removes every RRset of `type` from the zone.
+  void remove_type(RrType type);
+
+  // Number of records, over all RRsets.
+  std::size_t record_count() const noexcept;
+
+ private:
+  Name origin_;
+  std::vector<Node> nodes_;
+};
+
+}  // namespace zs
