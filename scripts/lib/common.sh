@@ -1,0 +1,80 @@
+# Shared shell helpers for scripts/test, scripts/run, scripts/bench-sign and the
+# integration scenarios under test/integration/. Source it; it defines functions
+# and a few read-only variables, and runs nothing by itself.
+
+# The repository root, whatever the caller's working directory is.
+ZS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly ZS_ROOT
+
+# Everything the build, the unit tests and the integration tests need on Debian 12.
+# dig comes with bind9-dnsutils; /usr/bin/time (package time) measures peak RSS in bench-sign;
+# unshare (util-linux) gives the resolver test its private network.
+ZS_PACKAGES=(
+  build-essential cmake libssl-dev libcli11-dev libyaml-cpp-dev libfmt-dev doctest-dev
+  nlohmann-json3-dev ldnsutils bind9-utils bind9-dnsutils knot-dnssecutils knot nsd unbound
+  iproute2 python3 time util-linux
+)
+
+zs_log() { printf '==> %s\n' "$*" >&2; }
+zs_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the packages of ZS_PACKAGES that are missing. apt-get update runs only when
+# something is missing, so a prepared machine (or CI cache) pays nothing.
+zs_install_packages() {
+  local missing=() pkg
+  for pkg in "${ZS_PACKAGES[@]}"; do
+    if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]]; then
+      missing+=("$pkg")
+    fi
+  done
+  ((${#missing[@]} == 0)) && return 0
+  zs_log "installing missing packages: ${missing[*]}"
+  local sudo=()
+  [[ $EUID -ne 0 ]] && sudo=(sudo)
+  # nsd, unbound and knot start a daemon on port 53 from their postinst; a policy-rc.d
+  # that answers 101 ("action forbidden") stops that, and it is removed again afterwards
+  # unless it was there before us.
+  local policy=/usr/sbin/policy-rc.d own_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    own_policy=1
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  ((own_policy)) && "${sudo[@]}" rm -f "$policy"
+  zs_stop_system_dns_services
+}
+
+# A machine with systemd may still have the packaged daemons running on port 53 (e.g. they
+# were installed before our policy-rc.d); our tests use high ports but must not leave the
+# system answering DNS by accident.
+zs_stop_system_dns_services() {
+  local svc
+  for svc in nsd unbound knot; do
+    if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
+      zs_log "stopping system service $svc"
+      systemctl stop "$svc" || true
+      systemctl disable "$svc" >/dev/null 2>&1 || true
+    elif command -v service >/dev/null && service "$svc" status >/dev/null 2>&1; then
+      service "$svc" stop >/dev/null 2>&1 || true
+    fi
+  done
+}
+
+# zs_build DIR BUILD_TYPE [extra cmake args...]: configure and build with both cores.
+zs_build() {
+  local dir=$1 type=$2
+  shift 2
+  zs_log "configuring $dir ($type $*)"
+  cmake -S "$ZS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >"$dir.configure.log" 2>&1 \
+    || { cat "$dir.configure.log" >&2; return 1; }
+  zs_log "building $dir"
+  cmake --build "$dir" -j"$(nproc)"
+}
+
+# The zonesign binary the integration tests use; ZONESIGN in the environment wins so a
+# scenario can be pointed at the sanitizer build.
+zs_zonesign_bin() {
+  printf '%s\n' "${ZONESIGN:-$ZS_ROOT/build/cli/zonesign}"
+}
