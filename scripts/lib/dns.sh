@@ -113,3 +113,38 @@ zs_canonical_records() {
         { if (strip == "strip" && ($4 in dnssec)) next; $1 = tolower($1); print }' \
     | LC_ALL=C sort
 }
+
+# zs_ds ORIGIN KEYDIR SIGNED-FILE: the zone's DS records (SHA-256) in presentation format,
+# from zonesign ds; in reference mode computed by BIND from the signed zone's DNSKEY RRset.
+zs_ds() {
+  local origin=$1 keydir=$2 signed=$3
+  if zs_reference_mode; then
+    dnssec-dsfromkey -2 -f "$signed" "$origin"
+  else
+    "$(zs_zonesign_bin)" ds --origin "$origin" --keys "$keydir" --digest SHA-256
+  fi
+}
+
+# zs_wait_for_dns PORT NAME TYPE: waits up to ~10 s for a server on 127.0.0.1:PORT to answer.
+zs_wait_for_dns() {
+  local port=$1 name=$2 type=$3 i
+  for ((i = 0; i < 50; i++)); do
+    if dig @127.0.0.1 -p "$port" +time=1 +tries=1 "$name" "$type" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# zs_stop_pid PID: stops one process we started and waits for it, quietly if already gone.
+zs_stop_pid() {
+  local pid=$1 i
+  [[ -n $pid ]] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
