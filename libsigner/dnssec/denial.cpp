@@ -1,0 +1,274 @@
+#include "dnssec/denial.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/encoding.hpp"
+#include "crypto/keys.hpp"
+#include "dns/rdata.hpp"
+
+namespace zs {
+
+namespace {
+
+constexpr std::uint8_t nsec3_hash_sha1 = 1;  // RFC 5155 §11, the only hash algorithm
+constexpr std::uint8_t nsec3_flag_opt_out = 0x01;
+
+bool is_chain_type(RrType t) noexcept {
+  return t == RrType::NSEC || t == RrType::NSEC3 || t == RrType::NSEC3PARAM;
+}
+
+// Drops every NSEC, NSEC3 and NSEC3PARAM RRset (and the signatures over
+// them), and the nodes left behind by an earlier NSEC3 chain: those that held
+// nothing but NSEC3 records. Empty non-terminals are kept.
+void strip_denial(Zone& zone) {
+  auto& nodes = zone.nodes();
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    Node& node = nodes[i];
+    bool had_nsec3 = node.has(RrType::NSEC3);
+    std::erase_if(node.rrsets, [](const Rrset& r) { return is_chain_type(r.type); });
+    std::erase_if(node.signatures, [](const Signature& s) { return is_chain_type(s.covered); });
+    bool leftover = had_nsec3 && node.rrsets.empty() && node.kind != NodeKind::apex && !node.empty_non_terminal;
+    if (leftover) continue;
+    if (out != i) nodes[out] = std::move(node);
+    ++out;
+  }
+  nodes.resize(out);
+}
+
+// Inserts `rrset` into `node`, keeping Node::rrsets sorted by type number.
+void insert_rrset(Node& node, Rrset rrset) {
+  auto pos = std::lower_bound(node.rrsets.begin(), node.rrsets.end(), rrset.type,
+                              [](const Rrset& r, RrType t) { return to_u16(r.type) < to_u16(t); });
+  if (pos != node.rrsets.end() && pos->type == rrset.type) {
+    *pos = std::move(rrset);
+  } else {
+    node.rrsets.insert(pos, std::move(rrset));
+  }
+}
+
+// Types whose RRsets the zone is authoritative for at this node. At a
+// delegation only NS and DS belong to the parent side (RFC 4035 §2.3); other
+// data there (glue) is not.
+std::vector<RrType> authoritative_types(const Node& node) {
+  std::vector<RrType> types;
+  for (const Rrset& r : node.rrsets) {
+    if (node.kind == NodeKind::delegation && r.type != RrType::NS && r.type != RrType::DS) continue;
+    types.push_back(r.type);
+  }
+  return types;
+}
+
+void sort_unique(std::vector<RrType>& types) {
+  std::sort(types.begin(), types.end(), [](RrType a, RrType b) { return to_u16(a) < to_u16(b); });
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+}
+
+bool in_nsec_chain(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::apex:
+    case NodeKind::delegation:
+      return true;
+    case NodeKind::authoritative:
+      return !node.empty_non_terminal;
+    case NodeKind::occluded:
+      return false;
+  }
+  return false;
+}
+
+struct HashedName {
+  Bytes hash;
+  std::size_t node = 0;  // index into Zone::nodes()
+};
+
+}  // namespace
+
+Bytes nsec3_hash(const Name& name, BytesView salt, std::uint16_t iterations) {
+  // IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt),
+  // with x the owner name in canonical (lower-case) wire form.
+  Bytes buffer;
+  buffer.reserve(std::max<std::size_t>(name.wire_length(), 20) + salt.size());
+  for (std::uint8_t c : name.wire()) buffer.push_back(ascii_lower(c));
+  buffer.insert(buffer.end(), salt.begin(), salt.end());
+  Bytes hash = sha1(buffer);
+  for (std::uint16_t i = 0; i < iterations; ++i) {
+    buffer.assign(hash.begin(), hash.end());
+    buffer.insert(buffer.end(), salt.begin(), salt.end());
+    hash = sha1(buffer);
+  }
+  return hash;
+}
+
+std::uint32_t denial_ttl(const Zone& zone) {
+  return std::min(zone.soa().ttl, zone.soa_minimum());
+}
+
+void add_nsec_chain(Zone& zone) {
+  strip_denial(zone);
+  const std::uint32_t ttl = denial_ttl(zone);
+  auto& nodes = zone.nodes();
+  std::vector<std::size_t> members;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (in_nsec_chain(nodes[i])) members.push_back(i);
+  }
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    Node& node = nodes[members[m]];
+    const Name& next = nodes[members[(m + 1) % members.size()]].owner;
+    std::vector<RrType> types = authoritative_types(node);
+    // The NSEC RRset itself is authoritative and signed at every member,
+    // delegations included, so both bits are always set.
+    types.push_back(RrType::NSEC);
+    types.push_back(RrType::RRSIG);
+    sort_unique(types);
+    Rrset nsec;
+    nsec.owner = node.owner;
+    nsec.type = RrType::NSEC;
+    nsec.ttl = ttl;
+    Bytes rdata = next.wire();
+    put_bytes(rdata, encode_type_bitmap(types));
+    nsec.rdatas.push_back(std::move(rdata));
+    insert_rrset(node, std::move(nsec));
+  }
+}
+
+Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
+  if (params.salt.size() > 255) return fail(Errc::internal, "NSEC3 salt longer than 255 octets");
+  strip_denial(zone);
+  const std::uint32_t ttl = denial_ttl(zone);
+  const Name origin = zone.origin();
+
+  auto& nodes = zone.nodes();
+  auto insecure_delegation = [](const Node& n) {
+    return n.kind == NodeKind::delegation && !n.has(RrType::DS);
+  };
+
+  // RFC 5155 §7.1: with opt-out, insecure delegations are left out, and so are
+  // empty non-terminals all of whose descendants are left out. Descendants
+  // follow their ancestor contiguously in canonical order, so scanning
+  // backwards, an empty non-terminal is needed iff the nearest included name
+  // after it lies below it.
+  std::vector<char> include(nodes.size(), 0);
+  const Name* next_included = nullptr;
+  for (std::size_t k = nodes.size(); k-- > 0;) {
+    const Node& n = nodes[k];
+    bool in = false;
+    if (n.kind == NodeKind::occluded) {
+      in = false;
+    } else if (n.empty_non_terminal) {
+      in = !params.opt_out || (next_included && next_included->is_subdomain_of(n.owner));
+    } else {
+      in = !(params.opt_out && insecure_delegation(n));
+    }
+    include[k] = in ? 1 : 0;
+    if (in) next_included = &n.owner;
+  }
+
+  std::vector<HashedName> hashed;
+  hashed.reserve(nodes.size());
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    if (include[k]) hashed.push_back({nsec3_hash(nodes[k].owner, params.salt, params.iterations), k});
+  }
+  std::sort(hashed.begin(), hashed.end(), [](const HashedName& a, const HashedName& b) { return a.hash < b.hash; });
+  for (std::size_t i = 1; i < hashed.size(); ++i) {
+    if (hashed[i].hash == hashed[i - 1].hash)
+      return fail(Errc::internal, "NSEC3 hash collision between " + nodes[hashed[i - 1].node].owner.to_string() +
+                                      " and " + nodes[hashed[i].node].owner.to_string() + "; choose another salt");
+  }
+
+  // A hashed owner name that is already a name of the zone would merge two
+  // unrelated nodes; checked before anything changes.
+  for (const HashedName& h : hashed) {
+    auto owner = origin.prepend(to_base32hex(h.hash));
+    if (!owner) return fail(Errc::internal, "NSEC3 owner name too long below " + origin.to_string());
+    auto it = std::lower_bound(nodes.begin(), nodes.end(), *owner,
+                               [](const Node& n, const Name& o) { return canonical_compare(n.owner, o) < 0; });
+    if (it != nodes.end() && it->owner == *owner)
+      return fail(Errc::internal, "NSEC3 owner name " + owner->to_string() + " already holds zone data");
+  }
+
+  // NSEC3PARAM before the bitmaps are built: its type belongs in the apex
+  // bitmap. Added only once nothing can fail any more.
+  {
+    Rrset param;
+    param.owner = zone.apex().owner;
+    param.type = RrType::NSEC3PARAM;
+    param.ttl = ttl;
+    Bytes rdata;
+    put_u8(rdata, nsec3_hash_sha1);
+    put_u8(rdata, 0);  // RFC 5155 §4.1.2: flags 0 in NSEC3PARAM
+    put_u16(rdata, params.iterations);
+    put_u8(rdata, static_cast<std::uint8_t>(params.salt.size()));
+    put_bytes(rdata, params.salt);
+    param.rdatas.push_back(std::move(rdata));
+    insert_rrset(zone.apex(), std::move(param));
+  }
+
+  const std::uint8_t flags = params.opt_out ? nsec3_flag_opt_out : 0;
+  // base32hex keeps the order of the octets it encodes, and every hashed
+  // label has the same length, so hash order is the canonical order of the
+  // new owner names.
+  std::vector<Node> added;
+  added.reserve(hashed.size());
+  for (std::size_t i = 0; i < hashed.size(); ++i) {
+    const Node& original = nodes[hashed[i].node];
+    std::vector<RrType> types;
+    if (!original.empty_non_terminal) {
+      types = authoritative_types(original);
+      // RRSIG only where something here is signed: not at an insecure
+      // delegation, whose NS set is unsigned.
+      if (!insecure_delegation(original) && !types.empty()) types.push_back(RrType::RRSIG);
+      sort_unique(types);
+    }
+    const Bytes& next = hashed[(i + 1) % hashed.size()].hash;
+
+    Bytes rdata;
+    put_u8(rdata, nsec3_hash_sha1);
+    put_u8(rdata, flags);
+    put_u16(rdata, params.iterations);
+    put_u8(rdata, static_cast<std::uint8_t>(params.salt.size()));
+    put_bytes(rdata, params.salt);
+    put_u8(rdata, static_cast<std::uint8_t>(next.size()));
+    put_bytes(rdata, next);
+    put_bytes(rdata, encode_type_bitmap(types));
+
+    Name owner = origin.prepend(to_base32hex(hashed[i].hash)).value();  // checked above
+    Node node;
+    node.owner = owner;
+    node.kind = NodeKind::authoritative;
+    Rrset rrset;
+    rrset.owner = owner;
+    rrset.type = RrType::NSEC3;
+    rrset.ttl = ttl;
+    rrset.rdatas.push_back(std::move(rdata));
+    node.rrsets.push_back(std::move(rrset));
+    added.push_back(std::move(node));
+  }
+
+  std::vector<Node> merged;
+  merged.reserve(nodes.size() + added.size());
+  std::size_t a = 0;
+  std::size_t b = 0;
+  while (a < nodes.size() || b < added.size()) {
+    if (b == added.size()) {
+      merged.push_back(std::move(nodes[a++]));
+      continue;
+    }
+    if (a == nodes.size()) {
+      merged.push_back(std::move(added[b++]));
+      continue;
+    }
+    if (canonical_compare(nodes[a].owner, added[b].owner) < 0) {
+      merged.push_back(std::move(nodes[a++]));
+    } else {
+      merged.push_back(std::move(added[b++]));
+    }
+  }
+  nodes = std::move(merged);
+  return {};
+}
+
+}  // namespace zs

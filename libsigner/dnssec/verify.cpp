@@ -1,0 +1,270 @@
+// Signature checks of verify_zone, and the entry point. The NSEC/NSEC3 chain
+// checks live in verify_denial.cpp. Nothing here calls the signer or the
+// chain builder: every expectation is derived again from the signed zone.
+#include "dnssec/verify.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "crypto/keys.hpp"
+#include "dns/rdata.hpp"
+#include "dnssec/dnskey.hpp"
+#include "dnssec/rrsig.hpp"
+#include "dnssec/verify_detail.hpp"
+
+namespace zs {
+
+namespace {
+
+struct ZoneKey {
+  Dnskey dnskey;
+  std::uint16_t tag = 0;
+  std::optional<PublicKey> public_key;  // empty when the key field is unusable
+};
+
+// One RRSIG to check by cryptography, with what the sequential pass found.
+struct SigJob {
+  const Rrset* rrset = nullptr;
+  Rrsig rrsig;
+  std::vector<std::size_t> candidates;  // indices into the key list
+  std::size_t node = 0;
+  bool time_valid = false;
+  bool fields_valid = false;  // signer, labels, TTLs, key match all right
+};
+
+struct SigResult {
+  bool valid = false;
+  std::optional<std::size_t> key;  // the key that verified it
+  std::string error;               // a malformed signature or key
+};
+
+std::string tag_text(const Rrsig& s) {
+  return "(key tag " + std::to_string(s.key_tag) + ", " + algorithm_name(s.algorithm) + ")";
+}
+
+// Whether the zone is authoritative for, and so must sign, this RRset
+// (RFC 4035 §2.2): everything at the apex and at ordinary names; at a
+// delegation only DS and NSEC; nothing below a delegation.
+bool must_be_signed(const Node& node, RrType type) {
+  switch (node.kind) {
+    case NodeKind::apex:
+    case NodeKind::authoritative:
+      return true;
+    case NodeKind::delegation:
+      return type == RrType::DS || type == RrType::NSEC;
+    case NodeKind::occluded:
+      return false;
+  }
+  return false;
+}
+
+std::string unsigned_reason(const Node& node, RrType type) {
+  if (node.kind == NodeKind::occluded) return "RRSIG over occluded data (glue or data below a delegation or DNAME)";
+  if (type == RrType::NS) return "RRSIG over the delegation NS RRset, which the parent must not sign";
+  return "RRSIG over glue at a delegation point";
+}
+
+std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::vector<ZoneKey>& keys,
+                                    unsigned threads) {
+  std::vector<SigResult> results(jobs.size());
+  // Each worker owns its input buffer and writes only its own slice of
+  // `results`; keys are read-only. The merge is by index, so the outcome does
+  // not depend on the number of threads.
+  auto work = [&](std::size_t begin, std::size_t end) {
+    Bytes input;
+    for (std::size_t i = begin; i < end; ++i) {
+      const SigJob& job = jobs[i];
+      SigResult& out = results[i];
+      input.clear();
+      append_signature_input(job.rrsig, *job.rrset, input);
+      for (std::size_t k : job.candidates) {
+        if (!keys[k].public_key) continue;
+        auto ok = keys[k].public_key->verify(input, job.rrsig.signature);
+        if (!ok) {
+          out.error = ok.error().message;
+          continue;
+        }
+        if (*ok) {
+          out.valid = true;
+          out.key = k;
+          out.error.clear();
+          break;
+        }
+      }
+    }
+  };
+  std::size_t n = std::max(1u, threads);
+  n = std::min<std::size_t>(n, std::max<std::size_t>(1, jobs.size() / 64));
+  if (n <= 1) {
+    work(0, jobs.size());
+    return results;
+  }
+  std::vector<std::jthread> workers;
+  std::size_t chunk = (jobs.size() + n - 1) / n;
+  for (std::size_t t = 0; t < n; ++t) {
+    std::size_t begin = t * chunk;
+    std::size_t end = std::min(jobs.size(), begin + chunk);
+    if (begin >= end) break;
+    workers.emplace_back(work, begin, end);
+  }
+  workers.clear();  // joins
+  return results;
+}
+
+void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyReport& report) {
+  const Node& apex = zone.apex();
+  ProblemList problems(report.problems);
+
+  // The apex DNSKEY RRset: the keys every signature must come from.
+  std::vector<ZoneKey> keys;
+  std::vector<Algorithm> algorithms;  // of zone keys: each must sign every RRset
+  const Rrset* dnskeys = apex.find(RrType::DNSKEY);
+  if (!dnskeys || dnskeys->rdatas.empty()) {
+    problems.add(apex.owner, RrType::DNSKEY, "no DNSKEY RRset at the apex");
+  } else {
+    for (const Bytes& rdata : dnskeys->rdatas) {
+      auto key = Dnskey::from_rdata(rdata);
+      if (!key) {
+        problems.add(apex.owner, RrType::DNSKEY, "malformed DNSKEY: " + key.error().message);
+        continue;
+      }
+      ZoneKey zk;
+      zk.dnskey = *key;
+      zk.tag = key_tag(rdata);
+      if (auto pk = PublicKey::from_dnskey(key->algorithm, key->public_key)) {
+        zk.public_key = std::move(*pk);
+      } else {
+        problems.add(apex.owner, RrType::DNSKEY,
+                     "DNSKEY with key tag " + std::to_string(zk.tag) + " is unusable: " + pk.error().message);
+      }
+      if ((key->flags & dnskey_flag_zone) != 0 &&
+          std::find(algorithms.begin(), algorithms.end(), key->algorithm) == algorithms.end())
+        algorithms.push_back(key->algorithm);
+      keys.push_back(std::move(zk));
+    }
+    std::sort(algorithms.begin(), algorithms.end());
+  }
+
+  // Sequential pass: everything but the cryptography.
+  std::vector<SigJob> jobs;
+  const auto& nodes = zone.nodes();
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    const Node& node = nodes[n];
+    const std::size_t expected_labels = node.owner.label_count() - (node.owner.is_wildcard() ? 1 : 0);
+    for (const Signature& sig : node.signatures) {
+      const Rrset* rrset = node.find(sig.covered);
+      if (!rrset) {
+        problems.add(node.owner, sig.covered, "RRSIG covers a type that has no RRset at this name");
+        continue;
+      }
+      if (!must_be_signed(node, sig.covered)) {
+        problems.add(node.owner, sig.covered, unsigned_reason(node, sig.covered));
+        continue;
+      }
+      auto parsed = Rrsig::from_rdata(sig.rdata);
+      if (!parsed) {
+        problems.add(node.owner, sig.covered, "malformed RRSIG: " + parsed.error().message);
+        continue;
+      }
+      SigJob job;
+      job.rrset = rrset;
+      job.rrsig = std::move(*parsed);
+      job.node = n;
+      const Rrsig& r = job.rrsig;
+      bool fields_ok = true;
+      auto bad = [&](std::string what) {
+        problems.add(node.owner, sig.covered, "RRSIG " + tag_text(r) + ": " + what);
+        fields_ok = false;
+      };
+      if (r.type_covered != sig.covered) bad("type covered field disagrees with the record");
+      if (!(r.signer == zone.origin())) bad("signer name " + r.signer.to_string() + " is not the zone origin");
+      if (r.labels != expected_labels)
+        bad("labels field " + std::to_string(r.labels) + ", expected " + std::to_string(expected_labels));
+      if (r.original_ttl != rrset->ttl)
+        bad("original TTL " + std::to_string(r.original_ttl) + " differs from the RRset TTL " +
+            std::to_string(rrset->ttl));
+      if (sig.ttl != rrset->ttl)
+        bad("RRSIG TTL " + std::to_string(sig.ttl) + " differs from the RRset TTL " + std::to_string(rrset->ttl));
+      job.time_valid = rrsig_time_valid(r, options.now);
+      if (!job.time_valid)
+        problems.add(node.owner, sig.covered,
+                     "RRSIG " + tag_text(r) + " is outside its validity window (inception " +
+                         std::to_string(r.inception) + ", expiration " + std::to_string(r.expiration) + ")");
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        const Dnskey& key = keys[k].dnskey;
+        // RFC 4034 §2.1.1: a key without the zone flag must not verify RRSIGs.
+        if (keys[k].tag == r.key_tag && key.algorithm == r.algorithm && (key.flags & dnskey_flag_zone) != 0)
+          job.candidates.push_back(k);
+      }
+      if (job.candidates.empty()) bad("no zone key in the apex DNSKEY RRset has this key tag and algorithm");
+      job.fields_valid = fields_ok;
+      jobs.push_back(std::move(job));
+    }
+  }
+
+  std::vector<SigResult> results = check_crypto(jobs, keys, options.threads);
+  report.signatures_checked = jobs.size();
+
+  // Per RRset: the algorithms with at least one fully valid signature.
+  // Jobs were made node by node, in signature order, so one forward walk
+  // pairs them with the RRsets.
+  std::size_t j = 0;
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    const Node& node = nodes[n];
+    std::vector<std::pair<RrType, std::vector<Algorithm>>> covered;
+    bool dnskey_by_sep = false;
+    for (; j < jobs.size() && jobs[j].node == n; ++j) {
+      const SigJob& job = jobs[j];
+      const SigResult& res = results[j];
+      if (!res.valid) {
+        if (!job.candidates.empty())
+          problems.add(node.owner, job.rrsig.type_covered,
+                       "RRSIG " + tag_text(job.rrsig) + " does not verify" +
+                           (res.error.empty() ? std::string() : ": " + res.error));
+        continue;
+      }
+      if (!job.time_valid || !job.fields_valid) continue;
+      auto it = std::find_if(covered.begin(), covered.end(),
+                             [&](const auto& c) { return c.first == job.rrsig.type_covered; });
+      if (it == covered.end()) it = covered.insert(covered.end(), {job.rrsig.type_covered, {}});
+      it->second.push_back(job.rrsig.algorithm);
+      if (job.rrsig.type_covered == RrType::DNSKEY && keys[*res.key].dnskey.is_sep()) dnskey_by_sep = true;
+    }
+    for (const Rrset& rrset : node.rrsets) {
+      if (!must_be_signed(node, rrset.type)) continue;
+      ++report.rrsets_checked;
+      auto it = std::find_if(covered.begin(), covered.end(), [&](const auto& c) { return c.first == rrset.type; });
+      for (Algorithm alg : algorithms) {
+        bool has = it != covered.end() && std::find(it->second.begin(), it->second.end(), alg) != it->second.end();
+        if (!has)
+          problems.add(node.owner, rrset.type,
+                       "no valid signature by a zone key of algorithm " + algorithm_name(alg));
+      }
+      if (rrset.type == RrType::DNSKEY && n == 0 && !dnskey_by_sep)
+        problems.add(node.owner, RrType::DNSKEY, "the DNSKEY RRset is not signed by any SEP key (KSK)");
+    }
+  }
+}
+
+}  // namespace
+
+VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options) {
+  VerifyReport report;
+  verify_signatures(zone, options, report);
+  verify_denial(zone, report);
+  // Canonical order of owner, then type number; within one RRset, the order
+  // the checks found them (which does not depend on `threads`).
+  std::stable_sort(report.problems.begin(), report.problems.end(),
+                   [](const VerifyProblem& a, const VerifyProblem& b) {
+                     int c = canonical_compare(a.owner, b.owner);
+                     if (c != 0) return c < 0;
+                     return to_u16(a.type) < to_u16(b.type);
+                   });
+  return report;
+}
+
+}  // namespace zs
