@@ -1,0 +1,130 @@
+// zonesign sign ZONEFILE --origin NAME --keys DIR --output OUT [--policy FILE] [--now TIME] ...
+// The command line is a contract (issue 3): extend it, never rename.
+#include <cstdio>
+
+#include "commands.hpp"
+#include "core/encoding.hpp"
+#include "signer/sign_zone.hpp"
+
+namespace zs::cli {
+
+namespace {
+
+struct SignOptions {
+  std::string zone_file;
+  std::string origin;
+  std::string keys = "keys";
+  std::string output;
+  std::string policy;
+  std::string now;
+  std::string algorithm = "ECDSAP256SHA256";
+  unsigned rsa_bits = 2048;
+  std::string denial = "nsec3";
+  std::string salt = "-";
+  unsigned iterations = 0;
+  bool opt_out = false;
+  std::string validity = "14d";
+  std::string inception_offset = "1h";
+  std::string serial = "keep";
+  std::string cds_digest = "SHA-256";
+  std::string dnskey_ttl = "1h";
+  unsigned threads = 0;
+  bool verbose = false;
+};
+
+Result<SignRequest> make_request(const SignOptions& o) {
+  SignRequest r;
+  r.zone_file = o.zone_file;
+  r.key_dir = o.keys;
+  r.output = o.output;
+  auto origin = parse_origin(o.origin);
+  if (!origin) return std::unexpected(origin.error());
+  r.origin = *origin;
+  auto now = parse_now(o.now);
+  if (!now) return std::unexpected(now.error());
+  r.now = *now;
+  auto alg = parse_algorithm(o.algorithm);
+  if (!alg) return std::unexpected(alg.error());
+  r.algorithm = *alg;
+  if (o.rsa_bits < 2048 || o.rsa_bits > 4096)
+    return fail(Errc::usage, "--rsa-bits: must be between 2048 and 4096");
+  r.rsa_bits = o.rsa_bits;
+  r.denial = o.denial == "nsec" ? DenialType::nsec : DenialType::nsec3;
+  if (o.salt != "-" && !o.salt.empty()) {
+    auto salt = from_hex(o.salt);
+    if (!salt || salt->size() > 255) return fail(Errc::usage, "--nsec3-salt: expected up to 255 octets in hex, or -");
+    r.nsec3.salt = std::move(*salt);
+  }
+  if (o.iterations > 500) return fail(Errc::usage, "--nsec3-iterations: at most 500 (RFC 9276 advises 0)");
+  r.nsec3.iterations = static_cast<std::uint16_t>(o.iterations);
+  r.nsec3.opt_out = o.opt_out;
+  if (o.opt_out && r.denial == DenialType::nsec) return fail(Errc::usage, "--opt-out needs --denial nsec3");
+  auto validity = parse_duration(o.validity);
+  if (!validity || *validity < 3600) return fail(Errc::usage, "--validity: expected a duration of at least 1h");
+  r.validity = *validity;
+  auto offset = parse_duration(o.inception_offset);
+  if (!offset) return fail(Errc::usage, "--inception-offset: " + offset.error().message);
+  r.inception_offset = *offset;
+  auto serial = serial_mode_from_string(o.serial);
+  if (!serial) return fail(Errc::usage, "--serial: expected keep, increment, unixtime or date");
+  r.serial = *serial;
+  auto digest = parse_digest(o.cds_digest);
+  if (!digest) return std::unexpected(digest.error());
+  r.cds_digest = *digest;
+  auto ttl = parse_duration(o.dnskey_ttl);
+  if (!ttl || *ttl > 0x7fffffff) return fail(Errc::usage, "--dnskey-ttl: expected a TTL");
+  r.dnskey_ttl = static_cast<std::uint32_t>(*ttl);
+  r.threads = o.threads;
+  return r;
+}
+
+}  // namespace
+
+Action add_sign_command(CLI::App& app) {
+  auto opts = std::make_shared<SignOptions>();
+  CLI::App* cmd = app.add_subcommand("sign", "Sign a zone file; creates a KSK and a ZSK when the zone has none");
+  cmd->add_option("ZONEFILE", opts->zone_file, "Zone file (RFC 1035 master file)")->required();
+  cmd->add_option("--origin", opts->origin, "The zone's name")->required();
+  cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/)")->capture_default_str();
+  cmd->add_option("--output", opts->output, "Signed zone file to write atomically, or - for standard output")
+      ->required();
+  cmd->add_option("--policy", opts->policy, "YAML signing policy");
+  cmd->add_option("--now", opts->now, "Time to sign at: Unix seconds, YYYYMMDDHHMMSS or RFC 3339 (default: clock)");
+  cmd->add_option("--algorithm", opts->algorithm, "Algorithm for keys created by this run")->capture_default_str();
+  cmd->add_option("--rsa-bits", opts->rsa_bits, "RSA modulus size for new RSA keys")->capture_default_str();
+  cmd->add_option("--denial", opts->denial, "Authenticated denial of existence")
+      ->check(CLI::IsMember({"nsec", "nsec3"}))
+      ->capture_default_str();
+  cmd->add_option("--nsec3-salt", opts->salt, "NSEC3 salt in hex, or - for none (RFC 9276)")->capture_default_str();
+  cmd->add_option("--nsec3-iterations", opts->iterations, "NSEC3 extra iterations (RFC 9276: 0)")
+      ->capture_default_str();
+  cmd->add_flag("--opt-out", opts->opt_out, "NSEC3 opt-out: insecure delegations are left out of the chain");
+  cmd->add_option("--validity", opts->validity, "Signature validity")->capture_default_str();
+  cmd->add_option("--inception-offset", opts->inception_offset, "Signature inception this long before now")
+      ->capture_default_str();
+  cmd->add_option("--serial", opts->serial, "SOA serial: keep, increment, unixtime or date")->capture_default_str();
+  cmd->add_option("--cds-digest", opts->cds_digest, "Digest of the published CDS records")->capture_default_str();
+  cmd->add_option("--dnskey-ttl", opts->dnskey_ttl, "TTL of DNSKEY, CDS and CDNSKEY")->capture_default_str();
+  cmd->add_option("--threads", opts->threads, "Signing threads (0: one per core)")->capture_default_str();
+  cmd->add_flag("-v,--verbose", opts->verbose, "Print a summary on standard error");
+  return [opts]() -> int {
+    if (!opts->policy.empty())
+      return report_error(Error(Errc::usage, "--policy: signing policies arrive with key rollovers (issue 4); "
+                                             "use the command-line options for now"));
+    auto request = make_request(*opts);
+    if (!request) return report_error(request.error());
+    auto summary = sign_zone(*request);
+    if (!summary) return report_error(summary.error());
+    if (request->output == "-") std::fwrite(summary->output.data(), 1, summary->output.size(), stdout);
+    if (opts->verbose)
+      std::fprintf(stderr,
+                   "signed %s: %zu records in, %zu out, %zu signatures over %zu RRsets, serial %u, "
+                   "%zu keys created, signatures expire %s\n",
+                   request->origin.to_string().c_str(), summary->records_in, summary->records_out,
+                   summary->signatures, summary->rrsets_signed, summary->serial, summary->keys_created,
+                   format_time(summary->expiration).c_str());
+    return exit_ok;
+  };
+}
+
+}  // namespace zs::cli

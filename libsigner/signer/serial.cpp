@@ -1,0 +1,66 @@
+#include "signer/serial.hpp"
+
+namespace zs {
+
+namespace {
+
+// Offset of the SERIAL field in SOA RDATA: after MNAME and RNAME.
+Result<std::size_t> serial_offset(const Bytes& rdata) {
+  std::size_t offset = 0;
+  for (int i = 0; i < 2; ++i) {
+    auto name = Name::read_wire(rdata, offset);
+    if (!name) return fail(Errc::internal, "malformed SOA RDATA");
+  }
+  if (offset + 20 != rdata.size()) return fail(Errc::internal, "malformed SOA RDATA");
+  return offset;
+}
+
+std::uint32_t date_serial_base(UnixTime now) {
+  std::string day = format_time_compact(now).substr(0, 8);  // YYYYMMDD
+  return static_cast<std::uint32_t>(std::stoul(day)) * 100u;
+}
+
+}  // namespace
+
+std::optional<SerialMode> serial_mode_from_string(std::string_view text) {
+  if (text == "keep") return SerialMode::keep;
+  if (text == "increment") return SerialMode::increment;
+  if (text == "unixtime") return SerialMode::unixtime;
+  if (text == "date") return SerialMode::date;
+  return std::nullopt;
+}
+
+bool serial_gt(std::uint32_t a, std::uint32_t b) noexcept {
+  return a != b && static_cast<std::uint32_t>(a - b) < 0x80000000u;
+}
+
+Result<std::uint32_t> next_serial(Zone& zone, SerialMode mode, UnixTime now) {
+  Rrset& soa = zone.soa();
+  Bytes& rdata = soa.rdatas.front();
+  auto offset = serial_offset(rdata);
+  if (!offset) return std::unexpected(offset.error());
+  const std::uint32_t current = get_u32(rdata.data() + *offset);
+  std::uint32_t next = current;
+  switch (mode) {
+    case SerialMode::keep: break;
+    case SerialMode::increment: next = current + 1; break;
+    case SerialMode::unixtime: {
+      auto wanted = static_cast<std::uint32_t>(now);
+      next = serial_gt(wanted, current) ? wanted : current + 1;
+      break;
+    }
+    case SerialMode::date: {
+      std::uint32_t base = date_serial_base(now);
+      next = serial_gt(base, current) ? base : current + 1;
+      break;
+    }
+  }
+  if (next == 0 && mode != SerialMode::keep) next = 1;  // 0 confuses some secondaries
+  rdata[*offset] = static_cast<std::uint8_t>(next >> 24);
+  rdata[*offset + 1] = static_cast<std::uint8_t>(next >> 16);
+  rdata[*offset + 2] = static_cast<std::uint8_t>(next >> 8);
+  rdata[*offset + 3] = static_cast<std::uint8_t>(next);
+  return next;
+}
+
+}  // namespace zs

@@ -1,0 +1,24 @@
+// SOA serial updates (RFC 1982 serial arithmetic): keep, increment, unixtime
+// and date (YYYYMMDDnn), each never going backwards.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "zone/zone.hpp"
+
+namespace zs {
+
+enum class SerialMode : std::uint8_t { keep, increment, unixtime, date };
+std::optional<SerialMode> serial_mode_from_string(std::string_view text);
+
+// Sets the apex SOA serial per `mode` and returns it.
+Result<std::uint32_t> next_serial(Zone& zone, SerialMode mode, UnixTime now);
+
+// RFC 1982: is `a` greater than `b` in serial arithmetic?
+bool serial_gt(std::uint32_t a, std::uint32_t b) noexcept;
+
+}  // namespace zs

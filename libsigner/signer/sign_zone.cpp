@@ -1,0 +1,267 @@
+#include "signer/sign_zone.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "core/atomic_file.hpp"
+#include "dnssec/dnskey.hpp"
+#include "dnssec/rrsig.hpp"
+#include "dnssec/verify.hpp"
+#include "keys/key_store.hpp"
+#include "signer/serial.hpp"
+#include "zone/zone.hpp"
+#include "zonefile/writer.hpp"
+#include "zonefile/zonefile.hpp"
+
+namespace zs {
+
+namespace {
+
+// A key loaded for this run, shared read-only by the signing threads.
+struct ActiveKey {
+  const KeyInfo* info = nullptr;
+  PrivateKey key;
+  SigningKey signing;
+};
+
+struct Task {
+  std::size_t node = 0;
+  std::size_t rrset = 0;
+  std::size_t key = 0;
+};
+
+bool signed_by_key_signing_keys(RrType type) {
+  return type == RrType::DNSKEY || type == RrType::CDS || type == RrType::CDNSKEY;
+}
+
+// RFC 4035 §2.2: authoritative RRsets are signed; at a delegation only DS and
+// the denial records are; occluded data (glue included) never is.
+bool needs_signature(const Node& node, const Rrset& rrset) {
+  switch (node.kind) {
+    case NodeKind::occluded: return false;
+    case NodeKind::delegation:
+      return rrset.type == RrType::DS || rrset.type == RrType::NSEC || rrset.type == RrType::NSEC3;
+    case NodeKind::apex:
+    case NodeKind::authoritative: return true;
+  }
+  return false;
+}
+
+bool is_removed(const KeyInfo& info) { return info.timestamps.contains("removed"); }
+
+Result<void> ensure_keys(KeyStore& store, const SignRequest& request, std::size_t& created) {
+  bool has_ksk = false, has_zsk = false;
+  for (const auto& k : store.keys()) {
+    if (is_removed(k)) continue;
+    has_ksk |= k.signs_keys();
+    has_zsk |= k.signs_zone();
+  }
+  if (!has_ksk) {
+    auto k = store.generate(KeyRole::ksk, request.algorithm, request.rsa_bits, request.now);
+    if (!k) return std::unexpected(k.error());
+    ++created;
+  }
+  if (!has_zsk) {
+    auto k = store.generate(KeyRole::zsk, request.algorithm, request.rsa_bits, request.now);
+    if (!k) return std::unexpected(k.error());
+    ++created;
+  }
+  return {};
+}
+
+Rrset make_apex_rrset(const Zone& zone, RrType type, std::uint32_t ttl) {
+  Rrset rrset;
+  rrset.owner = zone.apex().owner;
+  rrset.type = type;
+  rrset.ttl = ttl;
+  return rrset;
+}
+
+void sort_rdatas(Rrset& rrset) {
+  std::sort(rrset.rdatas.begin(), rrset.rdatas.end());
+  rrset.rdatas.erase(std::unique(rrset.rdatas.begin(), rrset.rdatas.end()), rrset.rdatas.end());
+}
+
+// DNSKEY, and for the key-signing keys CDS and CDNSKEY (RFC 7344).
+void add_apex_key_records(Zone& zone, const std::vector<ActiveKey>& keys, const SignRequest& request) {
+  Rrset dnskey = make_apex_rrset(zone, RrType::DNSKEY, request.dnskey_ttl);
+  Rrset cds = make_apex_rrset(zone, RrType::CDS, request.dnskey_ttl);
+  Rrset cdnskey = make_apex_rrset(zone, RrType::CDNSKEY, request.dnskey_ttl);
+  for (const auto& k : keys) {
+    dnskey.rdatas.push_back(k.signing.dnskey_rdata);
+    if (k.info->signs_keys()) {
+      cds.rdatas.push_back(make_ds(zone.origin(), k.signing.dnskey_rdata, request.cds_digest).to_rdata());
+      cdnskey.rdatas.push_back(k.signing.dnskey_rdata);
+    }
+  }
+  for (Rrset* r : {&dnskey, &cds, &cdnskey}) {
+    sort_rdatas(*r);
+    zone.put_rrset(std::move(*r));
+  }
+}
+
+std::vector<Task> plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys) {
+  std::vector<Task> tasks;
+  tasks.reserve(zone.nodes().size() * 2 * keys.size());
+  const auto& nodes = zone.nodes();
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    const Node& node = nodes[n];
+    for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
+      const Rrset& rrset = node.rrsets[r];
+      if (!needs_signature(node, rrset)) continue;
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        const KeyInfo& info = *keys[k].info;
+        // CDS/CDNSKEY are signed by the zone keys too, so a resolver still
+        // holding an older DNSKEY RRset can validate them during a key swap.
+        bool use = signed_by_key_signing_keys(rrset.type)
+                       ? (info.signs_keys() || (rrset.type != RrType::DNSKEY && info.signs_zone()))
+                       : info.signs_zone();
+        if (use) tasks.push_back({n, r, k});
+      }
+    }
+  }
+  return tasks;
+}
+
+// Signs every task on `threads` workers. Each worker owns its RrsetSigner (and
+// so its OpenSSL contexts) and writes only its own slots of `out`, so the
+// result is the same for any thread count.
+Result<std::vector<Signature>> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys,
+                                          const std::vector<Task>& tasks, std::uint32_t inception,
+                                          std::uint32_t expiration, unsigned threads) {
+  std::vector<Signature> out(tasks.size());
+  std::vector<std::optional<Error>> errors(threads);
+  auto work = [&](unsigned worker) {
+    RrsetSigner signer;
+    std::size_t begin = tasks.size() * worker / threads;
+    std::size_t end = tasks.size() * (worker + 1) / threads;
+    for (std::size_t i = begin; i < end; ++i) {
+      const Task& t = tasks[i];
+      const Rrset& rrset = zone.nodes()[t.node].rrsets[t.rrset];
+      auto sig = signer.sign(rrset, zone.origin(), keys[t.key].signing, inception, expiration);
+      if (!sig) {
+        errors[worker] = sig.error();
+        return;
+      }
+      out[i] = Signature{rrset.type, rrset.ttl, sig->to_rdata()};
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::jthread> pool;
+    for (unsigned w = 0; w < threads; ++w) pool.emplace_back(work, w);
+  }
+  for (auto& e : errors)
+    if (e) return fail(std::move(*e));
+  return out;
+}
+
+void attach_signatures(Zone& zone, const std::vector<Task>& tasks, std::vector<Signature>& signatures) {
+  for (auto& node : zone.nodes()) node.signatures.clear();
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    zone.nodes()[tasks[i].node].signatures.push_back(std::move(signatures[i]));
+  for (auto& node : zone.nodes()) {
+    std::sort(node.signatures.begin(), node.signatures.end(), [](const Signature& a, const Signature& b) {
+      if (a.covered != b.covered) return to_u16(a.covered) < to_u16(b.covered);
+      return a.rdata < b.rdata;
+    });
+  }
+}
+
+// The independent self-check: read the text back as any consumer would and
+// verify it from scratch, so neither the writer nor the in-memory zone is
+// trusted.
+Result<void> self_check(const std::string& text, const SignRequest& request, unsigned threads) {
+  auto parsed = parse_zone_text(text, "<signed output>", ParseOptions{request.origin, 16});
+  if (!parsed) return fail(Errc::internal, "signed output does not read back: " + parsed.error().to_string());
+  auto zone = Zone::build(std::move(parsed->records), request.origin, parsed->files, Zone::BuildOptions{true});
+  if (!zone) return fail(Errc::internal, "signed output does not read back: " + zone.error().to_string());
+  VerifyReport report = verify_zone(*zone, VerifyOptions{static_cast<std::uint64_t>(request.now), threads});
+  if (report.ok()) return {};
+  std::string message = "the signed zone failed its self-check; nothing was written:";
+  std::size_t shown = 0;
+  for (const auto& p : report.problems) {
+    if (++shown > 20) {
+      message += "\n  ... and " + std::to_string(report.problems.size() - 20) + " more";
+      break;
+    }
+    message += "\n  " + p.owner.to_string() + " " + type_to_string(p.type) + ": " + p.what;
+  }
+  return fail(Errc::verify, message);
+}
+
+}  // namespace
+
+Result<SignSummary> sign_zone(const SignRequest& request) {
+  SignSummary summary;
+  const unsigned threads = request.threads ? request.threads : std::max(1u, std::thread::hardware_concurrency());
+
+  auto parsed = parse_zone_file(request.zone_file, ParseOptions{request.origin, 16});
+  if (!parsed) return std::unexpected(parsed.error());
+  summary.records_in = parsed->records.size();
+  auto built = Zone::build(std::move(parsed->records), request.origin, parsed->files);
+  if (!built) return std::unexpected(built.error());
+  Zone& zone = *built;
+
+  auto store = KeyStore::open(request.key_dir, request.origin, true);
+  if (!store) return std::unexpected(store.error());
+  if (auto r = ensure_keys(*store, request, summary.keys_created); !r) return std::unexpected(r.error());
+
+  std::vector<ActiveKey> keys;
+  for (const auto& info : store->keys()) {
+    if (is_removed(info)) continue;
+    auto key = store->load_private(info);
+    if (!key) return std::unexpected(key.error());
+    ActiveKey active{&info, std::move(*key), {}};
+    keys.push_back(std::move(active));
+  }
+  for (auto& k : keys) {  // pointers into `keys` are stable from here on
+    k.signing = SigningKey{&k.key, k.info->dnskey().to_rdata(), k.info->tag, k.info->algorithm};
+  }
+
+  auto serial = next_serial(zone, request.serial, request.now);
+  if (!serial) return std::unexpected(serial.error());
+  summary.serial = *serial;
+
+  add_apex_key_records(zone, keys, request);
+  if (request.denial == DenialType::nsec) {
+    add_nsec_chain(zone);
+  } else if (auto r = add_nsec3_chain(zone, request.nsec3); !r) {
+    return std::unexpected(r.error());
+  }
+
+  const auto inception = static_cast<std::uint32_t>(request.now - request.inception_offset);
+  const auto expiration = static_cast<std::uint32_t>(request.now + request.validity);
+  summary.expiration = request.now + request.validity;
+  std::vector<Task> tasks = plan_signatures(zone, keys);
+  auto signatures = sign_tasks(zone, keys, tasks, inception, expiration, threads);
+  if (!signatures) return std::unexpected(signatures.error());
+  summary.signatures = tasks.size();
+  attach_signatures(zone, tasks, *signatures);
+  for (const auto& node : zone.nodes())
+    for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
+  summary.records_out = zone.record_count() + summary.signatures;
+
+  std::string text;
+  write_zone_text(zone, text);
+  if (auto r = self_check(text, request, threads); !r) return std::unexpected(r.error());
+
+  if (request.output == "-") {
+    summary.output = std::move(text);
+  } else if (auto w = write_file_atomic(request.output, text, 0644); !w) {
+    return std::unexpected(w.error());
+  }
+
+  // Committed after the zone is written: the state may lag what is published,
+  // never run ahead of it.
+  for (auto& info : store->keys()) {
+    if (is_removed(info)) continue;
+    info.timestamps.try_emplace("published", request.now);
+    info.timestamps.try_emplace("active", request.now);
+  }
+  if (auto c = store->commit(); !c) return std::unexpected(c.error());
+  return summary;
+}
+
+}  // namespace zs

@@ -1,0 +1,54 @@
+// The `sign` use case: zone file in, signed zone out (ARCHITECTURE.md, "Data
+// flow of zonesign sign"). Parse, build the Zone, open the key store (creating
+// a KSK and a ZSK when the zone has none), add DNSKEY/CDS/CDNSKEY, build the
+// NSEC or NSEC3 chain, sign on N threads, re-read and verify the result, and
+// only then write the output and commit the key state, both atomically.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "crypto/algorithm.hpp"
+#include "dnssec/denial.hpp"
+#include "dns/name.hpp"
+#include "signer/serial.hpp"
+
+namespace zs {
+
+enum class DenialType : std::uint8_t { nsec, nsec3 };
+
+struct SignRequest {
+  std::string zone_file;
+  Name origin;
+  std::string key_dir;
+  std::string output;       // "-" for standard output
+  UnixTime now = 0;
+  Algorithm algorithm = Algorithm::ECDSAP256SHA256;  // for keys created by this run
+  unsigned rsa_bits = 2048;
+  DenialType denial = DenialType::nsec3;
+  Nsec3Params nsec3;
+  Duration validity = 14 * 86400;
+  Duration inception_offset = 3600;
+  SerialMode serial = SerialMode::keep;
+  DigestType cds_digest = DigestType::SHA256;
+  std::uint32_t dnskey_ttl = 3600;
+  unsigned threads = 0;     // 0: one per core
+};
+
+struct SignSummary {
+  std::size_t records_in = 0;
+  std::size_t records_out = 0;
+  std::size_t rrsets_signed = 0;
+  std::size_t signatures = 0;
+  std::size_t keys_created = 0;
+  std::uint32_t serial = 0;
+  UnixTime expiration = 0;
+  std::string output;           // the signed zone text when output == "-"
+};
+
+Result<SignSummary> sign_zone(const SignRequest& request);
+
+}  // namespace zs

@@ -1,0 +1,17 @@
+// The `verify` use case: read a signed zone file and check it completely
+// (dnssec/verify.hpp) at a given moment.
+#pragma once
+
+#include <string>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "dnssec/verify.hpp"
+
+namespace zs {
+
+// Errors only when the file cannot be read or parsed; DNSSEC problems are in
+// the report.
+Result<VerifyReport> verify_zone_file(const std::string& path, const Name& origin, UnixTime now, unsigned threads);
+
+}  // namespace zs
