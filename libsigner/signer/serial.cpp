@@ -1,5 +1,8 @@
 #include "signer/serial.hpp"
 
+#include <fstream>
+#include <sstream>
+
 namespace zs {
 
 namespace {
@@ -34,12 +37,30 @@ bool serial_gt(std::uint32_t a, std::uint32_t b) noexcept {
   return a != b && static_cast<std::uint32_t>(a - b) < 0x80000000u;
 }
 
-Result<std::uint32_t> next_serial(Zone& zone, SerialMode mode, UnixTime now) {
+std::optional<std::uint32_t> read_published_serial(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  // Our writer prints "owner<TAB>ttl<TAB>IN<TAB>SOA<TAB>mname rname serial ...",
+  // and the apex comes first, so this stops within the first few lines.
+  while (std::getline(in, line)) {
+    auto pos = line.find("\tIN\tSOA\t");
+    if (pos == std::string::npos) continue;
+    std::istringstream fields(line.substr(pos + 8));
+    std::string mname, rname;
+    std::uint64_t serial = 0;
+    if (fields >> mname >> rname >> serial && serial <= 0xffffffffu) return static_cast<std::uint32_t>(serial);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Result<std::uint32_t> next_serial(Zone& zone, SerialMode mode, UnixTime now, std::optional<std::uint32_t> previous) {
   Rrset& soa = zone.soa();
   Bytes& rdata = soa.rdatas.front();
   auto offset = serial_offset(rdata);
   if (!offset) return std::unexpected(offset.error());
-  const std::uint32_t current = get_u32(rdata.data() + *offset);
+  std::uint32_t current = get_u32(rdata.data() + *offset);
+  if (mode != SerialMode::keep && previous && serial_gt(*previous, current)) current = *previous;
   std::uint32_t next = current;
   switch (mode) {
     case SerialMode::keep: break;

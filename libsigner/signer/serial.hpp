@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/error.hpp"
@@ -15,8 +16,15 @@ namespace zs {
 enum class SerialMode : std::uint8_t { keep, increment, unixtime, date };
 std::optional<SerialMode> serial_mode_from_string(std::string_view text);
 
-// Sets the apex SOA serial per `mode` and returns it.
-Result<std::uint32_t> next_serial(Zone& zone, SerialMode mode, UnixTime now);
+// Sets the apex SOA serial per `mode` and returns it. `previous` is the serial
+// of the zone published last (the previous output), if known: every mode but
+// keep moves past it too, so secondaries see each re-signed zone as new.
+Result<std::uint32_t> next_serial(Zone& zone, SerialMode mode, UnixTime now,
+                                  std::optional<std::uint32_t> previous = std::nullopt);
+
+// The SOA serial of a zone file that zonesign wrote (one record per line), or
+// nullopt when the file does not exist or holds no SOA line.
+std::optional<std::uint32_t> read_published_serial(const std::string& path);
 
 // RFC 1982: is `a` greater than `b` in serial arithmetic?
 bool serial_gt(std::uint32_t a, std::uint32_t b) noexcept;

@@ -220,7 +220,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     k.signing = SigningKey{&k.key, k.info->dnskey().to_rdata(), k.info->tag, k.info->algorithm};
   }
 
-  auto serial = next_serial(zone, request.serial, request.now);
+  std::optional<std::uint32_t> published;
+  if (request.output != "-") published = read_published_serial(request.output);
+  auto serial = next_serial(zone, request.serial, request.now, published);
   if (!serial) return std::unexpected(serial.error());
   summary.serial = *serial;
 
