@@ -65,6 +65,21 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       return fail(error_at(Errc::cname_at_apex, "CNAME at the zone apex", r, files));
   }
 
+  // Glue: an in-zone NS target must have an address somewhere in the zone.
+  // Checked before the RDATA moves into RRsets.
+  std::unordered_set<std::string> with_address;
+  for (const Record& r : records)
+    if (r.type == RrType::A || r.type == RrType::AAAA) with_address.insert(lower_key(r.owner));
+  for (const Record& r : records) {
+    if (r.type != RrType::NS) continue;
+    for (const Name& target : rdata_names(RrType::NS, r.rdata)) {
+      if (target.is_subdomain_of(origin) && !with_address.contains(lower_key(target)))
+        return fail(error_at(Errc::missing_glue,
+                             "NS target " + target.to_string() + " is in the zone but has no A or AAAA record", r,
+                             files));
+    }
+  }
+
   // Sort by owner then type; stable, so the first record of each RRset in
   // file order leads it (its TTL is the RRset's, as BIND does).
   std::vector<std::size_t> order;
@@ -202,21 +217,8 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     if (node.kind == NodeKind::delegation || node.has(RrType::DNAME)) cut = &node.owner;
   }
 
-  // Glue: an in-zone NS target must have an address somewhere in the zone.
-  std::unordered_set<std::string> with_address;
   std::unordered_set<std::string> existing;
-  for (const Node& node : zone.nodes_) {
-    existing.insert(lower_key(node.owner));
-    if (node.has(RrType::A) || node.has(RrType::AAAA)) with_address.insert(lower_key(node.owner));
-  }
-  for (const Record& r : records) {
-    if (r.type != RrType::NS || r.rdata.empty()) continue;
-    for (const Name& target : rdata_names(RrType::NS, r.rdata)) {
-      if (target.is_subdomain_of(origin) && !with_address.contains(lower_key(target)))
-        return fail(error_at(Errc::missing_glue, "NS target " + target.to_string() + " is in the zone but has no A or AAAA record",
-                             r, files));
-    }
-  }
+  for (const Node& node : zone.nodes_) existing.insert(lower_key(node.owner));
 
   // Empty non-terminals between the apex and every name that is in the
   // zone's namespace proper (occluded names have none).
