@@ -26,6 +26,10 @@ class PrivateKey {
   // PEM (PKCS#8 "PRIVATE KEY", also accepts traditional forms OpenSSL reads).
   // Errors (Errc::crypto) when the key does not match the algorithm.
   static Result<PrivateKey> from_pem(std::string_view pem, Algorithm alg);
+  // BIND's "Private-key-format: v1.x" text (dnssec-keygen's K*.private, the
+  // form RFC 5702, 6605 and 8080 print their example keys in). The algorithm
+  // comes from its "Algorithm:" line. Errors: Errc::crypto.
+  static Result<PrivateKey> from_bind_private(std::string_view text);
 
   PrivateKey(PrivateKey&&) noexcept;
   PrivateKey& operator=(PrivateKey&&) noexcept;
