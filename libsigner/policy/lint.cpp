@@ -159,7 +159,7 @@ void lint_scalars(const Policy& p, Linter& lint) {
   // RFC 9276 §3.2: validators may treat more iterations as insecure or bogus;
   // 500 is the old RFC 5155 §10.3 ceiling for 4096-bit keys.
   if (d.iterations > 500)
-    lint.error({"denial.iterations"}, "iterations " + std::to_string(d.iterations) + " exceed 500 (RFC 9276 §3.2)");
+    lint.error({"denial.iterations"}, "iterations " + std::to_string(d.iterations) + " exceed 500 (the RFC 5155 §10.3 ceiling; RFC 9276 §3.2 lets validators give up far sooner)");
   if (d.salt_length > 255)
     lint.error({"denial.salt-length"}, "salt-length " + std::to_string(d.salt_length) + " exceeds 255 octets (RFC 5155 §3.2)");
   if (d.type == DenialType::nsec3 && d.iterations > 0 && d.iterations <= 500)
