@@ -1,0 +1,137 @@
+#include "dns/rdata_descriptors.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace zs::rdata_detail {
+
+namespace {
+
+using K = FieldKind;
+
+constexpr Field name_f{K::name};
+constexpr Field target_f{K::name, true};
+constexpr Field cname_f{K::name, false, true};         // compressible, not a host
+constexpr Field ctarget_f{K::name, true, true};        // compressible host name
+
+// One array per field layout; several types share a layout.
+constexpr Field f_a[] = {{K::ipv4}};
+constexpr Field f_aaaa[] = {{K::ipv6}};
+constexpr Field f_ctarget[] = {ctarget_f};                       // NS, MD, MF, CNAME, MB, PTR
+constexpr Field f_cname[] = {cname_f};                           // MG, MR
+constexpr Field f_target[] = {target_f};                         // DNAME
+constexpr Field f_soa[] = {cname_f, cname_f, {K::u32}, {K::ttl}, {K::ttl}, {K::ttl}, {K::ttl}};
+constexpr Field f_hinfo[] = {{K::text}, {K::text}};
+constexpr Field f_minfo[] = {cname_f, cname_f};
+constexpr Field f_mx[] = {{K::u16}, ctarget_f};
+constexpr Field f_u16_target[] = {{K::u16}, target_f};          // AFSDB, RT, KX
+constexpr Field f_txt[] = {{K::text_list}};
+constexpr Field f_rp[] = {name_f, name_f};
+constexpr Field f_x25[] = {{K::text}};
+constexpr Field f_sig[] = {{K::rrtype}, {K::algorithm}, {K::u8}, {K::ttl},  {K::time},
+                           {K::time},   {K::u16},       name_f,  {K::base64}};
+constexpr Field f_key[] = {{K::u16}, {K::u8}, {K::algorithm}, {K::base64}};
+constexpr Field f_px[] = {{K::u16}, name_f, name_f};
+constexpr Field f_gpos[] = {{K::text}, {K::text}, {K::text}};
+constexpr Field f_loc[] = {{K::loc}};
+constexpr Field f_srv[] = {{K::u16}, {K::u16}, {K::u16}, target_f};
+constexpr Field f_naptr[] = {{K::u16}, {K::u16}, {K::text}, {K::text}, {K::text}, target_f};
+constexpr Field f_cert[] = {{K::cert_type}, {K::u16}, {K::algorithm}, {K::base64}};
+constexpr Field f_ds[] = {{K::u16}, {K::algorithm}, {K::u8}, {K::hex}};
+constexpr Field f_sshfp[] = {{K::u8}, {K::u8}, {K::hex}};
+constexpr Field f_nsec[] = {name_f, {K::bitmap}};
+constexpr Field f_base64[] = {{K::base64}};                      // DHCID, OPENPGPKEY
+constexpr Field f_nsec3[] = {{K::u8}, {K::u8}, {K::u16}, {K::salt}, {K::base32hex8}, {K::bitmap}};
+constexpr Field f_nsec3param[] = {{K::u8}, {K::u8}, {K::u16}, {K::salt}};
+constexpr Field f_tlsa[] = {{K::u8}, {K::u8}, {K::u8}, {K::hex}};  // TLSA, SMIMEA
+constexpr Field f_csync[] = {{K::u32}, {K::u16}, {K::bitmap}};
+constexpr Field f_zonemd[] = {{K::u32}, {K::u8}, {K::u8}, {K::hex}};
+constexpr Field f_svcb[] = {{K::u16}, target_f, {K::svcb_params}};
+constexpr Field f_nid[] = {{K::u16}, {K::ilnp64}};             // NID, L64
+constexpr Field f_l32[] = {{K::u16}, {K::ipv4}};
+constexpr Field f_lp[] = {{K::u16}, name_f};
+constexpr Field f_eui48[] = {{K::eui48}};
+constexpr Field f_eui64[] = {{K::eui64}};
+constexpr Field f_uri[] = {{K::u16}, {K::u16}, {K::text_rest}};
+constexpr Field f_caa[] = {{K::u8}, {K::caa_tag}, {K::text_rest}};
+
+// Sorted by type number (checked below) for binary search. `true` marks the
+// RFC 4034 §6.2 / RFC 6840 §5.1 types whose names are lower-cased; NSEC is
+// deliberately not among them.
+constexpr Descriptor table[] = {
+    {RrType::A, false, f_a},
+    {RrType::NS, true, f_ctarget},
+    {RrType::MD, true, f_ctarget},
+    {RrType::MF, true, f_ctarget},
+    {RrType::CNAME, true, f_ctarget},
+    {RrType::SOA, true, f_soa},
+    {RrType::MB, true, f_ctarget},
+    {RrType::MG, true, f_cname},
+    {RrType::MR, true, f_cname},
+    {RrType::PTR, true, f_ctarget},
+    {RrType::HINFO, false, f_hinfo},
+    {RrType::MINFO, true, f_minfo},
+    {RrType::MX, true, f_mx},
+    {RrType::TXT, false, f_txt},
+    {RrType::RP, true, f_rp},
+    {RrType::AFSDB, true, f_u16_target},
+    {RrType::X25, false, f_x25},
+    {RrType::RT, true, f_u16_target},
+    {RrType::SIG, true, f_sig},
+    {RrType::KEY, false, f_key},
+    {RrType::PX, true, f_px},
+    {RrType::GPOS, false, f_gpos},
+    {RrType::AAAA, false, f_aaaa},
+    {RrType::LOC, false, f_loc},
+    {RrType::SRV, true, f_srv},
+    {RrType::NAPTR, true, f_naptr},
+    {RrType::KX, true, f_u16_target},
+    {RrType::CERT, false, f_cert},
+    {RrType::DNAME, true, f_target},
+    {RrType::DS, false, f_ds},
+    {RrType::SSHFP, false, f_sshfp},
+    {RrType::RRSIG, true, f_sig},
+    {RrType::NSEC, false, f_nsec},
+    {RrType::DNSKEY, false, f_key},
+    {RrType::DHCID, false, f_base64},
+    {RrType::NSEC3, false, f_nsec3},
+    {RrType::NSEC3PARAM, false, f_nsec3param},
+    {RrType::TLSA, false, f_tlsa},
+    {RrType::SMIMEA, false, f_tlsa},
+    {RrType::CDS, false, f_ds},
+    {RrType::CDNSKEY, false, f_key},
+    {RrType::OPENPGPKEY, false, f_base64},
+    {RrType::CSYNC, false, f_csync},
+    {RrType::ZONEMD, false, f_zonemd},
+    {RrType::SVCB, false, f_svcb},
+    {RrType::HTTPS, false, f_svcb},
+    {RrType::SPF, false, f_txt},
+    {RrType::NID, false, f_nid},
+    {RrType::L32, false, f_l32},
+    {RrType::L64, false, f_nid},
+    {RrType::LP, false, f_lp},
+    {RrType::EUI48, false, f_eui48},
+    {RrType::EUI64, false, f_eui64},
+    {RrType::URI, false, f_uri},
+    {RrType::CAA, false, f_caa},
+    {RrType::AVC, false, f_txt},
+    {RrType::DLV, false, f_ds},
+};
+
+constexpr bool table_sorted() {
+  for (std::size_t i = 1; i < std::size(table); ++i)
+    if (to_u16(table[i - 1].type) >= to_u16(table[i].type)) return false;
+  return true;
+}
+static_assert(table_sorted(), "descriptor table must be sorted by type number");
+
+}  // namespace
+
+const Descriptor* find_descriptor(RrType type) noexcept {
+  auto it = std::lower_bound(std::begin(table), std::end(table), to_u16(type),
+                             [](const Descriptor& d, std::uint16_t v) { return to_u16(d.type) < v; });
+  if (it != std::end(table) && it->type == type) return &*it;
+  return nullptr;
+}
+
+}  // namespace zs::rdata_detail

@@ -1,0 +1,55 @@
+// Helpers shared by the RDATA field parsers and printers (private to the dns
+// layer): token positions, <character-string> escapes (RFC 1035 §5.1),
+// numbers and addresses, and the two field kinds complex enough for a file of
+// their own: SVCB/HTTPS SvcParams (RFC 9460, rdata_svcb.cpp) and LOC
+// (RFC 1876, rdata_loc.cpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "dns/rdata.hpp"
+
+namespace zs::rdata_detail {
+
+inline Location token_location(const Token& t) { return Location{std::string(), t.line, t.column}; }
+inline std::unexpected<Error> token_error(Errc code, std::string message, const Token& t) {
+  return fail(code, std::move(message), token_location(t));
+}
+
+// Decodes \DDD and \X escapes of a token as written. No length limit here;
+// callers enforce the 255-octet limit of <character-string>s.
+Result<Bytes> decode_escapes(std::string_view text, const Token& where);
+// Appends `data` between double quotes, escaping '"' and '\' with a
+// backslash and non-printable octets as \DDD.
+void append_quoted(std::string& out, BytesView data);
+// As append_quoted, without the surrounding quotes.
+void append_escaped(std::string& out, BytesView data);
+
+// Plain decimal, no sign, at most `max`.
+std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max);
+
+bool parse_ipv4(std::string_view text, Bytes& out);
+bool parse_ipv6(std::string_view text, Bytes& out);
+std::string ipv4_to_string(const std::uint8_t* p);
+std::string ipv6_to_string(const std::uint8_t* p);
+
+// SvcParams (RFC 9460 §2.2, Appendix A): `tokens` are all tokens after the
+// TargetName. Appends the params in wire order (sorted by key).
+Result<void> parse_svcb_params(std::span<const Token> tokens, Bytes& out);
+// Wire checks of RFC 9460 §2.2 and the value formats of the known keys.
+Result<void> check_svcb_params(BytesView params);
+// Presentation form of valid params (keys in wire order), "" when none.
+std::string svcb_params_to_string(BytesView params);
+
+// LOC (RFC 1876 §3 text form and §2 wire form).
+Result<void> parse_loc(std::span<const Token> tokens, Bytes& out);
+Result<void> check_loc(BytesView rdata);
+std::string loc_to_string(BytesView rdata);
+
+}  // namespace zs::rdata_detail

@@ -1,0 +1,127 @@
+#include "dns/rrtype.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <utility>
+
+namespace zs {
+
+namespace {
+
+struct TypeName {
+  RrType type;
+  std::string_view name;
+};
+
+// Sorted by type number so printing can binary-search; parsing scans it (a
+// few dozen entries, case-insensitive).
+constexpr std::array<TypeName, 67> type_names{{
+    {RrType::A, "A"},           {RrType::NS, "NS"},           {RrType::MD, "MD"},
+    {RrType::MF, "MF"},         {RrType::CNAME, "CNAME"},     {RrType::SOA, "SOA"},
+    {RrType::MB, "MB"},         {RrType::MG, "MG"},           {RrType::MR, "MR"},
+    {RrType::NULL_, "NULL"},    {RrType::WKS, "WKS"},         {RrType::PTR, "PTR"},
+    {RrType::HINFO, "HINFO"},   {RrType::MINFO, "MINFO"},     {RrType::MX, "MX"},
+    {RrType::TXT, "TXT"},       {RrType::RP, "RP"},           {RrType::AFSDB, "AFSDB"},
+    {RrType::X25, "X25"},       {RrType::ISDN, "ISDN"},       {RrType::RT, "RT"},
+    {RrType::NSAP, "NSAP"},     {RrType::NSAP_PTR, "NSAP-PTR"}, {RrType::SIG, "SIG"},
+    {RrType::KEY, "KEY"},       {RrType::PX, "PX"},           {RrType::GPOS, "GPOS"},
+    {RrType::AAAA, "AAAA"},     {RrType::LOC, "LOC"},         {RrType::NXT, "NXT"},
+    {RrType::SRV, "SRV"},       {RrType::NAPTR, "NAPTR"},     {RrType::KX, "KX"},
+    {RrType::CERT, "CERT"},     {RrType::A6, "A6"},           {RrType::DNAME, "DNAME"},
+    {RrType::APL, "APL"},       {RrType::DS, "DS"},           {RrType::SSHFP, "SSHFP"},
+    {RrType::IPSECKEY, "IPSECKEY"}, {RrType::RRSIG, "RRSIG"}, {RrType::NSEC, "NSEC"},
+    {RrType::DNSKEY, "DNSKEY"}, {RrType::DHCID, "DHCID"},     {RrType::NSEC3, "NSEC3"},
+    {RrType::NSEC3PARAM, "NSEC3PARAM"}, {RrType::TLSA, "TLSA"}, {RrType::SMIMEA, "SMIMEA"},
+    {RrType::HIP, "HIP"},       {RrType::CDS, "CDS"},         {RrType::CDNSKEY, "CDNSKEY"},
+    {RrType::OPENPGPKEY, "OPENPGPKEY"}, {RrType::CSYNC, "CSYNC"}, {RrType::ZONEMD, "ZONEMD"},
+    {RrType::SVCB, "SVCB"},     {RrType::HTTPS, "HTTPS"},     {RrType::SPF, "SPF"},
+    {RrType::NID, "NID"},       {RrType::L32, "L32"},         {RrType::L64, "L64"},
+    {RrType::LP, "LP"},         {RrType::EUI48, "EUI48"},     {RrType::EUI64, "EUI64"},
+    {RrType::URI, "URI"},       {RrType::CAA, "CAA"},         {RrType::AVC, "AVC"},
+    {RrType::DLV, "DLV"},
+}};
+
+constexpr bool type_names_sorted() {
+  for (std::size_t i = 1; i < type_names.size(); ++i)
+    if (to_u16(type_names[i - 1].type) >= to_u16(type_names[i].type)) return false;
+  return true;
+}
+static_assert(type_names_sorted(), "type_names must be sorted by number");
+
+struct ClassName {
+  std::uint16_t rclass;
+  std::string_view name;
+};
+constexpr std::array<ClassName, 4> class_names{{{1, "IN"}, {2, "CS"}, {3, "CH"}, {4, "HS"}}};
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
+    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// Parses the digits after a "TYPE"/"CLASS" prefix: decimal, no sign, no
+// leading '+', at most 65535.
+std::optional<std::uint16_t> generic_number(std::string_view text, std::string_view prefix) {
+  if (text.size() <= prefix.size() || !iequals(text.substr(0, prefix.size()), prefix)) return std::nullopt;
+  std::string_view digits = text.substr(prefix.size());
+  if (digits.size() > 5) return std::nullopt;
+  unsigned value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+std::string type_to_string(RrType type) {
+  auto it = std::lower_bound(type_names.begin(), type_names.end(), to_u16(type),
+                             [](const TypeName& e, std::uint16_t v) { return to_u16(e.type) < v; });
+  if (it != type_names.end() && it->type == type) return std::string(it->name);
+  return "TYPE" + std::to_string(to_u16(type));
+}
+
+std::optional<RrType> type_from_string(std::string_view text) {
+  for (const auto& e : type_names)
+    if (iequals(e.name, text)) return e.type;
+  if (auto v = generic_number(text, "TYPE")) return static_cast<RrType>(*v);
+  return std::nullopt;
+}
+
+std::string class_to_string(std::uint16_t rclass) {
+  for (const auto& e : class_names)
+    if (e.rclass == rclass) return std::string(e.name);
+  return "CLASS" + std::to_string(rclass);
+}
+
+std::optional<std::uint16_t> class_from_string(std::string_view text) {
+  for (const auto& e : class_names)
+    if (iequals(e.name, text)) return e.rclass;
+  return generic_number(text, "CLASS");
+}
+
+bool is_dnssec_generated_type(RrType type) noexcept {
+  switch (type) {
+    case RrType::DNSKEY:
+    case RrType::RRSIG:
+    case RrType::NSEC:
+    case RrType::NSEC3:
+    case RrType::NSEC3PARAM:
+    case RrType::CDS:
+    case RrType::CDNSKEY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace zs

@@ -1,0 +1,416 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/encoding.hpp"
+#include "dns/rdata.hpp"
+
+using namespace zs;
+
+namespace {
+
+// A small stand-in for the zone file lexer: white space separates tokens; a
+// token that starts with '"' runs to the closing quote and is marked quoted;
+// a '"' inside a token keeps the token going through spaces up to the
+// closing quote (as BIND reads `alpn="h2 h3"`). Escapes stay as written.
+// Columns are 1-based offsets into `text`, all on line 7.
+std::vector<Token> lex(std::string_view text) {
+  std::vector<Token> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == ' ' || text[i] == '\t') {
+      ++i;
+      continue;
+    }
+    Token t;
+    t.line = 7;
+    t.column = static_cast<std::uint32_t>(i + 1);
+    if (text[i] == '"') {
+      t.quoted = true;
+      ++i;
+      while (i < text.size() && text[i] != '"') {
+        if (text[i] == '\\' && i + 1 < text.size()) t.text += text[i++];
+        t.text += text[i++];
+      }
+      ++i;
+    } else {
+      bool in_quotes = false;
+      while (i < text.size() && (in_quotes || (text[i] != ' ' && text[i] != '\t'))) {
+        if (text[i] == '\\' && i + 1 < text.size()) t.text += text[i++];
+        else if (text[i] == '"') in_quotes = !in_quotes;
+        t.text += text[i++];
+      }
+    }
+    // Parentheses only group lines; the real lexer drops them.
+    if (t.quoted || (t.text != "(" && t.text != ")")) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+const Name& origin() {
+  static const Name o = Name::parse("example.com.").value();
+  return o;
+}
+
+Result<Bytes> parse(RrType type, std::string_view text) { return rdata_from_tokens(type, lex(text), origin()); }
+
+Bytes hex(std::string_view h) {
+  std::string s;
+  for (char c : h)
+    if (c != ' ') s += c;
+  return from_hex(s).value();
+}
+
+// Parses `text`, checks it prints as `printed`, and that the printed form
+// parses back to the same wire data.
+Bytes round_trip(RrType type, std::string_view text, std::string_view printed) {
+  auto wire = parse(type, text);
+  if (!wire) FAIL_CHECK(wire.error().to_string());
+  REQUIRE(wire);
+  CHECK(validate_rdata(type, *wire));
+  std::string out = rdata_to_string(type, *wire);
+  CHECK(out == printed);
+  auto again = parse(type, out);
+  REQUIRE(again);
+  CHECK(*again == *wire);
+  return *wire;
+}
+
+Bytes round_trip(RrType type, std::string_view text) { return round_trip(type, text, text); }
+
+Error parse_error(RrType type, std::string_view text) {
+  auto r = parse(type, text);
+  REQUIRE_FALSE(r);
+  return r.error();
+}
+
+std::uint32_t error_column(const Error& e) { return e.where ? e.where->column : 0; }
+
+}  // namespace
+
+TEST_CASE("address records round-trip and have the expected wire form") {
+  CHECK(round_trip(RrType::A, "192.0.2.1") == hex("C0000201"));
+  CHECK(round_trip(RrType::AAAA, "2001:db8::1") == hex("20010DB8000000000000000000000001"));
+  round_trip(RrType::AAAA, "2001:DB8:0:0:0:0:0:1", "2001:db8::1");
+  round_trip(RrType::AAAA, "::ffff:192.0.2.1");
+  CHECK(parse_error(RrType::A, "192.0.2").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::A, "192.0.2.256").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::A, "192.0.2.1.5").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::AAAA, "2001:db8::g").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::AAAA, "192.0.2.1").code == Errc::bad_rdata);
+}
+
+TEST_CASE("names in RDATA are completed with the origin and keep their spelling") {
+  CHECK(round_trip(RrType::NS, "Ns1", "Ns1.example.com.") == hex("034E7331 076578616D706C65 03636F6D 00"));
+  round_trip(RrType::CNAME, "@", "example.com.");
+  round_trip(RrType::DNAME, "example.net.");
+  round_trip(RrType::PTR, "host\\.with\\.dots.example.");
+  CHECK(round_trip(RrType::MX, "10 Mail", "10 Mail.example.com.") ==
+        hex("000A 044D61696C 076578616D706C65 03636F6D 00"));
+  round_trip(RrType::SOA, "ns1 hostmaster.example.com. 2024010101 3600 900 1209600 300",
+             "ns1.example.com. hostmaster.example.com. 2024010101 3600 900 1209600 300");
+  round_trip(RrType::SOA, "ns1. h. 1 1h 15m 2w 5m", "ns1. h. 1 3600 900 1209600 300");
+  round_trip(RrType::SRV, "0 5 5060 sipserver.example.com.");
+  round_trip(RrType::AFSDB, "1 afs.example.com.");
+  round_trip(RrType::KX, "10 kx.example.com.");
+  round_trip(RrType::RT, "10 relay.example.com.");
+  round_trip(RrType::RP, "admin.example.com. info.example.com.");
+  round_trip(RrType::MINFO, "owners.example.com. errors.example.com.");
+  round_trip(RrType::PX, "10 net2.it. PRMD-net2.ADMD-p400.C-it.");
+  round_trip(RrType::MB, "mailhost.example.com.");
+  round_trip(RrType::MG, "mbox.example.com.");
+  round_trip(RrType::MR, "mbox.example.com.");
+  round_trip(RrType::LP, "10 l64-subnet.example.com.");
+}
+
+TEST_CASE("text records decode escapes, quote every string on output and limit strings to 255 octets") {
+  CHECK(round_trip(RrType::TXT, "\"hello world\"") == hex("0B 68656C6C6F20776F726C64"));
+  round_trip(RrType::TXT, "unquoted", "\"unquoted\"");
+  round_trip(RrType::TXT, "\"\"");
+  round_trip(RrType::TXT, "\"a\" \"\" \"b\"");
+  CHECK(round_trip(RrType::TXT, "\"say \\\"hi\\\" \\\\ \\065\\255\"", "\"say \\\"hi\\\" \\\\ A\\255\"") ==
+        hex("0D 736179202268692220 5C2041FF"));
+  round_trip(RrType::TXT, "\"tab\\009nl\\010\"");
+  round_trip(RrType::SPF, "\"v=spf1 -all\"");
+  round_trip(RrType::HINFO, "\"PC-Intel-700mhz\" \"Linux 2.4\"");
+  round_trip(RrType::HINFO, "INTEL LINUX", "\"INTEL\" \"LINUX\"");
+  round_trip(RrType::X25, "\"311061700956\"");
+  round_trip(RrType::GPOS, "\"-32.6882\" \"116.8652\" \"10.0\"");
+  round_trip(RrType::AVC, "\"app-name:WebEx|app-class:OAM\"");
+
+  std::string s255(255, 'x');
+  round_trip(RrType::TXT, "\"" + s255 + "\"");
+  Error e = parse_error(RrType::TXT, "\"a\" \"" + s255 + "x\"");
+  CHECK(e.code == Errc::text_too_long);
+  CHECK(error_column(e) == 5);
+  // \DDD counts as one octet
+  std::string esc;
+  for (int i = 0; i < 255; ++i) esc += "\\255";
+  CHECK(parse(RrType::TXT, "\"" + esc + "\"").value().size() == 256);
+  CHECK(parse_error(RrType::TXT, "\"" + esc + "a\"").code == Errc::text_too_long);
+
+  CHECK(parse_error(RrType::TXT, "").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::TXT, "\"bad \\25x\"").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::TXT, "\"bad \\256\"").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::HINFO, "\"only one\"").code == Errc::bad_rdata);
+}
+
+TEST_CASE("NAPTR, URI, CAA, CERT and SSHFP round-trip") {
+  round_trip(RrType::NAPTR, "100 10 \"S\" \"SIP+D2U\" \"!^.*$!sip:customer-service@example.com!\" _sip._udp.example.com.");
+  round_trip(RrType::NAPTR, "100 50 \"a\" \"z3950+N2L+N2C\" \"\" cidserver.example.com.");
+  round_trip(RrType::URI, "10 1 \"ftp://ftp1.example.com/public\"");
+  CHECK(round_trip(RrType::CAA, "0 issue \"letsencrypt.org\"") ==
+        hex("00 05 6973737565 6C657473656E63727970742E6F7267"));
+  round_trip(RrType::CAA, "128 tbs \"Unknown\"");
+  round_trip(RrType::CAA, "0 iodef \"mailto:security@example.com\"");
+  round_trip(RrType::CAA, "0 issue \";\"");
+  round_trip(RrType::CAA, "0 issue letsencrypt.org", "0 issue \"letsencrypt.org\"");
+  CHECK(parse_error(RrType::CAA, "0 is-sue \"x\"").code == Errc::bad_rdata);
+  round_trip(RrType::CERT, "PGP 0 0 AAECAwQ=", "3 0 0 AAECAwQ=");
+  round_trip(RrType::CERT, "1 12345 RSASHA256 AAECAwQ=", "1 12345 8 AAECAwQ=");
+  CHECK(round_trip(RrType::SSHFP, "2 1 123456789abcdef67890123456789abcdef67890",
+                   "2 1 123456789ABCDEF67890123456789ABCDEF67890") ==
+        hex("0201 123456789abcdef67890123456789abcdef67890"));
+  round_trip(RrType::SSHFP, "4 2 9a 1b 2c", "4 2 9A1B2C");
+  round_trip(RrType::TLSA, "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6");
+  round_trip(RrType::SMIMEA, "3 0 1 ( AABB CCDD )", "3 0 1 AABBCCDD");
+  CHECK(parse_error(RrType::TLSA, "3 1 1 0C7").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::TLSA, "3 1 1").code == Errc::bad_rdata);
+}
+
+TEST_CASE("DNSSEC records match the RFC 4034 examples") {
+  // RFC 4034 §2.3: DNSKEY 256 3 5 ( AQPSKmynfzW4kyBv015MUG2DeIQ3 ... )
+  std::string key_b64 =
+      "AQPSKmynfzW4kyBv015MUG2DeIQ3Cbl+BBZH4b/0PY1kxkmvHjcZc8nokfzj31GajIQKY+5CptLr3buXA10hWqTkF7H6RfoRqXQeo"
+      "gmMHfpftf6zMv1LyBUgia7za6ZEzOJBOztyvhjL742iU/TpPSEDhm2SNKLijfUppn1UaNvv4w==";
+  Bytes key = round_trip(RrType::DNSKEY, "256 3 5 " + key_b64);
+  CHECK(key.size() == 4 + from_base64(key_b64).value().size());
+  CHECK(key[0] == 1);
+  CHECK(key[1] == 0);
+  CHECK(key[2] == 3);
+  CHECK(key[3] == 5);
+  // base64 split over several tokens, algorithm as a mnemonic
+  CHECK(parse(RrType::DNSKEY, "256 3 RSASHA1 ( " + key_b64.substr(0, 30) + " " + key_b64.substr(30) + " )").value() ==
+        key);
+
+  // RFC 4034 §3.3
+  Bytes sig = round_trip(
+      RrType::RRSIG,
+      "A 5 3 86400 20030322173103 20030220173103 2642 example.com. "
+      "oJB1W6WNGv+ldvQ3WDG0MQkg5IEhjRip8WTrPYGv07h108dUKGMeDPKijVCHX3DDKdfb+v6oB9wfuh3DTJXUAfI/M0zmO/zz8bW0Rznl8O3t"
+      "GNazPwQKkRN20XPXV6nwwfoXmJQbsLNrLfkGJ5D6fwFm8nN+6pBzeDQfsS3Ap3o=");
+  CHECK(std::vector<std::uint8_t>(sig.begin(), sig.begin() + 18) ==
+        hex("0001 05 03 00015180 3E7C9DD7 3E5510D7 0A52"));
+  // The same times as plain seconds since the epoch
+  CHECK(parse(RrType::RRSIG,
+              "A 5 3 86400 1048354263 1045762263 2642 example.com. "
+              "oJB1W6WNGv+ldvQ3WDG0MQkg5IEhjRip8WTrPYGv07h108dUKGMeDPKijVCHX3DDKdfb+v6oB9wfuh3DTJXUAfI/M0zmO/zz8bW0R"
+              "znl8O3tGNazPwQKkRN20XPXV6nwwfoXmJQbsLNrLfkGJ5D6fwFm8nN+6pBzeDQfsS3Ap3o=")
+            .value() == sig);
+
+  // RFC 4034 §4.3
+  CHECK(round_trip(RrType::NSEC, "host.example.com. A MX RRSIG NSEC TYPE1234") ==
+        hex("04686F7374 076578616D706C65 03636F6D 00 "
+            "0006 40010000 0003 "
+            "04 1B 000000000000000000000000000000000000000000000000000020"));
+  round_trip(RrType::NSEC, "host.example.com. NSEC A TYPE1234 RRSIG MX", "host.example.com. A MX RRSIG NSEC TYPE1234");
+
+  // RFC 4034 §5.3
+  CHECK(round_trip(RrType::DS, "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118") ==
+        hex("EC45 05 01 2BB183AF5F22588179A53B0A98631FAD1A292118"));
+  round_trip(RrType::DS, "60485 5 1 ( 2BB183AF5F22588179A5 3B0A98631FAD1A292118 )",
+             "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118");
+  round_trip(RrType::CDS, "0 0 0 00");
+  round_trip(RrType::CDNSKEY, "0 3 0 AA==");
+  round_trip(RrType::DLV, "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118");
+}
+
+TEST_CASE("NSEC3 and NSEC3PARAM follow RFC 5155") {
+  // RFC 5155 Appendix A
+  Bytes n3 = round_trip(RrType::NSEC3, "1 1 12 aabbccdd 2t7b4g4vsa5smi47k61mv5bv1a22bojr MX DNSKEY NS SOA NSEC3PARAM RRSIG",
+                        "1 1 12 AABBCCDD 2t7b4g4vsa5smi47k61mv5bv1a22bojr NS SOA MX RRSIG DNSKEY NSEC3PARAM");
+  CHECK(std::vector<std::uint8_t>(n3.begin(), n3.begin() + 10) == hex("01 01 000C 04 AABBCCDD 14"));
+  CHECK(n3.size() == 10 + 20 + 2 + 7);
+  round_trip(RrType::NSEC3, "1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR",
+             "1 0 0 - 2t7b4g4vsa5smi47k61mv5bv1a22bojr");
+  CHECK(round_trip(RrType::NSEC3PARAM, "1 0 12 aabbccdd", "1 0 12 AABBCCDD") == hex("01 00 000C 04 AABBCCDD"));
+  CHECK(round_trip(RrType::NSEC3PARAM, "1 0 0 -") == hex("01 00 0000 00"));
+  CHECK(parse_error(RrType::NSEC3PARAM, "1 0 0 abc").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::NSEC3, "1 0 0 - 2t7b4g4vsa5smi47k61mv5bv1a22boj! A").code == Errc::bad_rdata);
+}
+
+TEST_CASE("CSYNC, ZONEMD and OPENPGPKEY round-trip") {
+  // RFC 7477 §2.3
+  CHECK(round_trip(RrType::CSYNC, "66 3 A NS AAAA") == hex("00000042 0003 00 04 60000008"));
+  round_trip(RrType::CSYNC, "0 0");
+  // RFC 8976 Appendix A.1
+  round_trip(RrType::ZONEMD,
+             "2018031900 1 1 C68090D90A7AED716BC459F9340E3D7C1370D4D24B7E2FC3A1DDC0B9A87153B9A9713B3C9AE5CC27777F98B8"
+             "E730044C");
+  round_trip(RrType::OPENPGPKEY, "mQINBFit2jsBEADrbl5vjVxYeAE0g0IDYCBpHirv1Sjlqxx5gjtPhb2YhvyDMXjq");
+  round_trip(RrType::DHCID, "AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=");
+}
+
+TEST_CASE("EUI, ILNP and other small types round-trip") {
+  CHECK(round_trip(RrType::EUI48, "00-00-5e-00-53-2a") == hex("00005E00532A"));
+  round_trip(RrType::EUI64, "00-00-5E-EF-10-00-00-2A", "00-00-5e-ef-10-00-00-2a");
+  CHECK(round_trip(RrType::NID, "10 14:4fff:ff20:ee64", "10 0014:4fff:ff20:ee64") == hex("000A 00144FFFFF20EE64"));
+  round_trip(RrType::L64, "10 2001:0db8:1140:1000");
+  round_trip(RrType::L32, "10 10.1.2.0");
+  CHECK(parse_error(RrType::EUI48, "00-00-5e-00-53").code == Errc::bad_rdata);
+}
+
+TEST_CASE("LOC reads the RFC 1876 text form with defaults and prints every field") {
+  // RFC 1876 §4 example: cambridge-net.kei.com. LOC 42 21 54 N 71 06 18 W -24m 30m
+  Bytes loc = round_trip(RrType::LOC, "42 21 54 N 71 06 18 W -24m 30m",
+                         "42 21 54.000 N 71 6 18.000 W -24.00m 30.00m 10000.00m 10.00m");
+  CHECK(loc == hex("00 33 16 13 89 17 2D D0 70 BE 15 F0 00 98 8D 20"));
+  round_trip(RrType::LOC, "52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000.00m 10.00m");
+  round_trip(RrType::LOC, "60 9 0.510 N 24 39 0.000 E 10.00m 20.00m 2000.00m 20.00m");
+  round_trip(RrType::LOC, "90 S 180 W 42849672.95m 90000000.00m 90000000.00m 90000000.00m",
+             "90 0 0.000 S 180 0 0.000 W 42849672.95m 90000000.00m 90000000.00m 90000000.00m");
+  round_trip(RrType::LOC, "0 0 0.001 N 0 0 0.001 W -100000.00m 1.00m 10000.00m 10.00m");
+  CHECK(parse_error(RrType::LOC, "91 N 0 E 0m").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::LOC, "42 60 N 0 E 0m").code == Errc::bad_rdata);
+  CHECK(error_column(parse_error(RrType::LOC, "42 21 54 X 71 06 18 W -24m")) == 10);
+  CHECK(parse_error(RrType::LOC, "42 21 54 N 71 06 18 W").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::LOC, "42 21 54 N 71 06 18 W 1m 1m 1m 1m 1m").code == Errc::bad_rdata);
+}
+
+TEST_CASE("the RFC 3597 generic form is read for known and unknown types") {
+  CHECK(parse(RrType::A, "\\# 4 C0000201").value() == hex("C0000201"));
+  CHECK(parse(RrType::A, "\\# 4 C000 0201").value() == hex("C0000201"));
+  CHECK(parse(static_cast<RrType>(65280), "\\# 4 0A000001").value() == hex("0A000001"));
+  CHECK(parse(static_cast<RrType>(65280), "\\# 0").value().empty());
+  CHECK(parse(RrType::NULL_, "\\# 3 abcdef").value() == hex("ABCDEF"));
+  CHECK(rdata_to_string(static_cast<RrType>(65280), hex("0A000001")) == "\\# 4 0A000001");
+  CHECK(rdata_to_string(static_cast<RrType>(65280), Bytes{}) == "\\# 0");
+  CHECK(rdata_to_string(RrType::NULL_, hex("ABCDEF")) == "\\# 3 ABCDEF");
+  // A known type given generically is checked against its format.
+  CHECK(parse(RrType::MX, "\\# 4 000A 0000").error().code == Errc::bad_rdata);
+  CHECK(parse(RrType::MX, "\\# 3 000A00").value() == hex("000A00"));
+  CHECK(parse(RrType::A, "\\# 3 C00002").error().code == Errc::bad_rdata);
+  // Unknown types have no other form.
+  Error e = parse_error(static_cast<RrType>(65280), "10.0.0.1");
+  CHECK(e.code == Errc::bad_rdata);
+  CHECK(error_column(e) == 1);
+  CHECK(parse_error(static_cast<RrType>(65280), "\\# 4 0A0000").code == Errc::bad_rdata);
+  CHECK(parse_error(static_cast<RrType>(65280), "\\# 4").code == Errc::bad_rdata);
+  CHECK(parse_error(static_cast<RrType>(65280), "\\# 0 00").code == Errc::bad_rdata);
+  CHECK(parse_error(static_cast<RrType>(65280), "\\# x 00").code == Errc::bad_rdata);
+  CHECK(parse_error(static_cast<RrType>(65280), "\\# 1 0g").code == Errc::bad_rdata);
+  // A quoted "\#" is text, not the generic marker.
+  CHECK(parse(RrType::TXT, "\"\\#\" 0").value() == hex("01 23 01 30"));
+}
+
+TEST_CASE("malformed wire data prints in the generic form") {
+  CHECK(rdata_to_string(RrType::A, hex("C00002")) == "\\# 3 C00002");
+  CHECK(rdata_to_string(RrType::MX, hex("000A C00C")) == "\\# 4 000AC00C");  // compression pointer
+  CHECK(rdata_to_string(RrType::TXT, hex("05 6162")) == "\\# 3 056162");
+  CHECK(rdata_to_string(RrType::TXT, Bytes{}) == "\\# 0");
+  CHECK(rdata_to_string(RrType::NSEC, hex("00 0006 0000")) == "\\# 5 0000060000");  // no root label end
+  CHECK_FALSE(validate_rdata(RrType::NSEC, hex("00 00 02 40 00")));  // trailing zero octet
+  CHECK_FALSE(validate_rdata(RrType::NSEC, hex("00 01 01 40 00 01 40")));  // windows out of order
+  CHECK_FALSE(validate_rdata(RrType::A, hex("C0000201 00")));
+  CHECK(validate_rdata(static_cast<RrType>(65280), hex("FF")));
+}
+
+TEST_CASE("errors name the offending token's position") {
+  Error e = parse_error(RrType::MX, "10 bad..name");
+  CHECK(e.code == Errc::bad_name);
+  REQUIRE(e.where);
+  CHECK(e.where->line == 7);
+  CHECK(e.where->column == 4);
+  CHECK(e.where->file.empty());
+  CHECK(error_column(parse_error(RrType::MX, "65536 mx")) == 1);
+  CHECK(parse_error(RrType::NS, std::string(64, 'a')).code == Errc::label_too_long);
+  std::string long_name;
+  for (int i = 0; i < 5; ++i) long_name += std::string(60, 'b') + ".";
+  CHECK(parse_error(RrType::CNAME, long_name).code == Errc::name_too_long);
+  e = parse_error(RrType::SRV, "0 5 5060 sip.example. extra");
+  CHECK(e.code == Errc::bad_rdata);
+  CHECK(error_column(e) == 23);
+  e = parse_error(RrType::SOA, "ns1 host 1 2 3 4");  // missing MINIMUM: blame the last token
+  CHECK(e.code == Errc::bad_rdata);
+  CHECK(error_column(e) == 16);
+  CHECK_FALSE(parse_error(RrType::A, "").where);
+  CHECK(error_column(parse_error(RrType::RRSIG, "A 5 3 86400 20031322173103 20030220173103 2642 example.com. AA==")) == 13);
+  CHECK(error_column(parse_error(RrType::NSEC, "host.example.com. A BOGUS")) == 21);
+  CHECK(error_column(parse_error(RrType::DS, "60485 5 1 2BB183AF5F2258817 9AZ")) == 11);
+}
+
+TEST_CASE("the canonical form lower-cases names of the RFC 4034 list, not NSEC or SVCB targets") {
+  Bytes mx = parse(RrType::MX, "10 MAIL.Example.COM.").value();
+  CHECK(canonical_rdata(RrType::MX, mx) == parse(RrType::MX, "10 mail.example.com.").value());
+  Bytes soa = parse(RrType::SOA, "NS1.Example. HostMaster.Example. 1 2 3 4 5").value();
+  CHECK(canonical_rdata(RrType::SOA, soa) == parse(RrType::SOA, "ns1.example. hostmaster.example. 1 2 3 4 5").value());
+  Bytes rrsig = parse(RrType::RRSIG, "A 8 2 300 20240101000000 20231201000000 1234 EXAMPLE.com. AAAA").value();
+  CHECK(canonical_rdata(RrType::RRSIG, rrsig) ==
+        parse(RrType::RRSIG, "A 8 2 300 20240101000000 20231201000000 1234 example.com. AAAA").value());
+  Bytes nsec = parse(RrType::NSEC, "Host.Example.com. A").value();
+  CHECK(canonical_rdata(RrType::NSEC, nsec) == nsec);
+  Bytes svcb = parse(RrType::SVCB, "1 Svc.Example.net. port=8443").value();
+  CHECK(canonical_rdata(RrType::SVCB, svcb) == svcb);
+  Bytes txt = parse(RrType::TXT, "\"MiXeD\"").value();
+  CHECK(canonical_rdata(RrType::TXT, txt) == txt);
+  Bytes naptr = parse(RrType::NAPTR, "1 1 \"S\" \"SIP\" \"\" _SIP._udp.EXAMPLE.com.").value();
+  CHECK(canonical_rdata(RrType::NAPTR, naptr) == parse(RrType::NAPTR, "1 1 \"S\" \"SIP\" \"\" _sip._udp.example.com.").value());
+  Bytes rp = parse(RrType::RP, "A.b. C.d.").value();
+  CHECK(canonical_rdata(RrType::RP, rp) == parse(RrType::RP, "a.b. c.d.").value());
+}
+
+TEST_CASE("rdata_names lists the hosts a record points at") {
+  auto names = [](RrType t, std::string_view text) {
+    std::vector<std::string> out;
+    for (const Name& n : rdata_names(t, parse(t, text).value())) out.push_back(n.to_string());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(names(RrType::NS, "ns1") == V{"ns1.example.com."});
+  CHECK(names(RrType::MX, "10 Mail.example.net.") == V{"Mail.example.net."});
+  CHECK(names(RrType::SRV, "0 5 5060 sip") == V{"sip.example.com."});
+  CHECK(names(RrType::CNAME, "www.example.org.") == V{"www.example.org."});
+  CHECK(names(RrType::DNAME, "example.org.") == V{"example.org."});
+  CHECK(names(RrType::PTR, "host.example.") == V{"host.example."});
+  CHECK(names(RrType::HTTPS, "1 svc.example.net. alpn=h2") == V{"svc.example.net."});
+  CHECK(names(RrType::NAPTR, "1 1 \"S\" \"SIP\" \"\" _sip._udp") == V{"_sip._udp.example.com."});
+  CHECK(names(RrType::AFSDB, "1 afs") == V{"afs.example.com."});
+  CHECK(names(RrType::KX, "1 kx") == V{"kx.example.com."});
+  CHECK(names(RrType::RT, "1 rt") == V{"rt.example.com."});
+  CHECK(names(RrType::TXT, "\"ns1.example.com.\"").empty());
+  CHECK(names(RrType::NSEC, "next.example.com. A").empty());
+  CHECK(names(RrType::SOA, "ns1 host 1 2 3 4 5").empty());
+  CHECK(rdata_names(RrType::MX, hex("000A")).empty());
+}
+
+TEST_CASE("type bitmaps encode windows in order and reject malformed ones") {
+  std::vector<RrType> types{RrType::A, RrType::MX, RrType::RRSIG, RrType::NSEC, static_cast<RrType>(1234)};
+  Bytes bitmap = encode_type_bitmap(types);
+  CHECK(bitmap == hex("0006 40010000 0003 04 1B 000000000000000000000000000000000000000000000000000020"));
+  CHECK(decode_type_bitmap(bitmap).value() == types);
+  CHECK(encode_type_bitmap({}).empty());
+  CHECK(decode_type_bitmap({}).value().empty());
+  std::vector<RrType> edge{static_cast<RrType>(0), static_cast<RrType>(255), static_cast<RrType>(65535)};
+  CHECK(decode_type_bitmap(encode_type_bitmap(edge)).value() == edge);
+  CHECK_FALSE(decode_type_bitmap(hex("00")));
+  CHECK_FALSE(decode_type_bitmap(hex("00 00")));
+  CHECK_FALSE(decode_type_bitmap(hex("00 21" + std::string(66, '1'))));
+  CHECK_FALSE(decode_type_bitmap(hex("00 02 40")));
+}
+
+TEST_CASE("RRSIG times are read as dates or seconds and printed as dates") {
+  Bytes a = parse(RrType::RRSIG, "SOA 13 2 3600 20380119031407 19700101000000 1 example. AA==").value();
+  CHECK(std::vector<std::uint8_t>(a.begin() + 8, a.begin() + 16) == hex("7FFFFFFF 00000000"));
+  CHECK(rdata_to_string(RrType::RRSIG, a) == "SOA 13 2 3600 20380119031407 19700101000000 1 example. AA==");
+  Bytes b = parse(RrType::RRSIG, "SOA 13 2 1h 4294967295 0 1 example. AA==").value();
+  CHECK(rdata_to_string(RrType::RRSIG, b) == "SOA 13 2 3600 21060207062815 19700101000000 1 example. AA==");
+  CHECK(parse(RrType::RRSIG, "SOA 13 2 3600 20240229000000 20240228000000 1 example. AA=="));
+  CHECK(parse_error(RrType::RRSIG, "SOA 13 2 3600 20230229000000 20230228000000 1 example. AA==").code ==
+        Errc::bad_rdata);
+  CHECK(parse_error(RrType::RRSIG, "SOA 13 2 3600 4294967296 0 1 example. AA==").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::RRSIG, "BOGUS 13 2 3600 0 0 1 example. AA==").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::RRSIG, "SOA 13 2 3600 0 0 1 example. AA=").code == Errc::bad_rdata);
+}
