@@ -157,7 +157,7 @@ void lint_scalars(const Policy& p, Linter& lint) {
     if (d.salt_length != 0) lint.error({"denial.salt-length"}, "salt-length applies to nsec3 only");
   }
   // RFC 9276 §3.2: validators may treat more iterations as insecure or bogus;
-  // 500 is the old RFC 5155 §10.3 ceiling for 4096-bit keys.
+  // 500 is the RFC 5155 §10.3 ceiling for 2048-bit keys.
   if (d.iterations > 500)
     lint.error({"denial.iterations"}, "iterations " + std::to_string(d.iterations) + " exceed 500 (the RFC 5155 §10.3 ceiling; RFC 9276 §3.2 lets validators give up far sooner)");
   if (d.salt_length > 255)
@@ -275,13 +275,13 @@ RolloverTiming rollover_timing(const Policy& p, const KeyPolicy& key) {
       t.retire = ttl.zone_max + d.zone_propagation + d.retire_safety;
       break;
     case RolloverMethod::double_signature:
-      // RFC 7583 §3.2.2: new key and its signatures appear together; the old
+      // RFC 7583 §3.2 (double-signature): new key and its signatures appear together; the old
       // ones may go once both are in every cache.
       t.introduce = sigs_seen + d.publish_safety;
       t.retire = sigs_seen + d.retire_safety;
       break;
     case RolloverMethod::double_ksk:
-      // RFC 7583 §3.3.2: the new KSK joins the DNSKEY RRset, then the DS is
+      // RFC 7583 §3.3 (double-KSK): the new KSK joins the DNSKEY RRset, then the DS is
       // swapped at the parent and the old DS must leave the caches. A CSK's
       // zone signatures are swapped at the same time.
       t.introduce = dnskey_seen + d.publish_safety;
@@ -289,7 +289,7 @@ RolloverTiming rollover_timing(const Policy& p, const KeyPolicy& key) {
                  d.retire_safety;
       break;
     case RolloverMethod::double_ds:
-      // RFC 7583 §3.3.1: the new DS goes to the parent first (announced by CDS
+      // RFC 7583 §3.3 (double-DS): the new DS goes to the parent first (announced by CDS
       // alone, its key not yet in the DNSKEY RRset); then the DNSKEY RRset
       // switches and the old key must leave the caches.
       t.introduce = ds_seen + d.publish_safety;

@@ -58,7 +58,7 @@ struct TtlPolicy {
   bool operator==(const TtlPolicy&) const = default;
 };
 
-// The Dprp and safety margins of RFC 7583 §3.1.
+// The propagation delays (Dprp) and safety margins of RFC 7583 §3.
 struct DelayPolicy {
   Duration zone_propagation = 300;     // until every server of the zone serves a new version
   Duration parent_propagation = 3600;  // until every parent server serves a new DS RRset
