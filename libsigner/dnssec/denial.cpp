@@ -179,15 +179,10 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
                                       " and " + nodes[hashed[i].node].owner.to_string() + "; choose another salt");
   }
 
-  // A hashed owner name that is already a name of the zone would merge two
-  // unrelated nodes; checked before anything changes.
+  // Owner names must fit below the origin; checked before anything changes.
   for (const HashedName& h : hashed) {
-    auto owner = origin.prepend(to_base32hex(h.hash));
-    if (!owner) return fail(Errc::internal, "NSEC3 owner name too long below " + origin.to_string());
-    auto it = std::lower_bound(nodes.begin(), nodes.end(), *owner,
-                               [](const Node& n, const Name& o) { return canonical_compare(n.owner, o) < 0; });
-    if (it != nodes.end() && it->owner == *owner)
-      return fail(Errc::internal, "NSEC3 owner name " + owner->to_string() + " already holds zone data");
+    if (!origin.prepend(to_base32hex(h.hash)))
+      return fail(Errc::internal, "NSEC3 owner name too long below " + origin.to_string());
   }
 
   // NSEC3PARAM before the bitmaps are built: its type belongs in the apex
@@ -248,23 +243,21 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
     added.push_back(std::move(node));
   }
 
+  // A hashed owner name may already be a name of the zone (RFC 5155
+  // Appendix A has one): the NSEC3 then joins that node.
   std::vector<Node> merged;
   merged.reserve(nodes.size() + added.size());
   std::size_t a = 0;
   std::size_t b = 0;
   while (a < nodes.size() || b < added.size()) {
-    if (b == added.size()) {
+    int c = a == nodes.size() ? 1 : b == added.size() ? -1 : canonical_compare(nodes[a].owner, added[b].owner);
+    if (c < 0) {
       merged.push_back(std::move(nodes[a++]));
-      continue;
-    }
-    if (a == nodes.size()) {
+    } else if (c > 0) {
       merged.push_back(std::move(added[b++]));
-      continue;
-    }
-    if (canonical_compare(nodes[a].owner, added[b].owner) < 0) {
-      merged.push_back(std::move(nodes[a++]));
     } else {
-      merged.push_back(std::move(added[b++]));
+      insert_rrset(nodes[a], std::move(added[b++].rrsets.front()));
+      merged.push_back(std::move(nodes[a++]));
     }
   }
   nodes = std::move(merged);

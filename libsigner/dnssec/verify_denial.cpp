@@ -32,11 +32,13 @@ void sort_types(std::vector<RrType>& types) {
 
 // The RRsets a node's denial record must list: at a delegation only NS and
 // DS (and the NSEC there), which the parent is authoritative for; glue is not.
+// An NSEC3 found at a real name belongs to another name's chain entry.
 std::vector<RrType> present_types(const Node& node) {
   std::vector<RrType> types;
   for (const Rrset& r : node.rrsets) {
     if (node.kind == NodeKind::delegation && r.type != RrType::NS && r.type != RrType::DS && r.type != RrType::NSEC)
       continue;
+    if (r.type == RrType::NSEC3) continue;  // lives at the hashed name, never listed
     types.push_back(r.type);
   }
   return types;
@@ -58,7 +60,13 @@ std::string lower_wire(const Name& name) {
   return s;
 }
 
-bool is_nsec3_owner(const Node& node) { return node.has(RrType::NSEC3); }
+// A node that holds nothing but an NSEC3 exists only for the chain. A real
+// name may also carry an NSEC3 when its label happens to be a hash (RFC 5155
+// Appendix A has one); it stays a name of the zone.
+bool is_hash_only(const Node& node) {
+  return node.kind != NodeKind::apex && !node.empty_non_terminal &&
+         std::all_of(node.rrsets.begin(), node.rrsets.end(), [](const Rrset& r) { return r.type == RrType::NSEC3; });
+}
 
 void check_denial_ttl(ProblemList& problems, const Zone& zone, const Rrset& rrset) {
   // RFC 9077 §3.
@@ -207,8 +215,6 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
     check_denial_ttl(problems, zone, *rrset);
     if (rrset->rdatas.size() != 1)
       problems.add(node.owner, RrType::NSEC3, std::to_string(rrset->rdatas.size()) + " NSEC3 records at one name");
-    if (node.rrsets.size() != 1)
-      problems.add(node.owner, RrType::NSEC3, "an NSEC3 owner name also holds other data");
     auto fields = parse_nsec3(rrset->rdatas.front(), false);
     if (!fields) {
       problems.add(node.owner, RrType::NSEC3, "malformed NSEC3: " + fields.error().message);
@@ -264,7 +270,7 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
   std::unordered_map<std::string, std::size_t> index_of;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const Node& node = nodes[i];
-    if (is_nsec3_owner(node) && node.kind != NodeKind::apex) continue;
+    if (is_hash_only(node)) continue;
     Bytes h = nsec3_hash(node.owner, params->salt, params->iterations);
     if (node.kind == NodeKind::occluded) {
       occluded.push_back({std::move(h), i});
