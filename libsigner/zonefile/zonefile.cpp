@@ -103,7 +103,7 @@ class Parser {
   ParsedZone& out_;
   std::uint32_t file_ = 0;
   std::optional<Name> owner_;
-  std::optional<std::uint32_t> dollar_ttl_;  // $TTL
+  std::optional<std::uint32_t> default_ttl_;  // $TTL, or the MINIMUM of an SOA read without any TTL known
   std::optional<std::uint32_t> last_ttl_;    // the last TTL a record got (RFC 1035 semantics)
   std::vector<std::string> include_stack_;   // canonical paths of the files being read
   std::vector<Token> generated_;             // scratch for $GENERATE's expanded RDATA tokens
@@ -142,23 +142,22 @@ Result<RecordHead> Parser::parse_head(std::span<const Token> tokens, std::size_t
   return head;
 }
 
-// BIND's default: $TTL, else the TTL of the previous record, else (for the
-// SOA only) its MINIMUM. A record before any of these has no TTL.
+// BIND's default TTL (checked with named-compilezone 9.18): $TTL if given;
+// else the last explicit TTL (RFC 1035 semantics); else, for an SOA, its
+// MINIMUM, which then also becomes the default for the records after it,
+// exactly as if it had been a $TTL. Any other record has no TTL.
 Result<std::uint32_t> Parser::resolve_ttl(const RecordHead& head, const Bytes& rdata, const Token& first) {
-  std::uint32_t ttl;
   if (head.ttl) {
-    ttl = *head.ttl;
-  } else if (dollar_ttl_) {
-    ttl = *dollar_ttl_;
-  } else if (last_ttl_) {
-    ttl = *last_ttl_;
-  } else if (auto minimum = head.type == RrType::SOA ? soa_minimum_of(rdata) : std::nullopt) {
-    ttl = std::min(*minimum, max_ttl);
-  } else {
-    return at(Error(Errc::no_ttl, "no TTL given and no $TTL or earlier TTL to default to"), first);
+    last_ttl_ = *head.ttl;
+    return *head.ttl;
   }
-  last_ttl_ = ttl;
-  return ttl;
+  if (default_ttl_) return *default_ttl_;
+  if (last_ttl_) return *last_ttl_;
+  if (auto minimum = head.type == RrType::SOA ? soa_minimum_of(rdata) : std::nullopt) {
+    default_ttl_ = std::min(*minimum, max_ttl);
+    return *default_ttl_;
+  }
+  return at(Error(Errc::no_ttl, "no TTL given and no $TTL or earlier TTL to default to"), first);
 }
 
 void Parser::add_record(Name owner, const RecordHead& head, std::uint32_t ttl, Bytes rdata, const Token& first) {
@@ -231,7 +230,7 @@ Result<void> Parser::directive(std::span<const Token> tokens, Name& origin, cons
     if (args != 1) return at(Error(Errc::bad_directive, "$TTL takes one TTL"), d);
     auto ttl = parse_ttl(tokens[1].text);
     if (!ttl) return at(ttl.error(), tokens[1]);
-    dollar_ttl_ = *ttl;
+    default_ttl_ = *ttl;
     return {};
   }
   if (iequals(d.text, "$INCLUDE")) {
@@ -279,8 +278,9 @@ Result<void> Parser::include(std::span<const Token> tokens, const Name& origin, 
   return {};
 }
 
-// $GENERATE range lhs [ttl] [class] type rhs...: one record per value of the
-// range, "$" forms expanded in the owner and in every RDATA token.
+// $GENERATE range lhs [ttl] [class] type rhs: one record per value of the
+// range. As in BIND, rhs is one token (quoted when the RDATA has several
+// fields); its expansion is then read as RDATA text, so `MX "10 mx$"` works.
 Result<void> Parser::generate(std::span<const Token> tokens, const Name& origin) {
   const Token& d = tokens.front();
   if (tokens.size() < 5) return at(Error(Errc::bad_directive, "$GENERATE needs range, owner, type and RDATA"), d);
@@ -291,24 +291,44 @@ Result<void> Parser::generate(std::span<const Token> tokens, const Name& origin)
   if (!head) return std::unexpected(head.error());
   if (head->rdata_index >= tokens.size())
     return at(Error(Errc::bad_directive, "$GENERATE without RDATA"), tokens.back());
-  auto rhs = tokens.subspan(head->rdata_index);
-  std::string owner_text;
+  if (head->rdata_index + 1 < tokens.size())
+    return at(Error(Errc::bad_directive, "$GENERATE takes its RDATA as one token; quote it"),
+              tokens[head->rdata_index + 1]);
+  const Token& rhs = tokens[head->rdata_index];
+  std::string owner_text, rdata_text, unquoted;
   for (std::uint64_t v = range->start; v <= range->stop; v += range->step) {
     owner_text.clear();
     if (auto r = expand_generate(lhs.text, static_cast<std::int64_t>(v), owner_text); !r) return at(r.error(), lhs);
     auto owner = name_at(owner_text, lhs, origin);
     if (!owner) return std::unexpected(owner.error());
-    generated_.resize(rhs.size());
-    for (std::size_t k = 0; k < rhs.size(); ++k) {
-      Token& t = generated_[k];
-      t.text.clear();
-      t.quoted = rhs[k].quoted;
-      t.line = rhs[k].line;
-      t.column = rhs[k].column;
-      if (auto r = expand_generate(rhs[k].text, static_cast<std::int64_t>(v), t.text); !r) return at(r.error(), rhs[k]);
+    rdata_text.clear();
+    if (auto r = expand_generate(rhs.text, static_cast<std::int64_t>(v), rdata_text); !r) return at(r.error(), rhs);
+    if (rhs.quoted) {
+      // Inside the quoted rhs, \" stands for a quote of the RDATA text.
+      unquoted.clear();
+      for (std::size_t i = 0; i < rdata_text.size(); ++i) {
+        if (rdata_text[i] == '\\' && i + 1 < rdata_text.size()) {
+          if (rdata_text[i + 1] != '"') unquoted.push_back('\\');
+          unquoted.push_back(rdata_text[++i]);
+        } else {
+          unquoted.push_back(rdata_text[i]);
+        }
+      }
+      rdata_text.swap(unquoted);
+    }
+    // Positions of the expanded fields all point at the rhs token.
+    generated_.clear();
+    Lexer lexer(rdata_text);
+    LexEntry entry;
+    auto more = lexer.next(entry);
+    if (!more) return at(more.error(), rhs);
+    if (*more) {
+      for (const Token& t : entry.tokens) generated_.push_back(Token{t.text, t.quoted, rhs.line, rhs.column});
+      if (auto extra = lexer.next(entry); !extra || *extra)
+        return at(Error(Errc::bad_rdata, "$GENERATE RDATA spans several lines"), rhs);
     }
     auto rdata = rdata_from_tokens(head->type, generated_, origin);
-    if (!rdata) return at_rdata(rdata.error(), rhs.front());
+    if (!rdata) return at_rdata(rdata.error(), rhs);
     auto ttl = resolve_ttl(*head, *rdata, d);
     if (!ttl) return std::unexpected(ttl.error());
     add_record(std::move(*owner), *head, *ttl, std::move(*rdata), d);

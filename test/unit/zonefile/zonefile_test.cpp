@@ -98,24 +98,32 @@ TEST_CASE("classes other than IN are rejected at the class token") {
   CHECK(parse_err("$TTL 60\na CLASS3 A 192.0.2.1\n").code == Errc::bad_class);
 }
 
-TEST_CASE("default TTL is $TTL, else the last TTL, else the SOA minimum") {
+TEST_CASE("the SOA MINIMUM becomes the default TTL when the SOA comes first without a TTL") {
   auto z = parse_ok(
-      "@ IN SOA ns1 host 1 2 3 4 600\n"  // no TTL anywhere yet: MINIMUM
-      "a A 192.0.2.1\n"                  // last TTL: 600
+      "@ IN SOA ns1 host 1 2 3 4 600\n"  // no TTL known yet: MINIMUM, now the default
+      "a A 192.0.2.1\n"
       "b 30 A 192.0.2.2\n"
-      "c A 192.0.2.3\n"                  // last TTL: 30
+      "c A 192.0.2.3\n"                  // the default, not the last TTL (BIND)
       "$TTL 99\n"
       "d A 192.0.2.4\n"
       "e 7 A 192.0.2.5\n"
-      "f A 192.0.2.6\n");  // $TTL wins over the last TTL
+      "f A 192.0.2.6\n");
   REQUIRE(z.records.size() == 7);
   CHECK(z.records[0].ttl == 600);
   CHECK(z.records[1].ttl == 600);
   CHECK(z.records[2].ttl == 30);
-  CHECK(z.records[3].ttl == 30);
+  CHECK(z.records[3].ttl == 600);
   CHECK(z.records[4].ttl == 99);
   CHECK(z.records[5].ttl == 7);
   CHECK(z.records[6].ttl == 99);
+}
+
+TEST_CASE("without $TTL a record takes the last explicit TTL") {
+  auto z = parse_ok("a 300 A 192.0.2.1\nb A 192.0.2.2\n@ SOA ns1 host 1 2 3 4 600\nc 20 A 192.0.2.3\nd A 192.0.2.4\n");
+  REQUIRE(z.records.size() == 5);
+  CHECK(z.records[1].ttl == 300);
+  CHECK(z.records[2].ttl == 300);
+  CHECK(z.records[4].ttl == 20);
 }
 
 TEST_CASE("a SOA without TTL takes the last stated TTL, as BIND does") {
@@ -191,6 +199,18 @@ TEST_CASE("$GENERATE expands owners and RDATA with TTL and class") {
   CHECK(z.records[5].ttl == 60);
 }
 
+TEST_CASE("$GENERATE reads a quoted rhs as RDATA text, as BIND does") {
+  auto z = parse_ok(
+      "$TTL 60\n"
+      "$GENERATE 1-1 mx$ MX \"10 host$\"\n"
+      "$GENERATE 1-1 txt$ TXT \"a$ b\"\n"
+      "$GENERATE 1-1 txq$ TXT \"\\\"a$ b\\\"\"\n");
+  REQUIRE(z.records.size() == 3);
+  CHECK(rdata_to_string(RrType::MX, z.records[0].rdata) == "10 host1.example.com.");
+  CHECK(rdata_to_string(RrType::TXT, z.records[1].rdata) == "\"a1\" \"b\"");
+  CHECK(rdata_to_string(RrType::TXT, z.records[2].rdata) == "\"a1 b\"");
+}
+
 TEST_CASE("$GENERATE errors point at the faulty field") {
   Error e = parse_err("$TTL 60\n$GENERATE 5-1 h$ A 192.0.2.$\n");
   CHECK(e.code == Errc::bad_directive);
@@ -199,6 +219,9 @@ TEST_CASE("$GENERATE errors point at the faulty field") {
   CHECK(e.code == Errc::bad_rdata);
   CHECK(e.where->line == 2);
   CHECK(parse_err("$TTL 60\n$GENERATE 1-3 h$ A\n").code == Errc::bad_directive);
+  e = parse_err("$TTL 60\n$GENERATE 1-3 h$ MX 10 mx$\n");
+  CHECK(e.code == Errc::bad_directive);
+  CHECK(e.where->column == 24);
 }
 
 TEST_CASE("$INCLUDE reads files relative to the including file, with an optional origin") {
