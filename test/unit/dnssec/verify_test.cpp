@@ -1,0 +1,270 @@
+// verify_zone: zones signed by ldns-signzone and dnssec-signzone pass; each
+// kind of tampering is reported at the right owner and type. Vectors:
+// test/vectors/rfc4035-appendix-A.*.zone (signed 20250101..20371231).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/encoding.hpp"
+#include "dns/rdata.hpp"
+#include "dnssec/denial.hpp"
+#include "dnssec/verify.hpp"
+#include "zone_text.hpp"
+
+using namespace zs;
+using namespace zs::test;
+
+namespace {
+
+constexpr std::uint64_t jan_2026 = 1767225600;  // 2026-01-01T00:00:00Z, inside the vectors' window
+const Bytes rfc5155_salt{0xaa, 0xbb, 0xcc, 0xdd};
+
+std::string describe(const VerifyReport& report) {
+  std::string out;
+  for (const VerifyProblem& p : report.problems)
+    out += p.owner.to_string() + " " + type_to_string(p.type) + ": " + p.what + "\n";
+  return out;
+}
+
+bool has_problem(const VerifyReport& report, std::string_view owner, RrType type, std::string_view fragment = "") {
+  return std::any_of(report.problems.begin(), report.problems.end(), [&](const VerifyProblem& p) {
+    return p.owner == name(owner) && p.type == type && p.what.find(fragment) != std::string::npos;
+  });
+}
+
+bool problems_sorted(const VerifyReport& report) {
+  return std::is_sorted(report.problems.begin(), report.problems.end(), [](const VerifyProblem& a, const VerifyProblem& b) {
+    return canonical_compare(a.owner, b.owner) < 0;
+  });
+}
+
+Zone signed_vector(std::string_view file) { return zone_from_vector(file, name("example."), true); }
+
+VerifyReport verify(const Zone& zone, std::uint64_t now = jan_2026, unsigned threads = 1) {
+  return verify_zone(zone, VerifyOptions{.now = now, .threads = threads});
+}
+
+Bytes& only_rdata(Zone& zone, std::string_view owner, RrType type) {
+  Node* node = find_node(zone, name(owner));
+  REQUIRE(node != nullptr);
+  Rrset* rrset = node->find(type);
+  REQUIRE(rrset != nullptr);
+  REQUIRE(rrset->rdatas.size() == 1);
+  return rrset->rdatas.front();
+}
+
+std::string hashed_owner(std::string_view n) {
+  return to_base32hex(nsec3_hash(name(n), rfc5155_salt, 12)) + ".example.";
+}
+
+}  // namespace
+
+TEST_CASE("a zone signed by ldns-signzone with NSEC verifies without problems") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(report.ok());
+  CHECK(report.denial == VerifyReport::Denial::nsec);
+  CHECK(report.signatures_checked >= 20);
+  CHECK(report.rrsets_checked == report.signatures_checked);  // one ZSK or KSK signature per RRset
+}
+
+TEST_CASE("a zone signed by ldns-signzone with opt-out NSEC3 verifies without problems") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec3-optout.zone");
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(report.ok());
+  CHECK(report.denial == VerifyReport::Denial::nsec3);
+}
+
+TEST_CASE("a zone signed by dnssec-signzone with NSEC3 verifies without problems") {
+  Zone zone = signed_vector("rfc4035-appendix-A.bind-nsec3.zone");
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(report.ok());
+  CHECK(report.denial == VerifyReport::Denial::nsec3);
+}
+
+TEST_CASE("verification gives the same report on one thread and on several") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  only_rdata(zone, "ai.example.", RrType::HINFO).back() ^= 1;
+  only_rdata(zone, "xx.example.", RrType::A).back() ^= 1;
+  VerifyReport one = verify(zone, jan_2026, 1);
+  VerifyReport four = verify(zone, jan_2026, 4);
+  REQUIRE(one.problems.size() == four.problems.size());
+  CHECK_FALSE(one.ok());
+  for (std::size_t i = 0; i < one.problems.size(); ++i) {
+    CHECK(one.problems[i].owner == four.problems[i].owner);
+    CHECK(one.problems[i].type == four.problems[i].type);
+    CHECK(one.problems[i].what == four.problems[i].what);
+  }
+  CHECK(one.signatures_checked == four.signatures_checked);
+}
+
+TEST_CASE("a record changed after signing is reported at its owner and type") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  only_rdata(zone, "ai.example.", RrType::A).back() ^= 1;  // 192.0.2.9 -> 192.0.2.8
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "ai.example.", RrType::A, "does not verify"));
+  CHECK(has_problem(report, "ai.example.", RrType::A, "no valid signature"));
+  CHECK_FALSE(has_problem(report, "ai.example.", RrType::AAAA));
+  CHECK(report.problems.size() == 2);
+}
+
+TEST_CASE("a deleted NSEC is reported as a name missing from the chain") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  Node* node = find_node(zone, name("ns1.example."));
+  std::erase_if(node->rrsets, [](const Rrset& r) { return r.type == RrType::NSEC; });
+  std::erase_if(node->signatures, [](const Signature& s) { return s.covered == RrType::NSEC; });
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "ns1.example.", RrType::NSEC, "missing from the chain"));
+  CHECK(report.problems.size() == 1);
+}
+
+TEST_CASE("an NSEC chain out of order is reported at the NSEC that points the wrong way") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  // ai.example's NSEC skips b.example and points at ns1.example.
+  Bytes& rdata = only_rdata(zone, "ai.example.", RrType::NSEC);
+  std::size_t offset = 0;
+  REQUIRE(Name::read_wire(rdata, offset));
+  Bytes changed = name("ns1.example.").wire();
+  changed.insert(changed.end(), rdata.begin() + static_cast<std::ptrdiff_t>(offset), rdata.end());
+  rdata = changed;
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "ai.example.", RrType::NSEC, "expected b.example."));
+  CHECK(has_problem(report, "ai.example.", RrType::NSEC, "does not verify"));
+  CHECK_FALSE(has_problem(report, "b.example.", RrType::NSEC));
+}
+
+TEST_CASE("a wrong NSEC type bitmap is reported") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  Bytes& rdata = only_rdata(zone, "xx.example.", RrType::NSEC);
+  std::size_t offset = 0;
+  REQUIRE(Name::read_wire(rdata, offset));
+  Bytes changed(rdata.begin(), rdata.begin() + static_cast<std::ptrdiff_t>(offset));
+  const std::vector<RrType> without_aaaa{RrType::A, RrType::HINFO, RrType::RRSIG, RrType::NSEC};
+  put_bytes(changed, encode_type_bitmap(without_aaaa));
+  rdata = changed;
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "xx.example.", RrType::NSEC, "type bitmap"));
+}
+
+TEST_CASE("RRSIGs on glue and on a delegation NS set are reported") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  const Node* ns1 = find_node(zone, name("ns1.example."));
+  Signature a_sig = *std::find_if(ns1->signatures.begin(), ns1->signatures.end(),
+                                  [](const Signature& s) { return s.covered == RrType::A; });
+  find_node(zone, name("ns1.a.example."))->signatures.push_back(a_sig);
+  Signature ns_sig = a_sig;
+  ns_sig.covered = RrType::NS;
+  find_node(zone, name("b.example."))->signatures.push_back(ns_sig);
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "ns1.a.example.", RrType::A, "occluded"));
+  CHECK(has_problem(report, "b.example.", RrType::NS, "delegation NS"));
+  CHECK(report.problems.size() == 2);
+}
+
+TEST_CASE("signatures outside their validity window are reported, each one") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  const std::uint64_t june_2024 = 1717200000;  // before the inception 20250101000000
+  VerifyReport report = verify(zone, june_2024);
+  CHECK(has_problem(report, "example.", RrType::SOA, "validity window"));
+  CHECK(has_problem(report, "xx.example.", RrType::AAAA, "validity window"));
+  auto expired = std::count_if(report.problems.begin(), report.problems.end(),
+                               [](const VerifyProblem& p) { return p.what.find("validity window") != std::string::npos; });
+  CHECK(static_cast<std::size_t>(expired) == report.signatures_checked);
+  CHECK(problems_sorted(report));
+}
+
+TEST_CASE("a DNSKEY RRset that no SEP key signs is reported") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  std::erase_if(zone.apex().signatures, [](const Signature& s) { return s.covered == RrType::DNSKEY; });
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "example.", RrType::DNSKEY, "SEP"));
+  CHECK(has_problem(report, "example.", RrType::DNSKEY, "no valid signature"));
+}
+
+TEST_CASE("a deleted NSEC3 is reported at the name it stood for and where the chain breaks") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec3-optout.zone");
+  const Name hashed = name(hashed_owner("ai.example."));
+  auto& nodes = zone.nodes();
+  auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.owner == hashed; });
+  REQUIRE(it != nodes.end());
+  nodes.erase(it);
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "ai.example.", RrType::NSEC3, "no NSEC3 record"));
+  CHECK(std::count_if(report.problems.begin(), report.problems.end(), [](const VerifyProblem& p) {
+          return p.what.find("next hashed owner") != std::string::npos;
+        }) == 1);
+  CHECK(problems_sorted(report));
+}
+
+TEST_CASE("an NSEC3 for a glue name is reported") {
+  std::string text = read_text_file(vector_path("rfc4035-appendix-A.ldns-nsec3-optout.zone"));
+  text += hashed_owner("ns1.a.example.") + " 3600 IN NSEC3 1 1 12 aabbccdd " +
+          to_base32hex(nsec3_hash(name("example."), rfc5155_salt, 12)) + " A\n";
+  Zone zone = zone_from_text(text, name("example."), true);
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, hashed_owner("ns1.a.example."), RrType::NSEC3, "occluded name ns1.a.example."));
+  CHECK(has_problem(report, hashed_owner("ns1.a.example."), RrType::NSEC3, "no valid signature"));
+}
+
+TEST_CASE("an NSEC3 whose opt-out flag disagrees with the chain is reported") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec3-optout.zone");
+  Bytes& rdata = only_rdata(zone, hashed_owner("xx.example."), RrType::NSEC3);
+  rdata[1] = 0;
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, hashed_owner("xx.example."), RrType::NSEC3, "opt-out"));
+}
+
+TEST_CASE("a wrong NSEC3 type bitmap is reported") {
+  Zone zone = signed_vector("rfc4035-appendix-A.bind-nsec3.zone");
+  const std::string owner = to_base32hex(nsec3_hash(name("ai.example."), {}, 0)) + ".example.";
+  Bytes& rdata = only_rdata(zone, owner, RrType::NSEC3);
+  // Replace the bitmap (after the 20-octet next hash) with one lacking HINFO.
+  std::size_t bitmap_at = 5 + rdata[4] + 1 + 20;
+  rdata.resize(bitmap_at);
+  const std::vector<RrType> types{RrType::A, RrType::AAAA, RrType::RRSIG};
+  put_bytes(rdata, encode_type_bitmap(types));
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, owner, RrType::NSEC3, "type bitmap"));
+}
+
+TEST_CASE("a zone with no denial records at all is reported") {
+  Zone zone = zone_from_vector("rfc4035-appendix-A.zone", name("example."), true);
+  VerifyReport report = verify(zone);
+  CHECK(report.denial == VerifyReport::Denial::none);
+  CHECK(has_problem(report, "example.", RrType::NSEC, "neither"));
+  CHECK(has_problem(report, "example.", RrType::DNSKEY, "no DNSKEY"));
+}
+
+TEST_CASE("the chains our builder makes pass the verifier's denial checks") {
+  // Unsigned, so the missing DNSKEY RRset is the one expected problem; the
+  // denial checks must be silent for both chain types.
+  for (bool nsec3 : {false, true}) {
+    CAPTURE(nsec3);
+    Zone zone = zone_from_vector("rfc5155-appendix-A.zone", name("example."), false);
+    if (nsec3) {
+      REQUIRE(add_nsec3_chain(zone, Nsec3Params{.iterations = 12, .salt = rfc5155_salt, .opt_out = true}));
+    } else {
+      add_nsec_chain(zone);
+    }
+    VerifyReport report = verify(zone);
+    INFO(describe(report));
+    CHECK(report.problems.size() == 1);
+    CHECK(has_problem(report, "example.", RrType::DNSKEY, "no DNSKEY"));
+    CHECK(report.denial == (nsec3 ? VerifyReport::Denial::nsec3 : VerifyReport::Denial::nsec));
+  }
+}
