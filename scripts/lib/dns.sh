@@ -65,19 +65,72 @@ zs_verify_zonesign() {
   "$(zs_zonesign_bin)" verify "$file" --origin "$origin" "$@"
 }
 
-# zs_validate_all LABEL FILE ORIGIN: the four independent checks the issue asks for, each
-# its own PASS/FAIL line. Validation is at the real clock: dnssec-verify has no time option,
-# so callers sign without --now (TESTING-NOTES.md).
+# zs_validate_all LABEL FILE ORIGIN [INPUT]: the four independent checks the issue asks
+# for, each its own PASS/FAIL line. Validation is at the real clock: dnssec-verify has no
+# time option, so callers sign without --now (TESTING-NOTES.md).
+# With INPUT (the unsigned zone), a failure of ldns-verify-zone or kzonecheck that comes
+# from the tool itself is reported as SKIP with the reason instead of FAIL: either the
+# tool cannot read the unsigned zone either (types it does not know, data it calls an
+# error such as records below a DNAME), or the zone holds a construct the tool is known to
+# misread. dnssec-verify and zonesign verify never get that allowance.
 zs_validate_all() {
-  local label=$1 file=$2 origin=$3
-  zs_check "$label: ldns-verify-zone" ldns-verify-zone "$file"
+  local label=$1 file=$2 origin=$3 input=${4:-}
+  zs_validator_check "$label" ldns-verify-zone "$input" "$origin" ldns-verify-zone "$file"
   zs_check "$label: dnssec-verify" dnssec-verify -q -o "$origin" "$file"
-  zs_check "$label: kzonecheck" kzonecheck -v -d on -o "$origin" "$file"
+  zs_validator_check "$label" kzonecheck "$input" "$origin" kzonecheck -v -d on -o "$origin" "$file"
   if zs_reference_mode; then
     zs_skip "$label: zonesign verify (reference signer mode)"
   else
     zs_check "$label: zonesign verify" zs_verify_zonesign "$file" "$origin"
   fi
+}
+
+# zs_validator_check LABEL TOOL INPUT ORIGIN CMD...
+zs_validator_check() {
+  local label=$1 tool=$2 input=$3 origin=$4
+  shift 4
+  local name="$label: $tool" log reason
+  log="$(zs_check_log "$name")"
+  if "$@" >"$log" 2>&1; then
+    zs_pass "$name"
+  elif [[ -n $input ]] && reason=$(zs_tool_limitation "$tool" "$input" "$origin"); then
+    zs_skip "$name: $reason (output rejected: $(grep -m1 -v '^$' "$log" | cut -c1-120))"
+  else
+    zs_fail "$name" "$log"
+  fi
+}
+
+# zs_tool_limitation TOOL INPUT ORIGIN: prints why TOOL cannot judge this zone and
+# succeeds, or fails when no limitation explains a rejection. The unsigned input is first
+# normalised by BIND (expands $GENERATE/$INCLUDE, plain line ends), so what is tested is the
+# tool's grasp of the records, not of the input's syntax.
+zs_tool_limitation() {
+  local tool=$1 input=$2 origin=$3
+  if [[ $tool == ldns-verify-zone ]]; then
+    # TESTING-NOTES.md: ldns 1.8.3 misreads a label that is just "\@" and an escaped comma in
+    # an SVCB/HTTPS alpn value, and then reports a bad NSEC chain or signature.
+    if grep -Eq '(^|[.[:space:]])\\@([.[:space:]]|$)' "$input"; then
+      echo "ldns 1.8.3 misreads a label that is just \\@"; return 0
+    fi
+    if grep -Eiq '(SVCB|HTTPS).*alpn=[^[:space:]]*\\,' "$input"; then
+      echo "ldns 1.8.3 misreads an escaped comma in alpn"; return 0
+    fi
+  fi
+  local compiled
+  compiled=$(mktemp)
+  if ! named-compilezone -q -D -s full -i none -o "$compiled" "$origin" "$input" >/dev/null 2>&1; then
+    rm -f "$compiled"
+    return 1
+  fi
+  local out rc=0
+  case $tool in
+    ldns-verify-zone) out=$(ldns-read-zone "$compiled" 2>&1 >/dev/null) || rc=$? ;;
+    kzonecheck) out=$(kzonecheck -o "$origin" "$compiled" 2>&1) || rc=$? ;;
+    *) rc=0 ;;
+  esac
+  rm -f "$compiled"
+  ((rc != 0)) || return 1
+  printf '%s rejects the unsigned zone too: %s' "$tool" "$(grep -m1 -v '^$' <<<"$out" | cut -c1-120)"
 }
 
 # The good test zones: prints "FILE ORIGIN" per line. The origin is the file name without
