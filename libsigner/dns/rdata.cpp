@@ -740,7 +740,7 @@ Result<Bytes> rdata_from_tokens(RrType type, std::span<const Token> tokens, cons
   if (!tokens.empty() && !tokens[0].quoted && tokens[0].text == "\\#") return parse_generic(type, tokens);
   const Descriptor* d = find_descriptor(type);
   if (!d) {
-    std::string msg = "type " + type_to_string(type) + " has only the generic form '\\# length hex' (RFC 3597)";
+    std::string msg = "type " + type_mnemonic(type) + " has only the generic form '\\# length hex' (RFC 3597)";
     if (tokens.empty()) return fail(Errc::bad_rdata, std::move(msg));
     return token_error(Errc::bad_rdata, std::move(msg), tokens[0]);
   }
@@ -749,7 +749,7 @@ Result<Bytes> rdata_from_tokens(RrType type, std::span<const Token> tokens, cons
   for (const Field& f : d->fields)
     if (auto r = parse_field(f.kind, cur, out, origin); !r) return std::unexpected(r.error());
   if (const Token* extra = cur.peek())
-    return token_error(Errc::bad_rdata, "unexpected '" + extra->text + "' after the RDATA of " + type_to_string(type),
+    return token_error(Errc::bad_rdata, "unexpected '" + extra->text + "' after the RDATA of " + type_mnemonic(type),
                        *extra);
   if (out.size() > 65535) return token_error(Errc::bad_rdata, "RDATA longer than 65535 octets", tokens[0]);
   return out;
@@ -760,13 +760,14 @@ Result<void> validate_rdata(RrType type, BytesView rdata) {
   const Descriptor* d = find_descriptor(type);
   if (!d) return {};
   auto spans = split_fields(*d, rdata);
-  if (!spans) return std::unexpected(std::move(spans.error()).with_context("in " + type_to_string(type) + " RDATA"));
+  if (!spans) return std::unexpected(std::move(spans.error()).with_context("in " + type_mnemonic(type) + " RDATA"));
   return {};
 }
 
 std::string rdata_to_string(RrType type, BytesView rdata) {
   const Descriptor* d = find_descriptor(type);
-  if (!d) return generic_to_string(rdata);
+  // A type printed as TYPEnnn needs the generic RDATA form (RFC 3597 §5).
+  if (!d || !type_prints_as_mnemonic(type)) return generic_to_string(rdata);
   auto spans = split_fields(*d, rdata);
   if (!spans) return generic_to_string(rdata);
   std::string out;

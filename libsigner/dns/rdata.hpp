@@ -34,6 +34,8 @@ Result<Bytes> rdata_from_tokens(RrType type, std::span<const Token> tokens, cons
 // Presentation form of the RDATA, fields separated by one space, names
 // absolute. Falls back to "\# len hex" when the wire data is malformed for
 // the type, so printing never fails and never loses data.
+// Types that print as TYPEnnn (see type_prints_as_mnemonic) always use the
+// generic form, as RFC 3597 §5 requires, so output loads in every reader.
 std::string rdata_to_string(RrType type, BytesView rdata);
 
 // Checks that the wire RDATA is well formed for the type.

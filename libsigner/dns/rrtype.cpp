@@ -12,23 +12,28 @@ namespace {
 struct TypeName {
   RrType type;
   std::string_view name;
+  // False when a common reader rejects the mnemonic, even with RFC 3597
+  // RDATA (found by loading each into named-compilezone 9.18, kzonecheck
+  // 3.2, nsd-checkzone 4.6 and ldns-read-zone 1.8.3); such types print as
+  // TYPEnnn, which all of them read.
+  bool portable = true;
 };
 
 // Sorted by type number so printing can binary-search; parsing scans it (a
 // few dozen entries, case-insensitive).
 constexpr std::array<TypeName, 67> type_names{{
-    {RrType::A, "A"},           {RrType::NS, "NS"},           {RrType::MD, "MD"},
-    {RrType::MF, "MF"},         {RrType::CNAME, "CNAME"},     {RrType::SOA, "SOA"},
-    {RrType::MB, "MB"},         {RrType::MG, "MG"},           {RrType::MR, "MR"},
-    {RrType::NULL_, "NULL"},    {RrType::WKS, "WKS"},         {RrType::PTR, "PTR"},
+    {RrType::A, "A"},           {RrType::NS, "NS"},           {RrType::MD, "MD", false},
+    {RrType::MF, "MF", false},         {RrType::CNAME, "CNAME"},     {RrType::SOA, "SOA"},
+    {RrType::MB, "MB", false},         {RrType::MG, "MG", false},           {RrType::MR, "MR", false},
+    {RrType::NULL_, "NULL", false},    {RrType::WKS, "WKS", false},         {RrType::PTR, "PTR"},
     {RrType::HINFO, "HINFO"},   {RrType::MINFO, "MINFO"},     {RrType::MX, "MX"},
     {RrType::TXT, "TXT"},       {RrType::RP, "RP"},           {RrType::AFSDB, "AFSDB"},
-    {RrType::X25, "X25"},       {RrType::ISDN, "ISDN"},       {RrType::RT, "RT"},
-    {RrType::NSAP, "NSAP"},     {RrType::NSAP_PTR, "NSAP-PTR"}, {RrType::SIG, "SIG"},
-    {RrType::KEY, "KEY"},       {RrType::PX, "PX"},           {RrType::GPOS, "GPOS"},
-    {RrType::AAAA, "AAAA"},     {RrType::LOC, "LOC"},         {RrType::NXT, "NXT"},
+    {RrType::X25, "X25", false},       {RrType::ISDN, "ISDN", false},       {RrType::RT, "RT"},
+    {RrType::NSAP, "NSAP", false},     {RrType::NSAP_PTR, "NSAP-PTR", false}, {RrType::SIG, "SIG", false},
+    {RrType::KEY, "KEY"},       {RrType::PX, "PX", false},           {RrType::GPOS, "GPOS", false},
+    {RrType::AAAA, "AAAA"},     {RrType::LOC, "LOC"},         {RrType::NXT, "NXT", false},
     {RrType::SRV, "SRV"},       {RrType::NAPTR, "NAPTR"},     {RrType::KX, "KX"},
-    {RrType::CERT, "CERT"},     {RrType::A6, "A6"},           {RrType::DNAME, "DNAME"},
+    {RrType::CERT, "CERT"},     {RrType::A6, "A6", false},           {RrType::DNAME, "DNAME"},
     {RrType::APL, "APL"},       {RrType::DS, "DS"},           {RrType::SSHFP, "SSHFP"},
     {RrType::IPSECKEY, "IPSECKEY"}, {RrType::RRSIG, "RRSIG"}, {RrType::NSEC, "NSEC"},
     {RrType::DNSKEY, "DNSKEY"}, {RrType::DHCID, "DHCID"},     {RrType::NSEC3, "NSEC3"},
@@ -38,8 +43,8 @@ constexpr std::array<TypeName, 67> type_names{{
     {RrType::SVCB, "SVCB"},     {RrType::HTTPS, "HTTPS"},     {RrType::SPF, "SPF"},
     {RrType::NID, "NID"},       {RrType::L32, "L32"},         {RrType::L64, "L64"},
     {RrType::LP, "LP"},         {RrType::EUI48, "EUI48"},     {RrType::EUI64, "EUI64"},
-    {RrType::URI, "URI"},       {RrType::CAA, "CAA"},         {RrType::AVC, "AVC"},
-    {RrType::DLV, "DLV"},
+    {RrType::URI, "URI"},       {RrType::CAA, "CAA"},         {RrType::AVC, "AVC", false},
+    {RrType::DLV, "DLV", false},
 }};
 
 constexpr bool type_names_sorted() {
@@ -81,13 +86,29 @@ std::optional<std::uint16_t> generic_number(std::string_view text, std::string_v
   return static_cast<std::uint16_t>(value);
 }
 
+const TypeName* find_type(RrType type) noexcept {
+  auto it = std::lower_bound(type_names.begin(), type_names.end(), to_u16(type),
+                             [](const TypeName& e, std::uint16_t v) { return to_u16(e.type) < v; });
+  return it != type_names.end() && it->type == type ? &*it : nullptr;
+}
+
 }  // namespace
 
 std::string type_to_string(RrType type) {
-  auto it = std::lower_bound(type_names.begin(), type_names.end(), to_u16(type),
-                             [](const TypeName& e, std::uint16_t v) { return to_u16(e.type) < v; });
-  if (it != type_names.end() && it->type == type) return std::string(it->name);
+  const TypeName* e = find_type(type);
+  if (e && e->portable) return std::string(e->name);
   return "TYPE" + std::to_string(to_u16(type));
+}
+
+std::string type_mnemonic(RrType type) {
+  const TypeName* e = find_type(type);
+  if (e) return std::string(e->name);
+  return "TYPE" + std::to_string(to_u16(type));
+}
+
+bool type_prints_as_mnemonic(RrType type) noexcept {
+  const TypeName* e = find_type(type);
+  return e && e->portable;
 }
 
 std::optional<RrType> type_from_string(std::string_view text) {

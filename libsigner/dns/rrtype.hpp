@@ -26,6 +26,12 @@ inline constexpr std::uint16_t to_u16(RrType t) noexcept { return static_cast<st
 
 // "A", "NSEC3PARAM", or "TYPE65280" for types without a mnemonic here.
 std::string type_to_string(RrType type);
+// Types whose mnemonic a common reader rejects (Knot 3.2: MB, MG, MR, PX,
+// NULL, SIG, DLV, ...; BIND 9.18: MD, MF) print as TYPEnnn, so zone output
+// loads everywhere; see type_prints_as_mnemonic().
+bool type_prints_as_mnemonic(RrType type) noexcept;
+// The IANA mnemonic whenever there is one (for messages), else "TYPEnnn".
+std::string type_mnemonic(RrType type);
 // Accepts mnemonics case-insensitively and the generic "TYPEnnn" form.
 std::optional<RrType> type_from_string(std::string_view text);
 

@@ -7,9 +7,10 @@ using namespace zs;
 TEST_CASE("type mnemonics round-trip and parse case-insensitively") {
   CHECK(type_to_string(RrType::A) == "A");
   CHECK(type_to_string(RrType::NSEC3PARAM) == "NSEC3PARAM");
-  CHECK(type_to_string(RrType::NSAP_PTR) == "NSAP-PTR");
-  CHECK(type_to_string(RrType::NULL_) == "NULL");
-  CHECK(type_to_string(RrType::DLV) == "DLV");
+  CHECK(type_mnemonic(RrType::NSAP_PTR) == "NSAP-PTR");
+  CHECK(type_mnemonic(RrType::NULL_) == "NULL");
+  CHECK(type_mnemonic(RrType::DLV) == "DLV");
+  CHECK(type_mnemonic(static_cast<RrType>(65280)) == "TYPE65280");
   CHECK(type_from_string("https").value() == RrType::HTTPS);
   CHECK(type_from_string("Dnskey").value() == RrType::DNSKEY);
   CHECK(type_from_string("NSAP-PTR").value() == RrType::NSAP_PTR);
@@ -17,6 +18,21 @@ TEST_CASE("type mnemonics round-trip and parse case-insensitively") {
     auto t = static_cast<RrType>(v);
     CHECK(type_from_string(type_to_string(t)).value() == t);
   }
+}
+
+TEST_CASE("types whose mnemonic some reader rejects print as TYPEnnn but still parse by name") {
+  CHECK(type_to_string(RrType::MB) == "TYPE7");
+  CHECK(type_to_string(RrType::MD) == "TYPE3");
+  CHECK(type_to_string(RrType::NULL_) == "TYPE10");
+  CHECK(type_to_string(RrType::DLV) == "TYPE32769");
+  CHECK(type_to_string(RrType::SIG) == "TYPE24");
+  CHECK_FALSE(type_prints_as_mnemonic(RrType::PX));
+  CHECK(type_prints_as_mnemonic(RrType::KEY));
+  CHECK(type_prints_as_mnemonic(RrType::SVCB));
+  CHECK(type_prints_as_mnemonic(RrType::EUI48));
+  CHECK_FALSE(type_prints_as_mnemonic(static_cast<RrType>(65280)));
+  CHECK(type_from_string("MB").value() == RrType::MB);
+  CHECK(type_from_string("dlv").value() == RrType::DLV);
 }
 
 TEST_CASE("types without a mnemonic use the RFC 3597 TYPEnnn form") {
