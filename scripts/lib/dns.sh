@@ -118,7 +118,7 @@ zs_tool_limitation() {
   fi
   local compiled
   compiled=$(mktemp)
-  if ! named-compilezone -q -D -s full -i none -o "$compiled" "$origin" "$input" >/dev/null 2>&1; then
+  if ! (cd "$(dirname "$input")" && named-compilezone -q -D -s full -i none -o "$compiled" "$origin" "$(basename "$input")") >/dev/null 2>&1; then
     rm -f "$compiled"
     return 1
   fi
@@ -159,7 +159,9 @@ zs_example_zones() {
 # absolute names lower-cased, sorted; DNSSEC types removed when $2 is "strip".
 zs_canonical_records() {
   local file=$1 mode=$2 origin=$3
-  named-compilezone -q -D -s full -i none -o - "$origin" "$file" \
+  # BIND reads $INCLUDE paths relative to its working folder; zonesign relative to the
+  # including file. Running from the file's folder makes both agree (test/zones/README.md).
+  (cd "$(dirname "$file")" && named-compilezone -q -D -s full -i none -o - "$origin" "$(basename "$file")") \
     | awk -v strip="$mode" '
         BEGIN { split("DNSKEY RRSIG NSEC NSEC3 NSEC3PARAM CDS CDNSKEY", t, " "); for (i in t) dnssec[t[i]] = 1 }
         /^;/ || NF == 0 { next }
