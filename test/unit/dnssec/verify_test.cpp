@@ -139,6 +139,7 @@ TEST_CASE("an NSEC chain out of order is reported at the NSEC that points the wr
   CHECK(has_problem(report, "ai.example.", RrType::NSEC, "expected b.example."));
   CHECK(has_problem(report, "ai.example.", RrType::NSEC, "does not verify"));
   CHECK_FALSE(has_problem(report, "b.example.", RrType::NSEC));
+  CHECK(has_problem(report, "example.", RrType::NSEC, "type bitmap"));  // MX: its RRSIG is not quoted
 }
 
 TEST_CASE("a wrong NSEC type bitmap is reported") {
@@ -267,4 +268,36 @@ TEST_CASE("the chains our builder makes pass the verifier's denial checks") {
     CHECK(has_problem(report, "example.", RrType::DNSKEY, "no DNSKEY"));
     CHECK(report.denial == (nsec3 ? VerifyReport::Denial::nsec3 : VerifyReport::Denial::nsec));
   }
+}
+
+TEST_CASE("the RSASHA1 signatures of RFC 4035 Appendix A verify inside their validity window") {
+  // A subset of the appendix zone (see the vector's header): every signature
+  // must verify, and what is reported is only what the subset leaves out.
+  const std::uint64_t may_2004 = 1083412800;  // 2004-05-01T12:00:00Z
+  Zone zone = signed_vector("rfc4035-appendix-A.signatures.zone");
+  VerifyReport report = verify(zone, may_2004);
+  INFO(describe(report));
+  CHECK(report.signatures_checked == 11);
+  for (const VerifyProblem& p : report.problems) {
+    CAPTURE(p.owner.to_string());
+    CAPTURE(p.what);
+    // No complaint about any signature itself.
+    CHECK_FALSE(p.what.starts_with("RRSIG"));
+    CHECK(p.what.find("does not verify") == std::string::npos);
+  }
+  // What the subset lacks: the DNSKEY RRset's own signature, and the NSEC
+  // records of the names whose responses Appendix B does not quote.
+  CHECK(has_problem(report, "example.", RrType::DNSKEY, "no valid signature"));
+  CHECK(has_problem(report, "a.example.", RrType::NSEC, "missing from the chain"));
+  CHECK(has_problem(report, "xx.example.", RrType::NSEC, "missing from the chain"));
+  CHECK_FALSE(has_problem(report, "ns1.example.", RrType::NSEC));
+  CHECK_FALSE(has_problem(report, "b.example.", RrType::NSEC));
+  CHECK(has_problem(report, "example.", RrType::NSEC, "type bitmap"));  // MX: its RRSIG is not quoted
+
+  // After the window every signature is reported; a changed record fails.
+  VerifyReport later = verify(zone, may_2004 + 30 * 86400);
+  CHECK(has_problem(later, "x.w.example.", RrType::MX, "validity window"));
+  only_rdata(zone, "x.w.example.", RrType::MX)[1] = 2;  // preference 1 -> 2
+  VerifyReport tampered = verify(zone, may_2004);
+  CHECK(has_problem(tampered, "x.w.example.", RrType::MX, "does not verify"));
 }
