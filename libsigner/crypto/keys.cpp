@@ -636,7 +636,7 @@ SignContext::~SignContext() = default;
 Result<Bytes> SignContext::sign(const PrivateKey& key, BytesView data) {
   const auto& k = key.impl();
   EVP_MD_CTX* ctx = impl_->md.get();
-  EVP_MD_CTX_reset(ctx);
+  if (EVP_MD_CTX_reset(ctx) != 1) return fail(ossl::crypto_error("EVP_MD_CTX_reset"));
   // EVP_DigestSignInit only takes a reference on the shared EVP_PKEY; the
   // key itself is never modified, so many threads may sign with it at once.
   if (EVP_DigestSignInit(ctx, nullptr, signature_md(k.alg), nullptr, k.pkey.get()) != 1)

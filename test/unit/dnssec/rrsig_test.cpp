@@ -305,30 +305,33 @@ TEST_CASE("a signing key whose algorithm disagrees with its DNSKEY is refused") 
 }
 
 TEST_CASE("worker threads sharing one key each sign with their own RrsetSigner") {
-  auto g = generated(Algorithm::ECDSAP256SHA256);
-  const SigningKey key = signing_of(g);
-  constexpr int threads = 4;
-  constexpr int per_thread = 25;
-  std::vector<std::vector<Rrsig>> results(threads);
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      RrsetSigner signer;
+  for (Algorithm alg : {Algorithm::ECDSAP256SHA256, Algorithm::RSASHA256, Algorithm::ED25519}) {
+    CAPTURE(algorithm_name(alg));
+    auto g = generated(alg);
+    const SigningKey key = signing_of(g);
+    constexpr int threads = 4;
+    constexpr int per_thread = 25;
+    std::vector<std::vector<Rrsig>> results(threads);
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        RrsetSigner signer;
+        for (int i = 0; i < per_thread; ++i) {
+          auto sig = signer.sign(a_rrset("www.example.com.", {{10, 0, static_cast<std::uint8_t>(t),
+                                                              static_cast<std::uint8_t>(i)}}),
+                                 test::name_of("example.com."), key, inception, expiration);
+          if (sig) results[t].push_back(std::move(*sig));
+        }
+      });
+    }
+    for (auto& w : workers) w.join();
+    for (int t = 0; t < threads; ++t) {
+      REQUIRE(results[t].size() == per_thread);
       for (int i = 0; i < per_thread; ++i) {
-        auto sig = signer.sign(a_rrset("www.example.com.", {{10, 0, static_cast<std::uint8_t>(t),
-                                                            static_cast<std::uint8_t>(i)}}),
-                               test::name_of("example.com."), key, inception, expiration);
-        if (sig) results[t].push_back(std::move(*sig));
+        const auto set =
+            a_rrset("www.example.com.", {{10, 0, static_cast<std::uint8_t>(t), static_cast<std::uint8_t>(i)}});
+        CHECK(verify_rrsig(set, results[t][i], g.dnskey).value());
       }
-    });
-  }
-  for (auto& w : workers) w.join();
-  for (int t = 0; t < threads; ++t) {
-    REQUIRE(results[t].size() == per_thread);
-    for (int i = 0; i < per_thread; ++i) {
-      const auto set =
-          a_rrset("www.example.com.", {{10, 0, static_cast<std::uint8_t>(t), static_cast<std::uint8_t>(i)}});
-      CHECK(verify_rrsig(set, results[t][i], g.dnskey).value());
     }
   }
 }
