@@ -72,7 +72,7 @@ std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t 
   for (char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
     std::uint64_t d = static_cast<std::uint64_t>(c - '0');
-    if (v > (max - d) / 10) return std::nullopt;
+    if (d > max || v > (max - d) / 10) return std::nullopt;
     v = v * 10 + d;
   }
   return v;
@@ -253,6 +253,18 @@ std::string rrsig_time_to_string(std::uint32_t t) {
   std::snprintf(buf, sizeof buf, "%04lld%02u%02u%02u%02u%02u", static_cast<long long>(y), m, d, rem / 3600,
                 (rem / 60) % 60, rem % 60);
   return buf;
+}
+
+std::optional<MiscKind> misc_kind(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::wks: return MiscKind::wks;
+    case FieldKind::nsap: return MiscKind::nsap;
+    case FieldKind::a6: return MiscKind::a6;
+    case FieldKind::apl: return MiscKind::apl;
+    case FieldKind::ipseckey: return MiscKind::ipseckey;
+    case FieldKind::hip: return MiscKind::hip;
+    default: return std::nullopt;
+  }
 }
 
 // A cursor over the RDATA tokens of one record.
@@ -480,6 +492,16 @@ Result<void> parse_field(FieldKind kind, Cursor& cur, Bytes& out, const Name& or
     }
     case K::svcb_params: return parse_svcb_params(cur.rest(), out);
     case K::loc: return parse_loc(cur.rest(), out);
+    case K::text_opt: {
+      if (cur.at_end()) return {};
+      return parse_text_field(*cur.next("character-string").value(), out);
+    }
+    case K::wks:
+    case K::nsap:
+    case K::a6:
+    case K::apl:
+    case K::ipseckey:
+    case K::hip: return parse_misc(*misc_kind(kind), cur.rest(), origin, out);
     case K::eui48:
     case K::eui64: {
       std::size_t groups = kind == K::eui48 ? 6 : 8;
@@ -612,6 +634,18 @@ Result<std::size_t> field_end(FieldKind kind, BytesView rd, std::size_t pos) {
       if (auto r = check_loc(rd.subspan(pos)); !r) return std::unexpected(r.error());
       return rd.size();
     }
+    case K::text_opt:
+      if (pos == rd.size()) return pos;
+      return counted();
+    case K::wks:
+    case K::nsap:
+    case K::a6:
+    case K::apl:
+    case K::ipseckey:
+    case K::hip: {
+      if (auto r = check_misc(*misc_kind(kind), rd.subspan(pos)); !r) return std::unexpected(r.error());
+      return rd.size();
+    }
   }
   return malformed("unhandled field kind");
 }
@@ -658,6 +692,15 @@ std::string field_to_string(FieldKind kind, BytesView f) {
     }
     case K::svcb_params: return svcb_params_to_string(f);
     case K::loc: return loc_to_string(f);
+    case K::text_opt:
+      if (!f.empty()) append_quoted(out, f.subspan(1));
+      return out;
+    case K::wks:
+    case K::nsap:
+    case K::a6:
+    case K::apl:
+    case K::ipseckey:
+    case K::hip: return misc_to_string(*misc_kind(kind), f);
     case K::eui48:
     case K::eui64: {
       std::string hex = to_hex(f);
@@ -777,6 +820,9 @@ std::string rdata_to_string(RrType type, BytesView rdata) {
     if (!out.empty()) out += ' ';
     out += f;
   }
+  // An APL with no items has no text at all, and a key-less IPSECKEY has no
+  // native form all readers take; a record line needs something readable.
+  if (out.empty()) return generic_to_string(rdata);
   return out;
 }
 
@@ -787,8 +833,14 @@ Bytes canonical_rdata(RrType type, BytesView rdata) {
   auto spans = split_fields(*d, rdata);
   if (!spans) return out;  // malformed data has no canonical form; keep it as is
   for (const auto& s : *spans) {
-    if (s.field->kind != FieldKind::name) continue;
     std::size_t pos = s.begin;
+    if (s.field->kind == FieldKind::a6) {
+      std::size_t at = a6_name_offset(rdata.subspan(s.begin));
+      if (at == 0) continue;
+      pos += at;
+    } else if (s.field->kind != FieldKind::name) {
+      continue;
+    }
     while (out[pos] != 0) {
       std::size_t len = out[pos];
       for (std::size_t i = pos + 1; i <= pos + len; ++i) out[i] = ascii_lower(out[i]);

@@ -53,6 +53,14 @@ constexpr Field f_lp[] = {{K::u16}, name_f};
 constexpr Field f_eui48[] = {{K::eui48}};
 constexpr Field f_eui64[] = {{K::eui64}};
 constexpr Field f_uri[] = {{K::u16}, {K::u16}, {K::text_rest}};
+constexpr Field f_isdn[] = {{K::text}, {K::text_opt}};
+constexpr Field f_name[] = {name_f};                            // NSAP-PTR
+constexpr Field f_wks[] = {{K::wks}};
+constexpr Field f_nsap[] = {{K::nsap}};
+constexpr Field f_a6[] = {{K::a6}};
+constexpr Field f_apl[] = {{K::apl}};
+constexpr Field f_ipseckey[] = {{K::ipseckey}};
+constexpr Field f_hip[] = {{K::hip}};
 constexpr Field f_caa[] = {{K::u8}, {K::caa_tag}, {K::text_rest}};
 
 // Sorted by type number (checked below) for binary search. `true` marks the
@@ -68,6 +76,7 @@ constexpr Descriptor table[] = {
     {RrType::MB, true, f_ctarget},
     {RrType::MG, true, f_cname},
     {RrType::MR, true, f_cname},
+    {RrType::WKS, false, f_wks},
     {RrType::PTR, true, f_ctarget},
     {RrType::HINFO, false, f_hinfo},
     {RrType::MINFO, true, f_minfo},
@@ -76,7 +85,10 @@ constexpr Descriptor table[] = {
     {RrType::RP, true, f_rp},
     {RrType::AFSDB, true, f_u16_target},
     {RrType::X25, false, f_x25},
+    {RrType::ISDN, false, f_isdn},
     {RrType::RT, true, f_u16_target},
+    {RrType::NSAP, false, f_nsap},
+    {RrType::NSAP_PTR, false, f_name},
     {RrType::SIG, true, f_sig},
     {RrType::KEY, false, f_key},
     {RrType::PX, true, f_px},
@@ -87,9 +99,12 @@ constexpr Descriptor table[] = {
     {RrType::NAPTR, true, f_naptr},
     {RrType::KX, true, f_u16_target},
     {RrType::CERT, false, f_cert},
+    {RrType::A6, true, f_a6},
     {RrType::DNAME, true, f_target},
+    {RrType::APL, false, f_apl},
     {RrType::DS, false, f_ds},
     {RrType::SSHFP, false, f_sshfp},
+    {RrType::IPSECKEY, false, f_ipseckey},
     {RrType::RRSIG, true, f_sig},
     {RrType::NSEC, false, f_nsec},
     {RrType::DNSKEY, false, f_key},
@@ -98,6 +113,7 @@ constexpr Descriptor table[] = {
     {RrType::NSEC3PARAM, false, f_nsec3param},
     {RrType::TLSA, false, f_tlsa},
     {RrType::SMIMEA, false, f_tlsa},
+    {RrType::HIP, false, f_hip},
     {RrType::CDS, false, f_ds},
     {RrType::CDNSKEY, false, f_key},
     {RrType::OPENPGPKEY, false, f_base64},

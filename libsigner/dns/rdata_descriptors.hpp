@@ -43,6 +43,15 @@ enum class FieldKind : std::uint8_t {
   eui48,        // RFC 7043 xx-xx-xx-xx-xx-xx
   eui64,        // RFC 7043 xx-xx-xx-xx-xx-xx-xx-xx
   ilnp64,       // RFC 6742 four groups of hex, xxxx:xxxx:xxxx:xxxx
+  text_opt,     // an optional last <character-string> (ISDN subaddress)
+  // Whole-RDATA kinds whose layout depends on their own contents
+  // (rdata_misc.cpp):
+  wks,          // RFC 1035 §3.4.2 address, protocol, port bitmap
+  nsap,         // RFC 1706 §5 "0x" hex with optional dots
+  a6,           // RFC 2874 §3.1 prefix length, address suffix, prefix name
+  apl,          // RFC 3123 §4 [!]afi:address/prefix items
+  ipseckey,     // RFC 4025 §3 precedence, gateway type, algorithm, gateway, key
+  hip,          // RFC 8005 §5 algorithm, HIT, public key, rendezvous servers
 };
 
 struct Field {

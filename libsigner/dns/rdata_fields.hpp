@@ -52,4 +52,15 @@ Result<void> parse_loc(std::span<const Token> tokens, Bytes& out);
 Result<void> check_loc(BytesView rdata);
 std::string loc_to_string(BytesView rdata);
 
+// Whole-RDATA kinds of rdata_misc.cpp: WKS, NSAP, A6, APL, IPSECKEY, HIP.
+// `kind` selects the type; each parses all RDATA tokens, checks wire data and
+// prints checked wire data.
+enum class MiscKind : std::uint8_t { wks, nsap, a6, apl, ipseckey, hip };
+Result<void> parse_misc(MiscKind kind, std::span<const Token> tokens, const Name& origin, Bytes& out);
+Result<void> check_misc(MiscKind kind, BytesView rdata);
+std::string misc_to_string(MiscKind kind, BytesView rdata);
+// Offset of the prefix name in checked A6 RDATA, or 0 when there is none
+// (A6 is on the RFC 4034 §6.2 list of types whose names are lower-cased).
+std::size_t a6_name_offset(BytesView rdata);
+
 }  // namespace zs::rdata_detail

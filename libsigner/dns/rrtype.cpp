@@ -38,7 +38,7 @@ constexpr std::array<TypeName, 67> type_names{{
     {RrType::IPSECKEY, "IPSECKEY"}, {RrType::RRSIG, "RRSIG"}, {RrType::NSEC, "NSEC"},
     {RrType::DNSKEY, "DNSKEY"}, {RrType::DHCID, "DHCID"},     {RrType::NSEC3, "NSEC3"},
     {RrType::NSEC3PARAM, "NSEC3PARAM"}, {RrType::TLSA, "TLSA"}, {RrType::SMIMEA, "SMIMEA"},
-    {RrType::HIP, "HIP"},       {RrType::CDS, "CDS"},         {RrType::CDNSKEY, "CDNSKEY"},
+    {RrType::HIP, "HIP", false},       {RrType::CDS, "CDS"},         {RrType::CDNSKEY, "CDNSKEY"},
     {RrType::OPENPGPKEY, "OPENPGPKEY"}, {RrType::CSYNC, "CSYNC"}, {RrType::ZONEMD, "ZONEMD"},
     {RrType::SVCB, "SVCB"},     {RrType::HTTPS, "HTTPS"},     {RrType::SPF, "SPF"},
     {RrType::NID, "NID"},       {RrType::L32, "L32"},         {RrType::L64, "L64"},

@@ -537,3 +537,55 @@ TEST_CASE("malformed SvcParams on the wire fall back to the generic form") {
   Bytes via_generic = parse(RrType::HTTPS, "\\# 9 0001 00 0003 0002 01BB").value();
   CHECK(rdata_to_string(RrType::HTTPS, via_generic) == "1 . port=443");
 }
+
+TEST_CASE("WKS, ISDN, NSAP, A6, APL, IPSECKEY and HIP read their native forms") {
+  CHECK(round_trip(RrType::WKS, "192.0.2.1 tcp 25 80", "192.0.2.1 6 25 80") ==
+        hex("C0000201 06 00000040000000000000 80"));
+  CHECK(round_trip(RrType::ISDN, "\"150862028003217\" \"004\"").size() == 20);
+  round_trip(RrType::ISDN, "\"150862028003217\"");
+  CHECK(round_trip(RrType::NSAP, "0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00",
+                   "0x47000580005a0000000001e133ffffff00016100") ==
+        hex("47000580005A0000000001E133FFFFFF00016100"));
+  round_trip(RrType::NSAP_PTR, "foo.example.com.");
+  // RFC 2874 §3.1.3 examples
+  CHECK(round_trip(RrType::A6, "0 2345:00C1:CA11:0001:1234:5678:9ABC:DEF0", "0 2345:c1:ca11:1:1234:5678:9abc:def0") ==
+        hex("00 234500C1CA110001123456789ABCDEF0"));
+  CHECK(round_trip(RrType::A6, "64 ::1234:5678:9ABC:DEF0 SUBNET-1.IP6.X.COM.",
+                   "64 ::1234:5678:9abc:def0 SUBNET-1.IP6.X.COM.") ==
+        hex("40 123456789ABCDEF0 085355424E45542D31 03495036 0158 03434F4D 00"));
+  round_trip(RrType::A6, "128 FOO.example.");
+  CHECK(parse_error(RrType::A6, "64 1::1 x.example.").code == Errc::bad_rdata);  // bits inside the prefix
+  // RFC 3123 §4 example
+  CHECK(round_trip(RrType::APL, "1:192.168.32.0/21 !1:192.168.38.0/28") == hex("0001 15 03 C0A820 0001 1C 83 C0A826"));
+  round_trip(RrType::APL, "1:224.0.0.0/4 2:FF00:0:0:0:0:0:0:0/8", "1:224.0.0.0/4 2:ff00::/8");
+  CHECK(parse(RrType::APL, "").value().empty());
+  CHECK(rdata_to_string(RrType::APL, Bytes{}) == "\\# 0");
+  CHECK(parse_error(RrType::APL, "3:1.2.3.4/8").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::APL, "1:1.2.3.4/33").code == Errc::bad_rdata);
+  // RFC 4025 §3.3 examples
+  round_trip(RrType::IPSECKEY, "10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==");
+  round_trip(RrType::IPSECKEY, "10 0 2 . AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==");
+  round_trip(RrType::IPSECKEY, "10 2 2 2001:0DB8:0:8002::2000:1 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==",
+             "10 2 2 2001:db8:0:8002::2000:1 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==");
+  round_trip(RrType::IPSECKEY, "10 3 2 mygateway.example.com. AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==");
+  Bytes keyless = parse(RrType::IPSECKEY, "10 1 0 192.0.2.38").value();
+  CHECK(keyless == hex("0A 01 00 C0000226"));
+  CHECK(rdata_to_string(RrType::IPSECKEY, keyless) == "\\# 7 0A0100C0000226");
+  CHECK(parse_error(RrType::IPSECKEY, "10 1 2 example.com. AQID").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::IPSECKEY, "10 4 2 . AQID").code == Errc::bad_rdata);
+  // RFC 8005 §6 example (HIP prints as TYPE55 with generic RDATA)
+  Bytes hip = round_trip(
+      RrType::HIP,
+      "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UO"
+      "oJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D "
+      "rvs1.example.com. rvs2.example.com.");
+  CHECK(std::vector<std::uint8_t>(hip.begin(), hip.begin() + 4) == hex("10 02 0084"));
+  CHECK(parse(RrType::HIP, "\\# " + std::to_string(hip.size()) + " " + to_hex(hip)).value() == hip);
+}
+
+TEST_CASE("A6 prefix names are lower-cased in the canonical form") {
+  Bytes a6 = parse(RrType::A6, "64 ::1 SUBNET.Example.").value();
+  CHECK(canonical_rdata(RrType::A6, a6) == parse(RrType::A6, "64 ::1 subnet.example.").value());
+  Bytes bare = parse(RrType::A6, "0 2001:db8::1").value();
+  CHECK(canonical_rdata(RrType::A6, bare) == bare);
+}
