@@ -1,9 +1,9 @@
 #include "zone/zone.hpp"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <string>
-#include <unordered_set>
 #include <utility>
 
 #include "dns/rdata.hpp"
@@ -18,11 +18,60 @@ bool allowed_beside_cname(RrType t) noexcept {
          is_dnssec_generated_type(t);
 }
 
-std::string lower_key(const Name& n) {
+// Start offsets of the labels of a wire name, root label excluded.
+std::size_t label_starts(const Name& n, std::array<std::uint8_t, 128>& at) noexcept {
   const Bytes& w = n.wire();
-  std::string key(w.begin(), w.end());
-  for (char& c : key) c = static_cast<char>(ascii_lower(static_cast<std::uint8_t>(c)));
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < w.size() && w[pos] != 0; pos += w[pos] + 1u) at[count++] = static_cast<std::uint8_t>(pos);
+  return count;
+}
+
+// A byte string whose plain comparison is RFC 4034 §6.1 canonical order:
+// labels from the root down, lower-cased, each closed by 0x00. Octets 0x00
+// and 0x01 inside a label become 0x01 0x01 and 0x01 0x02, so a terminator
+// always sorts below any label octet and shorter labels sort first.
+std::string canonical_key(const Name& n) {
+  std::array<std::uint8_t, 128> at;
+  const std::size_t count = label_starts(n, at);
+  const Bytes& w = n.wire();
+  std::string key;
+  key.reserve(w.size());
+  for (std::size_t i = count; i-- > 0;) {
+    const std::size_t start = at[i] + 1u, end = start + w[at[i]];
+    for (std::size_t p = start; p < end; ++p) {
+      std::uint8_t c = ascii_lower(w[p]);
+      if (c <= 1) {
+        key.push_back('\x01');
+        key.push_back(static_cast<char>(c + 1));
+      } else {
+        key.push_back(static_cast<char>(c));
+      }
+    }
+    key.push_back('\0');
+  }
   return key;
+}
+
+// Number of labels, counted from the root, that two names share.
+std::size_t common_labels(const Name& a, const Name& b) noexcept {
+  std::array<std::uint8_t, 128> la, lb;
+  std::size_t na = label_starts(a, la), nb = label_starts(b, lb);
+  const Bytes& wa = a.wire();
+  const Bytes& wb = b.wire();
+  std::size_t shared = 0;
+  while (shared < na && shared < nb) {
+    std::size_t pa = la[na - 1 - shared], pb = lb[nb - 1 - shared];
+    if (wa[pa] != wb[pb]) break;
+    bool same = true;
+    for (std::size_t k = 1; k <= wa[pa]; ++k)
+      if (ascii_lower(wa[pa + k]) != ascii_lower(wb[pb + k])) {
+        same = false;
+        break;
+      }
+    if (!same) break;
+    ++shared;
+  }
+  return shared;
 }
 
 Error error_at(Errc code, std::string message, const Record& r, const SourceFiles& files) {
@@ -65,22 +114,8 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       return fail(error_at(Errc::cname_at_apex, "CNAME at the zone apex", r, files));
   }
 
-  // Glue: an in-zone NS target must have an address somewhere in the zone.
-  // Checked before the RDATA moves into RRsets.
-  std::unordered_set<std::string> with_address;
-  for (const Record& r : records)
-    if (r.type == RrType::A || r.type == RrType::AAAA) with_address.insert(lower_key(r.owner));
-  for (const Record& r : records) {
-    if (r.type != RrType::NS) continue;
-    for (const Name& target : rdata_names(RrType::NS, r.rdata)) {
-      if (target.is_subdomain_of(origin) && !with_address.contains(lower_key(target)))
-        return fail(error_at(Errc::missing_glue,
-                             "NS target " + target.to_string() + " is in the zone but has no A or AAAA record", r,
-                             files));
-    }
-  }
-
-  // Sort by owner then type; stable, so the first record of each RRset in
+  // Sort by owner then type. The keys make canonical order a byte
+  // comparison; the sort is stable, so the first record of each RRset in
   // file order leads it (its TTL is the RRset's, as BIND does).
   std::vector<std::size_t> order;
   order.reserve(records.size());
@@ -89,24 +124,34 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     if (!options.keep_dnssec && (is_dnssec_generated_type(r.type) || r.type == RrType::RRSIG)) continue;
     order.push_back(i);
   }
+  std::vector<std::string> keys(records.size());
+  for (std::size_t i : order) keys[i] = canonical_key(records[i].owner);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    int c = canonical_compare(records[a].owner, records[b].owner);
+    int c = keys[a].compare(keys[b]);
     if (c != 0) return c < 0;
     return to_u16(records[a].type) < to_u16(records[b].type);
   });
 
   Zone zone;
   zone.origin_ = origin;
-  std::vector<Item> items;
+  // For the glue check, which runs once owners are classified: every NS
+  // RDATA with the input record it came from.
+  struct NsSource {
+    std::size_t node;
+    std::size_t rdata;
+    std::size_t record;
+  };
+  std::vector<NsSource> ns_sources;
+  std::vector<Item> items, unique;
   for (std::size_t i = 0; i < order.size();) {
     std::size_t owner_end = i + 1;
-    while (owner_end < order.size() && records[order[owner_end]].owner.equals(records[order[i]].owner)) ++owner_end;
+    while (owner_end < order.size() && keys[order[owner_end]] == keys[order[i]]) ++owner_end;
 
     Node node;
     std::size_t first_seen = *std::min_element(order.begin() + static_cast<std::ptrdiff_t>(i),
                                                order.begin() + static_cast<std::ptrdiff_t>(owner_end));
     node.owner = records[first_seen].owner;
-    // The records that decide CNAME conflicts: the first CNAME, and the first
+    // The records that decide a CNAME conflict: the CNAME, and the first
     // record of other data, by file position.
     const Record* cname = nullptr;
     std::size_t cname_order = 0;
@@ -118,18 +163,24 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       const RrType type = records[order[j]].type;
       while (type_end < owner_end && records[order[type_end]].type == type) ++type_end;
 
-      items.clear();
-      for (std::size_t k = j; k < type_end; ++k)
-        items.push_back(Item{order[k], canonical_rdata(type, records[order[k]].rdata)});
-      std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.canonical < b.canonical; });
-      // Duplicates (equal in canonical form) collapse into their first spelling.
-      std::vector<Item> unique;
-      for (Item& it : items) {
-        if (!unique.empty() && unique.back().canonical == it.canonical) {
-          if (it.order < unique.back().order) unique.back().order = it.order;
-          continue;
+      unique.clear();
+      if (type_end - j == 1) {
+        // Most RRsets hold one record: nothing to sort or merge.
+        unique.push_back(Item{order[j], {}});
+      } else {
+        items.clear();
+        for (std::size_t k = j; k < type_end; ++k)
+          items.push_back(Item{order[k], canonical_rdata(type, records[order[k]].rdata)});
+        std::stable_sort(items.begin(), items.end(),
+                         [](const Item& a, const Item& b) { return a.canonical < b.canonical; });
+        // Duplicates (equal in canonical form) collapse into their first spelling.
+        for (Item& it : items) {
+          if (!unique.empty() && unique.back().canonical == it.canonical) {
+            if (it.order < unique.back().order) unique.back().order = it.order;
+            continue;
+          }
+          unique.push_back(std::move(it));
         }
-        unique.push_back(std::move(it));
       }
 
       if (type == RrType::RRSIG) {
@@ -172,8 +223,10 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       // The TTL of the RRset's first record in the file (BIND: "TTL set to prior TTL").
       set.ttl = records[order[j]].ttl;
       set.rdatas.reserve(unique.size());
-      std::sort(unique.begin(), unique.end(), [](const Item& a, const Item& b) { return a.canonical < b.canonical; });
-      for (const Item& it : unique) set.rdatas.push_back(std::move(records[it.order].rdata));
+      for (const Item& it : unique) {
+        if (type == RrType::NS) ns_sources.push_back(NsSource{zone.nodes_.size(), set.rdatas.size(), it.order});
+        set.rdatas.push_back(std::move(records[it.order].rdata));
+      }
       node.rrsets.push_back(std::move(set));
       j = type_end;
     }
@@ -200,6 +253,29 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     return fail(error_at(Errc::no_apex_ns, "no NS records at the zone apex", *soa, files));
   }
 
+  // Glue: an NS target in the zone must have an A or AAAA record somewhere
+  // in it (occluded glue counts). The first offending record in file order
+  // is reported.
+  std::size_t no_glue = records.size();
+  Name missing;
+  for (const NsSource& src : ns_sources) {
+    const Bytes& rdata = zone.nodes_[src.node].find(RrType::NS)->rdatas[src.rdata];
+    for (const Name& target : rdata_names(RrType::NS, rdata)) {
+      if (!target.is_subdomain_of(origin)) continue;
+      auto it = std::lower_bound(zone.nodes_.begin(), zone.nodes_.end(), target, node_less);
+      bool has_address = it != zone.nodes_.end() && it->owner.equals(target) &&
+                         (it->has(RrType::A) || it->has(RrType::AAAA));
+      if (!has_address && src.record < no_glue) {
+        no_glue = src.record;
+        missing = target;
+      }
+    }
+  }
+  if (no_glue < records.size())
+    return fail(error_at(Errc::missing_glue,
+                         "NS target " + missing.to_string() + " is in the zone but has no A or AAAA record",
+                         records[no_glue], files));
+
   // Classification: in canonical order every name below X follows X
   // directly, so one "current cut" is enough.
   const Name* cut = nullptr;
@@ -217,32 +293,30 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     if (node.kind == NodeKind::delegation || node.has(RrType::DNAME)) cut = &node.owner;
   }
 
-  std::unordered_set<std::string> existing;
-  for (const Node& node : zone.nodes_) existing.insert(lower_key(node.owner));
-
-  // Empty non-terminals between the apex and every name that is in the
-  // zone's namespace proper (occluded names have none).
-  std::vector<Node> ents;
-  for (const Node& node : zone.nodes_) {
-    if (node.kind == NodeKind::occluded || node.kind == NodeKind::apex) continue;
-    for (Name up = node.owner.parent(); !up.equals(origin); up = up.parent()) {
-      if (!existing.insert(lower_key(up)).second) break;
-      Node ent;
-      ent.owner = up;
-      ent.kind = NodeKind::authoritative;
-      ent.empty_non_terminal = true;
-      ents.push_back(std::move(ent));
+  // Empty non-terminals. Walking in canonical order, every ancestor of the
+  // previous name exists by then; the ancestors of this name that are not
+  // also ancestors of the previous one cannot exist (they would sort between
+  // the two), so exactly those are inserted, right here, in order. Occluded
+  // names get none.
+  const std::size_t origin_labels = origin.label_count();
+  std::vector<Node> nodes;
+  nodes.reserve(zone.nodes_.size());
+  for (std::size_t k = 0; k < zone.nodes_.size(); ++k) {
+    Node& node = zone.nodes_[k];
+    if (k > 0 && node.kind != NodeKind::occluded) {
+      const std::size_t labels = node.owner.label_count();
+      const std::size_t shared = std::max(common_labels(nodes.back().owner, node.owner), origin_labels);
+      for (std::size_t depth = shared + 1; depth < labels; ++depth) {
+        Node ent;
+        ent.owner = node.owner.parent(labels - depth);
+        ent.kind = NodeKind::authoritative;
+        ent.empty_non_terminal = true;
+        nodes.push_back(std::move(ent));
+      }
     }
+    nodes.push_back(std::move(node));
   }
-  if (!ents.empty()) {
-    std::sort(ents.begin(), ents.end(), [](const Node& a, const Node& b) { return canonical_compare(a.owner, b.owner) < 0; });
-    std::vector<Node> merged;
-    merged.reserve(zone.nodes_.size() + ents.size());
-    std::merge(std::make_move_iterator(zone.nodes_.begin()), std::make_move_iterator(zone.nodes_.end()),
-               std::make_move_iterator(ents.begin()), std::make_move_iterator(ents.end()), std::back_inserter(merged),
-               [](const Node& a, const Node& b) { return canonical_compare(a.owner, b.owner) < 0; });
-    zone.nodes_ = std::move(merged);
-  }
+  zone.nodes_ = std::move(nodes);
   return zone;
 }
 
