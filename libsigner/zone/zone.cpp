@@ -12,10 +12,12 @@ namespace zs {
 
 namespace {
 
-// Types that may share an owner with a CNAME (RFC 2181 §10.1, RFC 4035 §2.5).
+// Types that may share an owner with a CNAME (RFC 2181 §10.1, RFC 4035
+// §2.5; KEY and SIG as BIND 9.18 allows them). Other DNSSEC types (DNSKEY,
+// NSEC3PARAM, ...) are dropped before this check when signing, and are
+// errors beside a CNAME in a signed zone, as in BIND.
 bool allowed_beside_cname(RrType t) noexcept {
-  return t == RrType::CNAME || t == RrType::RRSIG || t == RrType::NSEC || t == RrType::KEY ||
-         is_dnssec_generated_type(t);
+  return t == RrType::CNAME || t == RrType::RRSIG || t == RrType::NSEC || t == RrType::KEY || t == RrType::SIG;
 }
 
 // Start offsets of the labels of a wire name, root label excluded.

@@ -340,7 +340,10 @@ Result<void> Parser::generate(std::span<const Token> tokens, const Name& origin)
 
 Result<ParsedZone> parse_zone_file(const std::string& path, const ParseOptions& options) {
   auto text = read_file(path);
-  if (!text) return fail(std::move(text.error()));
+  if (!text) {
+    text.error().where = Location{path, 0, 0};
+    return fail(std::move(text.error()));
+  }
   ParsedZone out;
   out.files.push_back(path);
   Parser parser(options, out);

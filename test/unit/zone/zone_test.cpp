@@ -193,6 +193,21 @@ TEST_CASE("a CNAME may share its owner with DNSSEC records and out-of-zone NS ta
   CHECK(Zone::build(input, origin, files).has_value());
 }
 
+TEST_CASE("a DNSKEY beside a CNAME is dropped when signing but is a conflict in a signed zone") {
+  auto input = with_apex({"www 60 CNAME a", "www 60 DNSKEY 256 3 13 AwEAAQ=="});
+  CHECK(Zone::build(input, origin, files).has_value());
+  auto kept = Zone::build(input, origin, files, Zone::BuildOptions{true});
+  REQUIRE_FALSE(kept.has_value());
+  CHECK(kept.error().code == Errc::cname_conflict);
+  CHECK(kept.error().where->line == 5);
+}
+
+TEST_CASE("identical duplicate SOA and CNAME records are merged, not errors") {
+  Zone z = build_ok(with_apex({"@ 60 SOA ns1 hostmaster 1 7200 3600 1209600 300", "www 60 CNAME a", "www 60 CNAME A"}));
+  CHECK(z.soa().rdatas.size() == 1);
+  CHECK(node_at(z, "www").find(RrType::CNAME)->rdatas.size() == 1);
+}
+
 TEST_CASE("put_rrset adds nodes in canonical order and replaces RRsets; remove_type drops a type everywhere") {
   Zone z = build_ok(with_apex({"m 60 A 192.0.2.1", "a.b 60 TXT x"}));
   Rrset txt;
