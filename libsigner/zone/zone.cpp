@@ -24,7 +24,8 @@ bool allowed_beside_cname(RrType t) noexcept {
 std::size_t label_starts(const Name& n, std::array<std::uint8_t, 128>& at) noexcept {
   const Bytes& w = n.wire();
   std::size_t count = 0;
-  for (std::size_t pos = 0; pos < w.size() && w[pos] != 0; pos += w[pos] + 1u) at[count++] = static_cast<std::uint8_t>(pos);
+  for (std::size_t pos = 0; pos < w.size() && w[pos] != 0; pos += w[pos] + 1u)
+    at[count++] = static_cast<std::uint8_t>(pos);
   return count;
 }
 

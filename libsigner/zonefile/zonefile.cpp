@@ -104,9 +104,9 @@ class Parser {
   std::uint32_t file_ = 0;
   std::optional<Name> owner_;
   std::optional<std::uint32_t> default_ttl_;  // $TTL, or the MINIMUM of an SOA read without any TTL known
-  std::optional<std::uint32_t> last_ttl_;    // the last TTL a record got (RFC 1035 semantics)
-  std::vector<std::string> include_stack_;   // canonical paths of the files being read
-  std::vector<Token> generated_;             // scratch for $GENERATE's expanded RDATA tokens
+  std::optional<std::uint32_t> last_ttl_;     // the last explicit TTL (RFC 1035 semantics)
+  std::vector<std::string> include_stack_;    // canonical paths of the files being read
+  std::vector<Token> generated_;              // scratch for $GENERATE's expanded RDATA tokens
 };
 
 Result<RecordHead> Parser::parse_head(std::span<const Token> tokens, std::size_t index) {
@@ -134,7 +134,8 @@ Result<RecordHead> Parser::parse_head(std::span<const Token> tokens, std::size_t
   if (index >= tokens.size())
     return at(Error(Errc::syntax, "record has no type"), tokens.back());
   const Token& t = tokens[index];
-  if (starts_with_digit(t)) return at(Error(Errc::syntax, "unexpected number '" + t.text + "' where a type belongs"), t);
+  if (starts_with_digit(t))
+    return at(Error(Errc::syntax, "unexpected number '" + t.text + "' where a type belongs"), t);
   auto type = t.quoted ? std::nullopt : type_from_string(t.text);
   if (!type) return at(Error(Errc::bad_type, "unknown type '" + t.text + "'"), t);
   head.type = *type;
