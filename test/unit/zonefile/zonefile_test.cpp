@@ -290,3 +290,18 @@ TEST_CASE("includes nested deeper than max_include_depth are rejected") {
   CHECK(z.error().code == Errc::include_depth);
   CHECK(z.error().where->file.ends_with("d3.zone"));
 }
+
+TEST_CASE("obsolete MD and MF records parse although BIND refuses them") {
+  auto z = parse_ok("$TTL 60\nmd MD ns\nmf MF ns.example.net.\n");
+  REQUIRE(z.records.size() == 2);
+  CHECK(z.records[0].type == RrType::MD);
+  CHECK(z.records[0].rdata == Name::parse("ns.example.com.").value().wire());
+  CHECK(z.records[1].type == RrType::MF);
+}
+
+TEST_CASE("directive names are case-insensitive and a quoted owner is a name") {
+  auto z = parse_ok("$ttl 60\n$origin sub\n\"quoted\" TXT q\n");
+  REQUIRE(z.records.size() == 1);
+  CHECK(owner_of(z.records[0]) == "quoted.sub.example.com.");
+  CHECK(z.records[0].ttl == 60);
+}
