@@ -214,6 +214,9 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
     Rrset param;
     param.owner = zone.apex().owner;
     param.type = RrType::NSEC3PARAM;
+    // RFC 5155 sets no TTL for NSEC3PARAM and validators never read it (it
+    // only tells authoritative servers which chain to serve); BIND writes 0,
+    // ldns the SOA MINIMUM. The denial TTL keeps it beside its chain.
     param.ttl = ttl;
     Bytes rdata;
     put_u8(rdata, nsec3_hash_sha1);

@@ -226,3 +226,25 @@ TEST_CASE("NSEC3 hashing and sorting of many names takes seconds, not minutes") 
   CHECK(nsec3_records(*zone).size() == count + 2);
   CHECK(elapsed < std::chrono::seconds(20));
 }
+
+TEST_CASE("NSEC3 chain gives occluded names (glue, data below a DNAME) no NSEC3") {
+  const Name origin = name("example.");
+  const char* text =
+      "example. 3600 IN SOA ns1.example. h.example. 1 3600 300 3600000 3600\n"
+      "example. 3600 IN NS ns1.example.\n"
+      "ns1.example. 3600 IN A 192.0.2.1\n"
+      "sub.example. 3600 IN NS ns.sub.example.\n"
+      "ns.sub.example. 3600 IN A 192.0.2.2\n"
+      "d.example. 3600 IN DNAME elsewhere.test.\n"
+      "below.d.example. 3600 IN A 192.0.2.3\n";
+  Zone zone = zone_from_text(text, origin, false);
+  REQUIRE(add_nsec3_chain(zone, Nsec3Params{}));
+  auto hashed = [&](std::string_view n) {
+    return find_node(zone, origin.prepend(to_base32hex(nsec3_hash(name(n), {}, 0))).value()) != nullptr;
+  };
+  CHECK(hashed("sub.example."));
+  CHECK(hashed("d.example."));
+  CHECK_FALSE(hashed("ns.sub.example."));
+  CHECK_FALSE(hashed("below.d.example."));
+  CHECK(nsec3_records(zone).size() == 4);  // apex, ns1, sub, d
+}
