@@ -63,6 +63,45 @@ constexpr Field f_ipseckey[] = {{K::ipseckey}};
 constexpr Field f_hip[] = {{K::hip}};
 constexpr Field f_caa[] = {{K::u8}, {K::caa_tag}, {K::text_rest}};
 
+// Digest lengths of the DS digest types (IANA registry) that BIND 9.18
+// checks too; other types (GOST, private, CDS delete type 0) are not checked.
+std::optional<FieldProblem> check_ds(BytesView rd) {
+  std::size_t want = 0;
+  switch (rd[3]) {
+    case 1: want = 20; break;  // SHA-1, RFC 4034
+    case 2: want = 32; break;  // SHA-256, RFC 4509
+    case 4: want = 48; break;  // SHA-384, RFC 6605
+    default: return std::nullopt;
+  }
+  if (rd.size() - 4 == want) return std::nullopt;
+  return FieldProblem{3, "digest type " + std::to_string(rd[3]) + " needs " + std::to_string(want) +
+                             " octets, not " + std::to_string(rd.size() - 4)};
+}
+
+// RFC 4255 §3.1.2 / RFC 6594: SHA-1 and SHA-256 fingerprints.
+std::optional<FieldProblem> check_sshfp(BytesView rd) {
+  std::size_t want = rd[1] == 1 ? 20 : rd[1] == 2 ? 32 : 0;
+  if (want == 0 || rd.size() - 2 == want) return std::nullopt;
+  return FieldProblem{2, "fingerprint type " + std::to_string(rd[1]) + " needs " + std::to_string(want) + " octets"};
+}
+
+// RFC 8976 §2.2.3-2.2.4: SHA-384 and SHA-512 digests; at least 12 octets.
+std::optional<FieldProblem> check_zonemd(BytesView rd) {
+  std::size_t have = rd.size() - 6;
+  std::size_t want = rd[5] == 1 ? 48 : rd[5] == 2 ? 64 : 0;
+  if (want != 0 && have != want)
+    return FieldProblem{3, "hash algorithm " + std::to_string(rd[5]) + " needs " + std::to_string(want) + " octets"};
+  if (have < 12) return FieldProblem{3, "ZONEMD digest shorter than 12 octets"};
+  return std::nullopt;
+}
+
+// RFC 5155 §3.1.7: the next hashed owner is a hash of the algorithm's size.
+std::optional<FieldProblem> check_nsec3(BytesView rd) {
+  std::size_t at = 5u + rd[4];
+  if (rd[0] == 1 && rd[at] != 20) return FieldProblem{4, "SHA-1 hashed owner name must be 20 octets"};
+  return std::nullopt;
+}
+
 // Sorted by type number (checked below) for binary search. `true` marks the
 // RFC 4034 §6.2 / RFC 6840 §5.1 types whose names are lower-cased; NSEC is
 // deliberately not among them.
@@ -102,23 +141,23 @@ constexpr Descriptor table[] = {
     {RrType::A6, true, f_a6},
     {RrType::DNAME, true, f_target},
     {RrType::APL, false, f_apl},
-    {RrType::DS, false, f_ds},
-    {RrType::SSHFP, false, f_sshfp},
+    {RrType::DS, false, f_ds, check_ds},
+    {RrType::SSHFP, false, f_sshfp, check_sshfp},
     {RrType::IPSECKEY, false, f_ipseckey},
     {RrType::RRSIG, true, f_sig},
     {RrType::NSEC, false, f_nsec},
     {RrType::DNSKEY, false, f_key},
     {RrType::DHCID, false, f_base64},
-    {RrType::NSEC3, false, f_nsec3},
+    {RrType::NSEC3, false, f_nsec3, check_nsec3},
     {RrType::NSEC3PARAM, false, f_nsec3param},
     {RrType::TLSA, false, f_tlsa},
     {RrType::SMIMEA, false, f_tlsa},
     {RrType::HIP, false, f_hip},
-    {RrType::CDS, false, f_ds},
+    {RrType::CDS, false, f_ds, check_ds},
     {RrType::CDNSKEY, false, f_key},
     {RrType::OPENPGPKEY, false, f_base64},
     {RrType::CSYNC, false, f_csync},
-    {RrType::ZONEMD, false, f_zonemd},
+    {RrType::ZONEMD, false, f_zonemd, check_zonemd},
     {RrType::SVCB, false, f_svcb},
     {RrType::HTTPS, false, f_svcb},
     {RrType::SPF, false, f_txt},
@@ -131,7 +170,7 @@ constexpr Descriptor table[] = {
     {RrType::URI, false, f_uri},
     {RrType::CAA, false, f_caa},
     {RrType::AVC, false, f_txt},
-    {RrType::DLV, false, f_ds},
+    {RrType::DLV, false, f_ds, check_ds},
 };
 
 constexpr bool table_sorted() {

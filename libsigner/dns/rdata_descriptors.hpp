@@ -10,8 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "core/bytes.hpp"
 
 #include "dns/rrtype.hpp"
 
@@ -63,12 +67,22 @@ struct Field {
   bool compressible = false;
 };
 
+// A rule across fields that the field walk cannot see (a digest length that
+// depends on the digest type), reported against one field.
+struct FieldProblem {
+  std::size_t field;  // index into Descriptor::fields
+  std::string message;
+};
+using TypeCheck = std::optional<FieldProblem> (*)(BytesView rdata);
+
 struct Descriptor {
   RrType type;
   // RFC 4034 §6.2 / RFC 6840 §5.1: the names in this type's RDATA are
   // lower-cased in the canonical form.
   bool lowercase_names;
   std::span<const Field> fields;
+  // Runs on RDATA whose fields are well formed; nullptr when none.
+  TypeCheck check = nullptr;
 };
 
 // nullptr for types that only have the RFC 3597 generic form.

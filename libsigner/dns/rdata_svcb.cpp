@@ -176,6 +176,12 @@ Result<void> parse_svcb_params(std::span<const Token> tokens, Bytes& out) {
     if (params[i].key == params[i - 1].key)
       return token_error(Errc::bad_rdata, "SvcParamKey " + key_to_string(params[i].key) + " given twice",
                          *params[i].token);
+  // RFC 9460 §7.1.1: no-default-alpn needs an alpn beside it (BIND 9.18
+  // refuses the record otherwise).
+  for (const auto& p : params)
+    if (p.key == key_no_default_alpn &&
+        std::none_of(params.begin(), params.end(), [](const Param& q) { return q.key == key_alpn; }))
+      return token_error(Errc::bad_rdata, "no-default-alpn without alpn", *p.token);
   // RFC 9460 §8: every key that mandatory lists must be present.
   for (const auto& p : params) {
     if (p.key != key_mandatory) continue;
@@ -251,6 +257,9 @@ Result<void> check_svcb_params(BytesView params) {
         break;
     }
   }
+  if (std::binary_search(keys.begin(), keys.end(), std::uint16_t{key_no_default_alpn}) &&
+      !std::binary_search(keys.begin(), keys.end(), std::uint16_t{key_alpn}))
+    return bad("no-default-alpn without alpn");
   if (has_mandatory)
     for (std::size_t i = 0; i < mandatory.size(); i += 2)
       if (!std::binary_search(keys.begin(), keys.end(), get_u16(mandatory.data() + i)))

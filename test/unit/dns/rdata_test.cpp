@@ -176,7 +176,9 @@ TEST_CASE("NAPTR, URI, CAA, CERT and SSHFP round-trip") {
   CHECK(round_trip(RrType::SSHFP, "2 1 123456789abcdef67890123456789abcdef67890",
                    "2 1 123456789ABCDEF67890123456789ABCDEF67890") ==
         hex("0201 123456789abcdef67890123456789abcdef67890"));
-  round_trip(RrType::SSHFP, "4 2 9a 1b 2c", "4 2 9A1B2C");
+  round_trip(RrType::SSHFP, "4 2 9a1b2c3d4e5f60718293a4b5c6d7e8f9 0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+             "4 2 9A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F9");
+  round_trip(RrType::SSHFP, "4 9 9A1B2C");  // unknown fingerprint types have no fixed length
   round_trip(RrType::TLSA, "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6");
   round_trip(RrType::SMIMEA, "3 0 1 ( AABB CCDD )", "3 0 1 AABBCCDD");
   CHECK(parse_error(RrType::TLSA, "3 1 1 0C7").code == Errc::bad_rdata);
@@ -247,7 +249,8 @@ TEST_CASE("NSEC3 and NSEC3PARAM follow RFC 5155") {
 TEST_CASE("CSYNC, ZONEMD and OPENPGPKEY round-trip") {
   // RFC 7477 §2.3
   CHECK(round_trip(RrType::CSYNC, "66 3 A NS AAAA") == hex("00000042 0003 00 04 60000008"));
-  round_trip(RrType::CSYNC, "0 0");
+  // ldns 1.8.3 reads a CSYNC without types only in the generic form.
+  CHECK(rdata_to_string(RrType::CSYNC, parse(RrType::CSYNC, "0 0").value()) == "\\# 6 000000000000");
   // RFC 8976 Appendix A.1
   round_trip(RrType::ZONEMD,
              "2018031900 1 1 C68090D90A7AED716BC459F9340E3D7C1370D4D24B7E2FC3A1DDC0B9A87153B9A9713B3C9AE5CC27777F98B8"
@@ -588,4 +591,36 @@ TEST_CASE("A6 prefix names are lower-cased in the canonical form") {
   CHECK(canonical_rdata(RrType::A6, a6) == parse(RrType::A6, "64 ::1 subnet.example.").value());
   Bytes bare = parse(RrType::A6, "0 2001:db8::1").value();
   CHECK(canonical_rdata(RrType::A6, bare) == bare);
+}
+
+TEST_CASE("digest and hash lengths are checked where the type fixes them, as BIND does") {
+  Error e = parse_error(RrType::DS, "60485 5 1 2BB183AF5F22588179A5");
+  CHECK(e.code == Errc::bad_rdata);
+  CHECK(error_column(e) == 11);
+  CHECK(parse_error(RrType::DS, "60485 5 2 2BB183AF5F22588179A53B0A98631FAD1A292118").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::CDS, "60485 13 4 2BB183AF5F22588179A53B0A98631FAD1A292118").code == Errc::bad_rdata);
+  CHECK(parse(RrType::DS, "60485 5 99 2BB1"));
+  CHECK_FALSE(validate_rdata(RrType::DS, hex("EC45 05 02 2BB183AF5F22588179A53B0A98631FAD1A292118")));
+  CHECK(parse_error(RrType::SSHFP, "2 1 1234").code == Errc::bad_rdata);
+  CHECK(error_column(parse_error(RrType::ZONEMD, "1 1 1 1234")) == 7);
+  CHECK(parse_error(RrType::ZONEMD, "1 1 240 1234").code == Errc::bad_rdata);  // under 12 octets
+  CHECK(parse(RrType::ZONEMD, "1 1 240 00112233445566778899AABB"));
+  e = parse_error(RrType::NSEC3, "1 0 0 - 2t7b4g4v A");
+  CHECK(e.code == Errc::bad_rdata);
+  CHECK(error_column(e) == 9);
+  CHECK(parse(RrType::NSEC3, "2 0 0 - 2t7b4g4v A"));
+  CHECK(parse_error(RrType::NSEC3, "\\# 11 01 00 0000 00 05 0102030405").code == Errc::bad_rdata);
+}
+
+TEST_CASE("no-default-alpn needs an alpn beside it") {
+  Error e = parse_error(RrType::HTTPS, "1 . no-default-alpn port=1");
+  CHECK(e.code == Errc::bad_rdata);
+  CHECK(error_column(e) == 5);
+  CHECK(parse(RrType::HTTPS, "1 . no-default-alpn alpn=h3"));
+  CHECK_FALSE(validate_rdata(RrType::HTTPS, hex("0001 00 0002 0000")));
+}
+
+TEST_CASE("the NSEC3 hash length rule applies to algorithm 1 only") {
+  CHECK(parse(RrType::NSEC3, "\\# 11 02 00 0000 00 05 0102030405"));
+  CHECK(parse(RrType::NSEC3, "\\# 26 01 00 0000 00 14 0102030405060708090A0B0C0D0E0F1011121314"));
 }
