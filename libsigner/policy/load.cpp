@@ -1,6 +1,7 @@
 // The YAML side of the policy: structure, types and names only. Every value
 // constraint lives in the linter (lint.cpp), so a Policy built in code is
 // checked by exactly the same rules as one read from a file.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <span>
+#include <sstream>
 
 #include "policy/lint.hpp"
 #include "policy/policy.hpp"
@@ -350,18 +352,52 @@ Result<Policy> read_policy(Reader& r, const YAML::Node& root) {
 
 }  // namespace
 
+namespace {
+
+// Records where each YAML document starts and nothing else.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
 Result<LoadedPolicy> load_policy_text(std::string_view yaml, const std::string& display_name) {
   PolicySource source;
   source.file = display_name;
   Reader reader(source);
   if (yaml.size() > max_policy_bytes)
     return fail(Errc::policy, "policy: file too large (over 1 MiB)", Location{display_name, 0, 0});
+  const std::string text(yaml);
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml));
-    if (docs.empty()) return fail(Errc::policy, "version: missing (the file is empty)", Location{display_name, 1, 1});
-    if (docs.size() > 1) return reader.bad(docs[1], "", "more than one YAML document");
-    source.positions[""] = reader.at(docs[0].Mark());
-    auto policy = read_policy(reader, docs[0]);
+    // A policy is one document. yaml-cpp 0.7's LoadAll never returns on a
+    // stray ',' at document level (it yields empty documents at the same
+    // place forever), so count documents with a bounded parser loop first.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentCounter counter;
+    for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+    }
+    if (counter.starts.empty())
+      return fail(Errc::policy, "version: missing (the file is empty)", Location{display_name, 1, 1});
+    if (counter.starts.size() > 1) {
+      if (counter.starts[1].pos == counter.starts[0].pos)
+        return fail(Errc::policy, "YAML syntax: unexpected token at document level", reader.at(counter.starts[0]));
+      return fail(Errc::policy, "policy: more than one YAML document", reader.at(counter.starts[1]));
+    }
+    const YAML::Node root = YAML::Load(text);
+    source.positions[""] = reader.at(root.Mark());
+    auto policy = read_policy(reader, root);
     if (!policy) return fail(policy.error());
     auto warnings = lint_policy(*policy, source);
     if (!warnings) return fail(warnings.error());
