@@ -39,7 +39,12 @@ class Reader {
   }
 
   std::unexpected<Error> bad(const YAML::Node& node, const std::string& path, const std::string& message) const {
-    return fail(Errc::policy, (path.empty() ? std::string("policy") : path) + ": " + message, at(node.Mark()));
+    // A null value ("ttl:" with nothing after it) is marked at whatever token
+    // follows; its key's position, recorded by entries(), is where the
+    // author looks.
+    Location where = node.IsNull() && source_.has(path) ? source_.locate(path) : at(node.Mark());
+    if (where.line == 0) where = source_.locate(path);
+    return fail(Errc::policy, (path.empty() ? std::string("policy") : path) + ": " + message, std::move(where));
   }
 
   void record(const std::string& path, const YAML::Node& node) { source_.positions[path] = at(node.Mark()); }
