@@ -109,10 +109,10 @@ void lint_keys(const Policy& p, Linter& lint) {
     }
     if (k.lifetime && *k.lifetime <= 0) lint.error({base + ".lifetime"}, "lifetime must be positive (or unlimited)");
     if (!rollover_fits_role(k.role, k.rollover))
-      lint.error({base + ".rollover"},
-                 "rollover " + std::string(rollover_method_name(k.rollover)) + " does not apply to a " +
-                     std::string(role_name(k.role)) +
-                     (k.role == Role::zsk ? " (use pre-publish or double-signature)" : " (use double-ksk or double-ds)"));
+      lint.error({base + ".rollover"}, "rollover " + std::string(rollover_method_name(k.rollover)) +
+                                           " does not apply to a " + std::string(role_name(k.role)) +
+                                           (k.role == Role::zsk ? " (use pre-publish or double-signature)"
+                                                                : " (use double-ksk or double-ds)"));
   }
   // RFC 4035 §2.2: each algorithm in the DNSKEY RRset must sign every RRset;
   // a KSK that signs only the DNSKEY RRset must therefore share the ZSK's.
@@ -123,10 +123,10 @@ void lint_keys(const Policy& p, Linter& lint) {
 }
 
 void lint_scalars(const Policy& p, Linter& lint) {
-
   const SignaturePolicy& s = p.signatures;
   if (s.validity <= 0) lint.error({"signatures.validity"}, "validity must be positive");
-  if (s.validity > max_validity) lint.error({"signatures.validity"}, "validity must stay below 68 years (RFC 4034 §3.1.5)");
+  if (s.validity > max_validity)
+    lint.error({"signatures.validity"}, "validity must stay below 68 years (RFC 4034 §3.1.5)");
   if (s.dnskey_validity <= 0) lint.error({"signatures.dnskey-validity"}, "dnskey-validity must be positive");
   if (s.dnskey_validity > max_validity)
     lint.error({"signatures.dnskey-validity"}, "dnskey-validity must stay below 68 years (RFC 4034 §3.1.5)");
@@ -159,11 +159,15 @@ void lint_scalars(const Policy& p, Linter& lint) {
   // RFC 9276 §3.2: validators may treat more iterations as insecure or bogus;
   // 500 is the RFC 5155 §10.3 ceiling for 2048-bit keys.
   if (d.iterations > 500)
-    lint.error({"denial.iterations"}, "iterations " + std::to_string(d.iterations) + " exceed 500 (the RFC 5155 §10.3 ceiling; RFC 9276 §3.2 lets validators give up far sooner)");
+    lint.error({"denial.iterations"},
+               "iterations " + std::to_string(d.iterations) +
+                   " exceed 500 (the RFC 5155 §10.3 ceiling; RFC 9276 §3.2 lets validators give up far sooner)");
   if (d.salt_length > 255)
-    lint.error({"denial.salt-length"}, "salt-length " + std::to_string(d.salt_length) + " exceeds 255 octets (RFC 5155 §3.2)");
+    lint.error({"denial.salt-length"},
+               "salt-length " + std::to_string(d.salt_length) + " exceeds 255 octets (RFC 5155 §3.2)");
   if (d.type == DenialType::nsec3 && d.iterations > 0 && d.iterations <= 500)
-    lint.warn({"denial.iterations"}, "iterations above 0 cost resolvers work and add no protection (RFC 9276 §3.1: use 0)");
+    lint.warn({"denial.iterations"},
+              "iterations above 0 cost resolvers work and add no protection (RFC 9276 §3.1: use 0)");
   if (d.type == DenialType::nsec3 && d.salt_length > 0 && d.salt_length <= 255)
     lint.warn({"denial.salt-length"}, "a salt adds no protection (RFC 9276 §3.1: use none)");
 
@@ -207,8 +211,8 @@ void lint_timing(const Policy& p, Linter& lint) {
       lint.error({base + ".lifetime", base + ".rollover", base},
                  "lifetime " + dur(*k.lifetime) + " does not exceed the " +
                      std::string(rollover_method_name(k.rollover)) + " rollover it needs (" + dur(t.introduce) +
-                     " to introduce the successor + " + dur(t.retire) + " to retire this key = " +
-                     dur(t.minimum_lifetime()) + ", RFC 7583 §3)");
+                     " to introduce the successor + " + dur(t.retire) +
+                     " to retire this key = " + dur(t.minimum_lifetime()) + ", RFC 7583 §3)");
   }
 
   // A signature still in the zone at one run is replaced only by the next
@@ -230,8 +234,8 @@ void lint_timing(const Policy& p, Linter& lint) {
   // A fresh signature must still be outside the refresh margin at the next
   // run; otherwise every run re-signs everything and a missed run eats into
   // the margin that was meant for caches.
-  for (auto [validity, path] : {std::pair{s.validity, "signatures.validity"},
-                                std::pair{s.dnskey_validity, "signatures.dnskey-validity"}}) {
+  for (auto [validity, path] :
+       {std::pair{s.validity, "signatures.validity"}, std::pair{s.dnskey_validity, "signatures.dnskey-validity"}}) {
     const Duration reuse = validity - s.jitter - s.refresh;
     if (reuse <= p.run_interval)
       lint.error({path, "run-interval", "signatures.refresh", "signatures.jitter"},
@@ -285,8 +289,8 @@ RolloverTiming rollover_timing(const Policy& p, const KeyPolicy& key) {
       // swapped at the parent and the old DS must leave the caches. A CSK's
       // zone signatures are swapped at the same time.
       t.introduce = dnskey_seen + d.publish_safety;
-      t.retire = (key.role == Role::csk ? std::max(ds_seen, ttl.zone_max + d.zone_propagation) : ds_seen) +
-                 d.retire_safety;
+      t.retire =
+          (key.role == Role::csk ? std::max(ds_seen, ttl.zone_max + d.zone_propagation) : ds_seen) + d.retire_safety;
       break;
     case RolloverMethod::double_ds:
       // RFC 7583 §3.3 (double-DS): the new DS goes to the parent first (announced by CDS

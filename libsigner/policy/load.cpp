@@ -53,7 +53,7 @@ class Reader {
   // that every key is a known name and that none repeats. Records the
   // position of each value.
   Result<std::vector<std::pair<std::string, YAML::Node>>> entries(const YAML::Node& map, const std::string& path,
-                                                                   const Keys& allowed) {
+                                                                  const Keys& allowed) {
     if (!map.IsMap()) return bad(map, path, "expected a mapping, got " + kind(map));
     std::vector<std::pair<std::string, YAML::Node>> out;
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -134,9 +134,12 @@ class Reader {
 
 KeyPolicy key_defaults(Role role) {
   switch (role) {
-    case Role::ksk: return {Role::ksk, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk};
-    case Role::zsk: return {Role::zsk, Algorithm::ECDSAP256SHA256, 0, Duration{90 * 86400}, RolloverMethod::pre_publish};
-    case Role::csk: return {Role::csk, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk};
+    case Role::ksk:
+      return {Role::ksk, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk};
+    case Role::zsk:
+      return {Role::zsk, Algorithm::ECDSAP256SHA256, 0, Duration{90 * 86400}, RolloverMethod::pre_publish};
+    case Role::csk:
+      return {Role::csk, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk};
   }
   return {};
 }
@@ -176,9 +179,9 @@ Result<KeyPolicy> read_key(Reader& r, Role role, const YAML::Node& node, const s
       if (!text) return fail(text.error());
       auto m = rollover_method_from_string(*text);
       if (!m)
-        return r.bad(value, p,
-                     "unknown rollover method " + quoted(*text) +
-                         " (pre-publish, double-signature, double-ksk, double-ds)");
+        return r.bad(
+            value, p,
+            "unknown rollover method " + quoted(*text) + " (pre-publish, double-signature, double-ksk, double-ds)");
       key.rollover = *m;
     }
   }
@@ -308,8 +311,8 @@ Result<Policy> read_policy(Reader& r, const YAML::Node& root) {
   r.record("version", version);
   if (*v != 1) return r.bad(version, "version", "unsupported version " + std::to_string(*v) + " (this is version 1)");
 
-  auto fields = r.entries(root, "", {"version", "keys", "signatures", "ttl", "delays", "denial", "parent", "serial",
-                                     "run-interval"});
+  auto fields = r.entries(
+      root, "", {"version", "keys", "signatures", "ttl", "delays", "denial", "parent", "serial", "run-interval"});
   if (!fields) return fail(fields.error());
   Policy policy = default_policy();
   for (const auto& [name, value] : *fields) {
@@ -343,7 +346,8 @@ Result<Policy> read_policy(Reader& r, const YAML::Node& root) {
       auto text = r.scalar(value, name, "a serial policy");
       if (!text) return fail(text.error());
       auto s = serial_policy_from_string(*text);
-      if (!s) return r.bad(value, name, "unknown serial policy " + quoted(*text) + " (keep, increment, unixtime, date)");
+      if (!s)
+        return r.bad(value, name, "unknown serial policy " + quoted(*text) + " (keep, increment, unixtime, date)");
       policy.serial = *s;
     } else if (name == "run-interval") {
       auto d = r.duration(value, name);

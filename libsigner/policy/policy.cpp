@@ -44,9 +44,7 @@ std::optional<RolloverMethod> rollover_method_from_string(std::string_view text)
   return std::nullopt;
 }
 
-std::string_view denial_type_name(DenialType type) noexcept {
-  return type == DenialType::nsec ? "nsec" : "nsec3";
-}
+std::string_view denial_type_name(DenialType type) noexcept { return type == DenialType::nsec ? "nsec" : "nsec3"; }
 
 std::string_view policy_digest_name(DigestType digest) noexcept {
   switch (digest) {

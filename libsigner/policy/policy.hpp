@@ -33,8 +33,8 @@ enum class RolloverMethod { pre_publish, double_signature, double_ksk, double_ds
 struct KeyPolicy {
   Role role = Role::zsk;
   Algorithm algorithm = Algorithm::ECDSAP256SHA256;
-  unsigned size = 0;                  // bits; RSA only (2048..4096), 0 for fixed-size algorithms
-  std::optional<Duration> lifetime;   // nullopt = unlimited (never rolled)
+  unsigned size = 0;                 // bits; RSA only (2048..4096), 0 for fixed-size algorithms
+  std::optional<Duration> lifetime;  // nullopt = unlimited (never rolled)
   RolloverMethod rollover = RolloverMethod::pre_publish;
 
   bool operator==(const KeyPolicy&) const = default;
@@ -82,7 +82,7 @@ struct DenialPolicy {
 // A parent name server queried for our DS RRset (an address, not a host name,
 // so no resolver is needed to reach it).
 struct ParentServer {
-  std::string address;     // IPv4 or IPv6 literal
+  std::string address;  // IPv4 or IPv6 literal
   std::uint16_t port = 53;
 
   bool operator==(const ParentServer&) const = default;
@@ -153,10 +153,10 @@ Result<void> check_zone_ttls(const Policy& policy, std::uint32_t max_ttl_in_zone
 std::string describe(const Policy& policy);
 
 // Spellings used in policy files.
-std::string_view role_name(Role role) noexcept;                       // "ksk"
+std::string_view role_name(Role role) noexcept;                         // "ksk"
 std::string_view rollover_method_name(RolloverMethod method) noexcept;  // "pre-publish"
 std::optional<RolloverMethod> rollover_method_from_string(std::string_view text) noexcept;
-std::string_view denial_type_name(DenialType type) noexcept;          // "nsec3"
-std::string_view policy_digest_name(DigestType digest) noexcept;      // "sha256"
+std::string_view denial_type_name(DenialType type) noexcept;      // "nsec3"
+std::string_view policy_digest_name(DigestType digest) noexcept;  // "sha256"
 
 }  // namespace zs

@@ -1,3 +1,5 @@
+#include "policy/policy.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -6,7 +8,6 @@
 #include <sstream>
 
 #include "policy/lint.hpp"
-#include "policy/policy.hpp"
 
 using namespace zs;
 namespace fs = std::filesystem;
@@ -158,8 +159,9 @@ TEST_CASE("a policy of only version 1 takes every documented default") {
 }
 
 TEST_CASE("fields left out of a key or a section keep their defaults") {
-  const Policy p = load_ok("version: 1\nkeys:\n  ksk: { lifetime: 2w }\n  zsk: { rollover: double-signature }\n"
-                           "ttl: { dnskey: 2h }\n")
+  const Policy p = load_ok(
+                       "version: 1\nkeys:\n  ksk: { lifetime: 2w }\n  zsk: { rollover: double-signature }\n"
+                       "ttl: { dnskey: 2h }\n")
                        .policy;
   CHECK(p.key_for(Role::ksk)->lifetime == 14 * day);
   CHECK(p.key_for(Role::ksk)->rollover == RolloverMethod::double_ksk);
@@ -180,11 +182,12 @@ TEST_CASE("a csk alone replaces the ksk and zsk pair") {
 }
 
 TEST_CASE("durations in a policy take unit combinations, plain seconds and unlimited lifetimes") {
-  const Policy p = load_ok("version: 1\n"
-                           "keys:\n  ksk: { algorithm: RSASHA256, lifetime: unlimited }\n"
-                           "  zsk: { algorithm: RSASHA256, size: 3072, lifetime: 1w2d }\n"
-                           "signatures: { jitter: 1H30M, inception-offset: 3600 }\n"
-                           "delays: { zone-propagation: 1m30s }\n")
+  const Policy p = load_ok(
+                       "version: 1\n"
+                       "keys:\n  ksk: { algorithm: RSASHA256, lifetime: unlimited }\n"
+                       "  zsk: { algorithm: RSASHA256, size: 3072, lifetime: 1w2d }\n"
+                       "signatures: { jitter: 1H30M, inception-offset: 3600 }\n"
+                       "delays: { zone-propagation: 1m30s }\n")
                        .policy;
   CHECK_FALSE(p.key_for(Role::ksk)->lifetime.has_value());
   CHECK(p.key_for(Role::ksk)->size == 2048);  // the RSA default
@@ -213,8 +216,8 @@ TEST_CASE("an empty policy is rejected for its missing version") {
 }
 
 TEST_CASE("parent servers take an optional port after @") {
-  const Policy p = load_ok("version: 1\nparent:\n  servers: [192.0.2.1, \"2001:db8::1@5353\", 198.51.100.7@53]\n")
-                       .policy;
+  const Policy p =
+      load_ok("version: 1\nparent:\n  servers: [192.0.2.1, \"2001:db8::1@5353\", 198.51.100.7@53]\n").policy;
   REQUIRE(p.parent.servers.size() == 3);
   CHECK(p.parent.servers[0] == ParentServer{"192.0.2.1", 53});
   CHECK(p.parent.servers[1] == ParentServer{"2001:db8::1", 5353});
