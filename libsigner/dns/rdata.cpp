@@ -835,8 +835,9 @@ std::string rdata_to_string(RrType type, BytesView rdata) {
     if (!out.empty()) out += ' ';
     out += f;
   }
-  // An APL with no items has no text at all, and a key-less IPSECKEY has no
-  // native form all readers take; a record line needs something readable.
+  // An APL with no items has no text at all, a key-less IPSECKEY has no
+  // native form all readers take, and some LOC precisions have no exact text;
+  // their printers return nothing and the generic form stands in.
   if (out.empty()) return generic_to_string(rdata);
   return out;
 }

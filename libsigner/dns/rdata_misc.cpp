@@ -207,6 +207,8 @@ Result<void> check_apl(BytesView rd) {
     if (max_len == 0) return malformed("APL address family other than 1 or 2");
     if (len > max_len || rd[pos + 2] > max_len * 8) return malformed("bad APL prefix or address length");
     if (rd.size() - pos - 4 < len) return malformed("APL address runs past the end");
+    // RFC 3123 §4: trailing zero octets of AFDPART must not be sent.
+    if (len > 0 && rd[pos + 4 + len - 1] == 0) return malformed("APL address with trailing zero octets");
     pos += 4 + len;
   }
   return {};
