@@ -17,16 +17,6 @@ constexpr Duration max_validity = 0x7fffffff;
 
 std::string dur(Duration d) { return format_duration(d); }
 
-bool is_rsa(Algorithm alg) {
-  switch (alg) {
-    case Algorithm::RSASHA1:
-    case Algorithm::RSASHA1_NSEC3_SHA1:
-    case Algorithm::RSASHA256:
-    case Algorithm::RSASHA512: return true;
-    default: return false;
-  }
-}
-
 bool rollover_fits_role(Role role, RolloverMethod method) {
   if (role == Role::zsk) return method == RolloverMethod::pre_publish || method == RolloverMethod::double_signature;
   return method == RolloverMethod::double_ksk || method == RolloverMethod::double_ds;
@@ -97,7 +87,7 @@ void lint_keys(const Policy& p, Linter& lint) {
       lint.error({base + ".algorithm"}, "algorithm " + algorithm_name(k.algorithm) +
                                             " is for validation only; choose RSASHA256, RSASHA512, "
                                             "ECDSAP256SHA256, ECDSAP384SHA384, ED25519 or ED448");
-    if (is_rsa(k.algorithm)) {
+    if (algorithm_takes_size(k.algorithm)) {
       if (k.size < 2048)
         lint.error({base + ".size", base + ".algorithm"},
                    "RSA keys under 2048 bits are rejected (size " + std::to_string(k.size) + ")");
@@ -254,6 +244,16 @@ void lint_timing(const Policy& p, Linter& lint) {
 }
 
 }  // namespace
+
+bool algorithm_takes_size(Algorithm alg) noexcept {
+  switch (alg) {
+    case Algorithm::RSASHA1:
+    case Algorithm::RSASHA1_NSEC3_SHA1:
+    case Algorithm::RSASHA256:
+    case Algorithm::RSASHA512: return true;
+    default: return false;
+  }
+}
 
 Location PolicySource::locate(const std::string& path) const {
   std::string p = path;

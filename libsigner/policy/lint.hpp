@@ -29,6 +29,10 @@ struct PolicySource {
   bool has(const std::string& path) const { return positions.contains(path); }
 };
 
+// True for the RSA algorithms, whose keys have a chosen size (policy field
+// `size`); the others have a size fixed by the algorithm.
+bool algorithm_takes_size(Algorithm alg) noexcept;
+
 // The intervals of one rollover of a key, from RFC 7583 §3 with this policy's
 // TTLs and delays. `introduce` is the wait after the successor (its DNSKEY, or
 // its DS for double-DS) is published until every cache can see it; `retire`

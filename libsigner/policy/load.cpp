@@ -144,11 +144,6 @@ KeyPolicy key_defaults(Role role) {
   return {};
 }
 
-bool is_rsa(Algorithm alg) {
-  return alg == Algorithm::RSASHA1 || alg == Algorithm::RSASHA1_NSEC3_SHA1 || alg == Algorithm::RSASHA256 ||
-         alg == Algorithm::RSASHA512;
-}
-
 Result<KeyPolicy> read_key(Reader& r, Role role, const YAML::Node& node, const std::string& path) {
   auto fields = r.entries(node, path, {"algorithm", "size", "lifetime", "rollover"});
   if (!fields) return fail(fields.error());
@@ -186,7 +181,7 @@ Result<KeyPolicy> read_key(Reader& r, Role role, const YAML::Node& node, const s
     }
   }
   // Known only once the algorithm is, whatever the field order.
-  key.size = size ? *size : (is_rsa(key.algorithm) ? 2048 : 0);
+  key.size = size ? *size : (algorithm_takes_size(key.algorithm) ? 2048 : 0);
   return key;
 }
 
