@@ -132,22 +132,10 @@ class Reader {
   PolicySource& source_;
 };
 
-KeyPolicy key_defaults(Role role) {
-  switch (role) {
-    case Role::ksk:
-      return {Role::ksk, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk};
-    case Role::zsk:
-      return {Role::zsk, Algorithm::ECDSAP256SHA256, 0, Duration{90 * 86400}, RolloverMethod::pre_publish};
-    case Role::csk:
-      return {Role::csk, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk};
-  }
-  return {};
-}
-
 Result<KeyPolicy> read_key(Reader& r, Role role, const YAML::Node& node, const std::string& path) {
   auto fields = r.entries(node, path, {"algorithm", "size", "lifetime", "rollover"});
   if (!fields) return fail(fields.error());
-  KeyPolicy key = key_defaults(role);
+  KeyPolicy key = default_key_policy(role);
   std::optional<unsigned> size;
   for (const auto& [name, value] : *fields) {
     const std::string p = join_path(path, name);

@@ -78,12 +78,18 @@ std::string Warning::to_string() const {
   return out;
 }
 
+KeyPolicy default_key_policy(Role role) {
+  switch (role) {
+    case Role::ksk: return {role, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk};
+    case Role::zsk: return {role, Algorithm::ECDSAP256SHA256, 0, Duration{90 * 86400}, RolloverMethod::pre_publish};
+    case Role::csk: return {role, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk};
+  }
+  return {};
+}
+
 Policy default_policy() {
   Policy p;
-  p.keys = {
-      KeyPolicy{Role::ksk, Algorithm::ECDSAP256SHA256, 0, Duration{365 * 86400}, RolloverMethod::double_ksk},
-      KeyPolicy{Role::zsk, Algorithm::ECDSAP256SHA256, 0, Duration{90 * 86400}, RolloverMethod::pre_publish},
-  };
+  p.keys = {default_key_policy(Role::ksk), default_key_policy(Role::zsk)};
   return p;
 }
 

@@ -134,6 +134,9 @@ struct LoadedPolicy {
 // The defaults of docs/policy.md: ECDSAP256SHA256 KSK (365d, double-KSK) and
 // ZSK (90d, pre-publish), NSEC3 without iterations or salt, and so on.
 Policy default_policy();
+// The defaults of one key, used for the fields a file leaves out: ECDSAP256SHA256
+// for every role; ksk 365d double-ksk, zsk 90d pre-publish, csk 365d double-ksk.
+KeyPolicy default_key_policy(Role role);
 
 // Reads, parses, validates and lints a policy file. Errors: Errc::io when the
 // file cannot be read, Errc::policy for everything about its content.
