@@ -717,3 +717,74 @@ TEST_CASE("any wire data either prints and parses back to itself or prints gener
   CHECK(native > 1000);
   CHECK(generic > 1000);
 }
+
+TEST_CASE("whatever text parses prints in a form that parses to the same wire data") {
+  // Deterministic character-level mutations of valid presentation text.
+  const std::string_view alphabet = "0123456789abcdefABCDEF .-:\\\"=,!/x";
+  std::uint32_t state = 777;
+  auto next = [&]() {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  std::size_t parsed = 0;
+  for (const auto& [type, text] : samples) {
+    CAPTURE(type_mnemonic(type));
+    for (int round = 0; round < 400; ++round) {
+      std::string t(text);
+      for (std::uint32_t k = 1 + next() % 3; k > 0; --k) {
+        std::size_t at = next() % (t.size() + 1);
+        char c = alphabet[next() % alphabet.size()];
+        switch (next() % 3) {
+          case 0: t.insert(at, 1, c); break;
+          case 1: if (at < t.size()) t.erase(at, 1); break;
+          default: if (at < t.size()) t[at] = c;
+        }
+      }
+      CAPTURE(t);
+      auto wire = parse(type, t);
+      if (!wire) {
+        CHECK(wire.error().code != Errc::internal);
+        continue;
+      }
+      ++parsed;
+      CHECK(validate_rdata(type, *wire));
+      std::string printed = rdata_to_string(type, *wire);
+      CAPTURE(printed);
+      auto back = parse(type, printed);
+      REQUIRE(back);
+      CHECK(*back == *wire);
+    }
+  }
+  CHECK(parsed > 2000);
+}
+
+TEST_CASE("BIND's presentation and ldns's wire form of each type agree with ours") {
+  std::ifstream in(std::string(ZONESIGN_SOURCE_DIR) + "/test/vectors/bind-ldns-presentation.txt");
+  REQUIRE(in);
+  std::string line;
+  std::size_t checked_bind = 0, checked_ldns = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    CAPTURE(line);
+    std::vector<std::string> cols;
+    std::size_t start = 0;
+    for (std::size_t bar; (bar = line.find(" | ", start)) != std::string::npos; start = bar + 3)
+      cols.push_back(line.substr(start, bar - start));
+    cols.push_back(line.substr(start));
+    REQUIRE(cols.size() == 4);
+    RrType type = type_from_string(cols[0]).value();
+    Bytes ours = parse(type, cols[1]).value();
+    if (cols[2] != "-") {
+      auto bind = parse(type, cols[2]);
+      REQUIRE(bind);
+      CHECK(*bind == ours);
+      ++checked_bind;
+    }
+    if (cols[3] != "-") {
+      CHECK(to_hex(ours) == cols[3]);
+      ++checked_ldns;
+    }
+  }
+  CHECK(checked_bind > 85);
+  CHECK(checked_ldns > 85);
+}
