@@ -33,7 +33,10 @@ void add_nsec_chain(Zone& zone);
 // "<base32hex hash>.<origin>": one for the apex, each authoritative name,
 // each empty non-terminal, each delegation (with opt-out: only those with a
 // DS, and empty non-terminals that lead only to insecure delegations are
-// left out). Errors (Errc::internal) on a hash collision.
+// left out). Errors (Errc::internal) on a hash collision. A hashed owner that
+// is already a name of the zone (RFC 5155 Appendix A has one) gets the NSEC3
+// beside its own data. Hashing runs on a few threads for large zones; the
+// result does not depend on how many.
 Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params);
 
 }  // namespace zs

@@ -5,6 +5,9 @@
 // key; no signatures on glue, occluded data or delegation NS; and the NSEC or
 // NSEC3 chain is ordered, complete, closed, with correct type bitmaps and
 // opt-out, covering empty non-terminals and leaving out glue/occluded names.
+// The expected chain is derived from the zone's names alone; the only code
+// shared with the signing side is nsec3_hash (checked against RFC 5155
+// Appendix A) and the RRSIG signature-input builder.
 #pragma once
 
 #include <cstdint>
