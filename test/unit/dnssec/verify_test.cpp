@@ -300,3 +300,23 @@ TEST_CASE("the RSASHA1 signatures of RFC 4035 Appendix A verify inside their val
   VerifyReport tampered = verify(zone, may_2004);
   CHECK(has_problem(tampered, "x.w.example.", RrType::MX, "does not verify"));
 }
+
+TEST_CASE("an RRset TTL changed after signing is reported against the RRSIG's original TTL") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  find_node(zone, name("ns2.example."))->find(RrType::A)->ttl = 7200;
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "ns2.example.", RrType::A, "original TTL 3600 differs"));
+  CHECK(has_problem(report, "ns2.example.", RrType::A, "RRSIG TTL 3600 differs"));
+  CHECK(has_problem(report, "ns2.example.", RrType::A, "no valid signature"));
+}
+
+TEST_CASE("an RRSIG whose RRset is gone is reported") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  Node* xx = find_node(zone, name("xx.example."));
+  std::erase_if(xx->rrsets, [](const Rrset& r) { return r.type == RrType::HINFO; });
+  VerifyReport report = verify(zone);
+  INFO(describe(report));
+  CHECK(has_problem(report, "xx.example.", RrType::HINFO, "no RRset"));
+  CHECK(has_problem(report, "xx.example.", RrType::NSEC, "type bitmap"));
+}
