@@ -727,15 +727,23 @@ struct FieldSpan {
   std::size_t end;
 };
 
+// The fields of one RDATA, without heap allocation: canonical_rdata and
+// validate_rdata run once per record on zones of millions of records.
+struct FieldSpans {
+  std::array<FieldSpan, max_fields> at{};
+  std::size_t count = 0;
+  const FieldSpan* begin() const { return at.data(); }
+  const FieldSpan* end() const { return at.data() + count; }
+};
+
 // Splits checked RDATA into its fields, or fails if it does not fit.
-Result<std::vector<FieldSpan>> split_fields(const Descriptor& d, BytesView rd) {
-  std::vector<FieldSpan> spans;
-  spans.reserve(d.fields.size());
+Result<FieldSpans> split_fields(const Descriptor& d, BytesView rd) {
+  FieldSpans spans;
   std::size_t pos = 0;
   for (const Field& f : d.fields) {
     auto end = field_end(f.kind, rd, pos);
     if (!end) return std::unexpected(end.error());
-    spans.push_back({&f, pos, *end});
+    spans.at[spans.count++] = {&f, pos, *end};
     pos = *end;
   }
   if (pos != rd.size()) return malformed(std::to_string(rd.size() - pos) + " trailing octets in RDATA");
@@ -792,10 +800,10 @@ Result<Bytes> rdata_from_tokens(RrType type, std::span<const Token> tokens, cons
   }
   Cursor cur(tokens);
   Bytes out;
-  std::vector<std::size_t> field_token;  // first token of each field
-  field_token.reserve(d->fields.size());
-  for (const Field& f : d->fields) {
-    field_token.push_back(cur.position());
+  std::array<std::size_t, max_fields> field_token{};  // first token of each field
+  for (std::size_t i = 0; i < d->fields.size(); ++i) {
+    const Field& f = d->fields[i];
+    field_token[i] = cur.position();
     if (auto r = parse_field(f.kind, cur, out, origin); !r) return std::unexpected(r.error());
   }
   if (const Token* extra = cur.peek())

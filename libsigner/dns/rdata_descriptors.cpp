@@ -180,6 +180,13 @@ constexpr bool table_sorted() {
 }
 static_assert(table_sorted(), "descriptor table must be sorted by type number");
 
+constexpr bool fields_fit() {
+  for (const auto& d : table)
+    if (d.fields.size() > max_fields) return false;
+  return true;
+}
+static_assert(fields_fit(), "raise max_fields");
+
 }  // namespace
 
 const Descriptor* find_descriptor(RrType type) noexcept {

@@ -85,6 +85,9 @@ struct Descriptor {
   TypeCheck check = nullptr;
 };
 
+// No type has more fields than this (RRSIG and SIG have 9).
+inline constexpr std::size_t max_fields = 12;
+
 // nullptr for types that only have the RFC 3597 generic form.
 const Descriptor* find_descriptor(RrType type) noexcept;
 
