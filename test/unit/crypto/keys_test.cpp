@@ -293,3 +293,19 @@ TEST_CASE("an ECDSA or EdDSA signature of the wrong length is an error") {
   REQUIRE_FALSE(e);
   CHECK(e.error().code == Errc::crypto);
 }
+
+TEST_CASE("a signing context never signs with a key it saw earlier in place of a new one") {
+  // The context caches one initialised state per key; keys that come and go
+  // (one per loop) must each get their own.
+  SignContext ctx;
+  const Bytes data = to_bytes("data");
+  for (int i = 0; i < 5; ++i) {
+    auto key = PrivateKey::generate(Algorithm::ED25519);
+    REQUIRE(key);
+    auto sig = ctx.sign(*key, data);
+    REQUIRE(sig);
+    auto pub = PublicKey::from_dnskey(Algorithm::ED25519, key->dnskey_public_key());
+    REQUIRE(pub);
+    CHECK(pub->verify(data, *sig).value_or(false));
+  }
+}
