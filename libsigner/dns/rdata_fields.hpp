@@ -34,6 +34,14 @@ void append_escaped(std::string& out, BytesView data);
 // Plain decimal, no sign, at most `max`.
 std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max);
 
+// TTL-like values: a plain number or unit groups ("1h30m", "2w").
+std::optional<std::uint32_t> parse_ttl_value(std::string_view text);
+// RRSIG times: YYYYMMDDHHmmSS (UTC) or seconds since the epoch; dates past
+// 2106 wrap modulo 2^32 (RFC 4034 §3.2).
+std::optional<std::uint32_t> parse_rrsig_time(std::string_view text);
+// YYYYMMDDHHmmSS in the 1970-2106 window.
+std::string rrsig_time_to_string(std::uint32_t t);
+
 bool parse_ipv4(std::string_view text, Bytes& out);
 bool parse_ipv6(std::string_view text, Bytes& out);
 std::string ipv4_to_string(const std::uint8_t* p);

@@ -1,0 +1,213 @@
+// Text helpers of the RDATA parsers and printers: <character-string>
+// escapes (RFC 1035 §5.1), decimal numbers, addresses, TTL-like values and
+// RRSIG times (RFC 4034 §3.2).
+#include <arpa/inet.h>
+
+#include <array>
+#include <cstdio>
+
+#include "dns/rdata_fields.hpp"
+
+namespace zs::rdata_detail {
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+// civil algorithms), and back.
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+}  // namespace
+
+Result<Bytes> decode_escapes(std::string_view text, const Token& where) {
+  Bytes out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c != '\\') {
+      out.push_back(static_cast<std::uint8_t>(c));
+      continue;
+    }
+    if (i + 1 >= text.size()) return token_error(Errc::bad_rdata, "dangling '\\' at the end of the text", where);
+    char d = text[i + 1];
+    if (d >= '0' && d <= '9') {
+      auto digit = [&](std::size_t k) { return k < text.size() && text[k] >= '0' && text[k] <= '9'; };
+      if (!digit(i + 2) || !digit(i + 3))
+        return token_error(Errc::bad_rdata, "\\DDD escape needs three decimal digits", where);
+      int v = (d - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
+      if (v > 255) return token_error(Errc::bad_rdata, "\\DDD escape above 255", where);
+      out.push_back(static_cast<std::uint8_t>(v));
+      i += 3;
+    } else {
+      out.push_back(static_cast<std::uint8_t>(d));
+      ++i;
+    }
+  }
+  return out;
+}
+
+void append_escaped(std::string& out, BytesView data) {
+  for (std::uint8_t c : data) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += '\\';
+      out += static_cast<char>('0' + c / 100);
+      out += static_cast<char>('0' + (c / 10) % 10);
+      out += static_cast<char>('0' + c % 10);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+}
+
+void append_quoted(std::string& out, BytesView data) {
+  out += '"';
+  append_escaped(out, data);
+  out += '"';
+}
+
+std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    std::uint64_t d = static_cast<std::uint64_t>(c - '0');
+    if (d > max || v > (max - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+bool parse_ipv4(std::string_view text, Bytes& out) {
+  // Strict dotted quad: inet_pton's acceptance of odd forms varies by libc.
+  std::array<std::uint8_t, 4> a{};
+  std::size_t part = 0, start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '.') {
+      if (part >= 4 || i == start || i - start > 3) return false;
+      auto v = parse_decimal(text.substr(start, i - start), 255);
+      if (!v) return false;
+      a[part++] = static_cast<std::uint8_t>(*v);
+      start = i + 1;
+    }
+  }
+  if (part != 4) return false;
+  out.insert(out.end(), a.begin(), a.end());
+  return true;
+}
+
+bool parse_ipv6(std::string_view text, Bytes& out) {
+  if (text.size() >= INET6_ADDRSTRLEN) return false;
+  std::string s(text);
+  std::array<std::uint8_t, 16> a{};
+  if (inet_pton(AF_INET6, s.c_str(), a.data()) != 1) return false;
+  out.insert(out.end(), a.begin(), a.end());
+  return true;
+}
+
+std::string ipv4_to_string(const std::uint8_t* p) {
+  return std::to_string(p[0]) + '.' + std::to_string(p[1]) + '.' + std::to_string(p[2]) + '.' +
+         std::to_string(p[3]);
+}
+
+std::string ipv6_to_string(const std::uint8_t* p) {
+  // inet_ntop gives the RFC 5952 form (lower case, longest zero run as ::).
+  char buf[INET6_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET6, p, buf, sizeof buf);
+  return buf;
+}
+
+// TTL-like values: a plain number, or number+unit groups ("1w2d", "1h30m"),
+// as BIND accepts in SOA timers and RRSIG original TTLs.
+std::optional<std::uint32_t> parse_ttl_value(std::string_view text) {
+  if (auto v = parse_decimal(text, 0xffffffffu)) return static_cast<std::uint32_t>(*v);
+  if (text.empty()) return std::nullopt;
+  std::uint64_t total = 0, current = 0;
+  bool have_digits = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      current = current * 10 + static_cast<std::uint64_t>(c - '0');
+      if (current > 0xffffffffu) return std::nullopt;
+      have_digits = true;
+      continue;
+    }
+    std::uint64_t unit = 0;
+    switch (ascii_lower(static_cast<std::uint8_t>(c))) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 604800; break;
+      default: return std::nullopt;
+    }
+    if (!have_digits) return std::nullopt;
+    total += current * unit;
+    if (total > 0xffffffffu) return std::nullopt;
+    current = 0;
+    have_digits = false;
+  }
+  if (have_digits) return std::nullopt;  // a bare number after a unit group is ambiguous
+  return static_cast<std::uint32_t>(total);
+}
+
+// RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC, or the number of seconds since the
+// epoch. Dates past 2106 wrap modulo 2^32 (serial number arithmetic).
+std::optional<std::uint32_t> parse_rrsig_time(std::string_view text) {
+  if (text.size() != 14) {
+    if (auto v = parse_decimal(text, 0xffffffffu)) return static_cast<std::uint32_t>(*v);
+    return std::nullopt;
+  }
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  auto num = [&](std::size_t pos, std::size_t len) {
+    unsigned v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + static_cast<unsigned>(text[i] - '0');
+    return v;
+  };
+  unsigned year = num(0, 4), month = num(4, 2), day = num(6, 2);
+  unsigned hour = num(8, 2), minute = num(10, 2), second = num(12, 2);
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+    return std::nullopt;
+  static constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  unsigned limit = month_days[month - 1] + (month == 2 && leap ? 1 : 0);
+  if (day > limit) return std::nullopt;
+  std::int64_t secs = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return static_cast<std::uint32_t>(static_cast<std::uint64_t>(secs) & 0xffffffffu);
+}
+
+// Prints the time in the 1970-2106 window, so output does not depend on
+// the current date (RFC 4034 §3.2 lets a reader pick the window near now).
+std::string rrsig_time_to_string(std::uint32_t t) {
+  std::int64_t y;
+  unsigned m, d;
+  civil_from_days(t / 86400, y, m, d);
+  unsigned rem = t % 86400;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld%02u%02u%02u%02u%02u", static_cast<long long>(y), m, d, rem / 3600,
+                (rem / 60) % 60, rem % 60);
+  return buf;
+}
+
+}  // namespace zs::rdata_detail
