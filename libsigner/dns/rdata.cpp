@@ -292,6 +292,20 @@ Result<void> parse_field(FieldKind kind, Cursor& cur, Bytes& out, const Name& or
     }
     case K::svcb_params: return parse_svcb_params(cur.rest(), out);
     case K::loc: return parse_loc(cur.rest(), out);
+    case K::nxt_bitmap: {
+      std::array<std::uint8_t, 16> bits{};
+      std::size_t length = 0;
+      for (const Token& t : cur.rest()) {
+        auto v = type_from_string(t.text);
+        if (!v || to_u16(*v) == 0 || to_u16(*v) > 127)
+          return token_error(Errc::bad_rdata, "NXT bitmaps hold types 1-127, not '" + t.text + "'", t);
+        std::uint16_t n = to_u16(*v);
+        bits[n / 8] |= static_cast<std::uint8_t>(0x80 >> (n % 8));
+        length = std::max<std::size_t>(length, n / 8 + 1u);
+      }
+      out.insert(out.end(), bits.begin(), bits.begin() + static_cast<std::ptrdiff_t>(length));
+      return {};
+    }
     case K::text_opt: {
       if (cur.at_end()) return {};
       return parse_text_field(*cur.next("character-string").value(), out);
@@ -437,6 +451,14 @@ Result<std::size_t> field_end(FieldKind kind, BytesView rd, std::size_t pos) {
     case K::text_opt:
       if (pos == rd.size()) return pos;
       return counted();
+    case K::nxt_bitmap: {
+      std::size_t length = rd.size() - pos;
+      // RFC 2535 §5.2: bit 0 set would announce another bitmap format; the
+      // map is as short as its highest type allows.
+      if (length > 16 || (length > 0 && ((rd[pos] & 0x80) || rd.back() == 0)))
+        return malformed("bad NXT type bitmap");
+      return rd.size();
+    }
     case K::wks:
     case K::nsap:
     case K::a6:
@@ -494,6 +516,13 @@ std::string field_to_string(FieldKind kind, BytesView f) {
     case K::loc: return loc_to_string(f);
     case K::text_opt:
       if (!f.empty()) append_quoted(out, f.subspan(1));
+      return out;
+    case K::nxt_bitmap:
+      for (std::size_t i = 0; i < f.size() * 8; ++i) {
+        if (!(f[i / 8] & (0x80 >> (i % 8)))) continue;
+        if (!out.empty()) out += ' ';
+        out += type_to_string(static_cast<RrType>(i));
+      }
       return out;
     case K::wks:
     case K::nsap:
@@ -680,7 +709,7 @@ std::vector<Name> rdata_names(RrType type, BytesView rdata) {
   auto spans = split_fields(*d, rdata);
   if (!spans) return names;
   for (const auto& s : *spans)
-    if (s.field->kind == FieldKind::name && s.field->target)
+    if (s.field->kind == FieldKind::name && s.field->target && s.end - s.begin > 1)
       names.push_back(Name::from_wire(rdata.subspan(s.begin, s.end - s.begin)).value());
   return names;
 }

@@ -48,6 +48,9 @@ Bytes canonical_rdata(RrType type, BytesView rdata);
 
 // Domain names embedded in the RDATA of the types that name other hosts
 // (NS, MX, SRV, CNAME, DNAME, ... target), in wire order; empty for others.
+// The root name is left out: as a target it names no host ("." in a null MX,
+// RFC 7505; a NAPTR without replacement; an SVCB TargetName standing for
+// the owner or for "no service", RFC 9460 §2.5).
 std::vector<Name> rdata_names(RrType type, BytesView rdata);
 
 // RFC 4034 §4.1.2 type bitmap, used by NSEC, NSEC3 and CSYNC.

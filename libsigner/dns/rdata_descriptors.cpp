@@ -56,6 +56,7 @@ constexpr Field f_uri[] = {{K::u16}, {K::u16}, {K::text_rest}};
 constexpr Field f_isdn[] = {{K::text}, {K::text_opt}};
 constexpr Field f_name[] = {name_f};                            // NSAP-PTR
 constexpr Field f_wks[] = {{K::wks}};
+constexpr Field f_nxt[] = {name_f, {K::nxt_bitmap}};
 constexpr Field f_nsap[] = {{K::nsap}};
 constexpr Field f_a6[] = {{K::a6}};
 constexpr Field f_apl[] = {{K::apl}};
@@ -134,6 +135,7 @@ constexpr Descriptor table[] = {
     {RrType::GPOS, false, f_gpos},
     {RrType::AAAA, false, f_aaaa},
     {RrType::LOC, false, f_loc},
+    {RrType::NXT, true, f_nxt},
     {RrType::SRV, true, f_srv},
     {RrType::NAPTR, true, f_naptr},
     {RrType::KX, true, f_u16_target},

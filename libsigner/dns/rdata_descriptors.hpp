@@ -48,6 +48,7 @@ enum class FieldKind : std::uint8_t {
   eui64,        // RFC 7043 xx-xx-xx-xx-xx-xx-xx-xx
   ilnp64,       // RFC 6742 four groups of hex, xxxx:xxxx:xxxx:xxxx
   text_opt,     // an optional last <character-string> (ISDN subaddress)
+  nxt_bitmap,   // RFC 2535 §5.2 bitmap of types 1-127, up to the end
   // Whole-RDATA kinds whose layout depends on their own contents
   // (rdata_misc.cpp):
   wks,          // RFC 1035 §3.4.2 address, protocol, port bitmap

@@ -389,6 +389,9 @@ TEST_CASE("rdata_names lists the hosts a record points at") {
   CHECK(names(RrType::NSEC, "next.example.com. A").empty());
   CHECK(names(RrType::SOA, "ns1 host 1 2 3 4 5").empty());
   CHECK(rdata_names(RrType::MX, hex("000A")).empty());
+  CHECK(names(RrType::MX, "0 .").empty());
+  CHECK(names(RrType::HTTPS, "1 . alpn=h2").empty());
+  CHECK(names(RrType::NAPTR, "1 1 \"U\" \"E2U+sip\" \"!^.*$!sip:x@example.com!\" .").empty());
 }
 
 TEST_CASE("type bitmaps encode windows in order and reject malformed ones") {
@@ -584,6 +587,16 @@ TEST_CASE("WKS, ISDN, NSAP, A6, APL, IPSECKEY and HIP read their native forms") 
       "rvs1.example.com. rvs2.example.com.");
   CHECK(std::vector<std::uint8_t>(hip.begin(), hip.begin() + 4) == hex("10 02 0084"));
   CHECK(parse(RrType::HIP, "\\# " + std::to_string(hip.size()) + " " + to_hex(hip)).value() == hip);
+}
+
+TEST_CASE("NXT keeps its RFC 2535 bitmap and its name is lower-cased in the canonical form") {
+  // A = bit 1, MX = bit 15, SIG = bit 24, NXT = bit 30
+  Bytes nxt = round_trip(RrType::NXT, "medium.foo.tld. A MX SIG NXT");
+  CHECK(nxt == hex("066D656469756D 03666F6F 03746C64 00 40 01 00 82"));
+  CHECK(parse_error(RrType::NXT, "a. AAAA TYPE128").code == Errc::bad_rdata);
+  CHECK_FALSE(validate_rdata(RrType::NXT, hex("00 80")));  // bit 0: another bitmap format
+  CHECK(canonical_rdata(RrType::NXT, parse(RrType::NXT, "Medium.FOO. A").value()) ==
+        parse(RrType::NXT, "medium.foo. A").value());
 }
 
 TEST_CASE("A6 prefix names are lower-cased in the canonical form") {
