@@ -656,6 +656,7 @@ const std::pair<RrType, std::string_view> samples[] = {
     {RrType::SIG, "A 5 3 86400 20030322173103 20030220173103 2642 example.com. AQID"},
     {RrType::PX, "10 a. b."},
     {RrType::AAAA, "2001:db8::1"},
+    {RrType::NXT, "a.example. A MX SIG NXT"},
     {RrType::LOC, "42 21 54 N 71 06 18 W -24m 30m"},
     {RrType::SRV, "0 5 5060 sip"},
     {RrType::NAPTR, "100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp"},
