@@ -473,7 +473,10 @@ Result<std::size_t> field_end(FieldKind kind, BytesView rd, std::size_t pos) {
 }
 
 // Presentation of one checked field occupying `f`.
-std::string field_to_string(FieldKind kind, BytesView f) {
+// Presentation of one checked field occupying `f`; nullopt when the field
+// has no native text that every common reader takes back exactly, so the
+// whole RDATA must be printed in the generic form instead.
+std::optional<std::string> field_to_string(FieldKind kind, BytesView f) {
   using K = FieldKind;
   std::string out;
   switch (kind) {
@@ -497,7 +500,12 @@ std::string field_to_string(FieldKind kind, BytesView f) {
       return out;
     }
     case K::text_rest: append_quoted(out, f); return out;
-    case K::caa_tag: return std::string(f.begin() + 1, f.end());
+    case K::caa_tag:
+      // NSD 4.6 rejects upper-case tags, which RFC 8659 §4.1 matches
+      // case-insensitively; the generic form keeps the octets for all.
+      if (std::any_of(f.begin() + 1, f.end(), [](std::uint8_t c) { return c >= 'A' && c <= 'Z'; }))
+        return std::nullopt;
+      return std::string(f.begin() + 1, f.end());
     case K::base64: return to_base64(f);
     case K::hex: return to_hex(f);
     case K::salt: return f.size() == 1 ? "-" : to_hex(f.subspan(1));
@@ -513,7 +521,10 @@ std::string field_to_string(FieldKind kind, BytesView f) {
       return out;
     }
     case K::svcb_params: return svcb_params_to_string(f);
-    case K::loc: return loc_to_string(f);
+    case K::loc:
+      out = loc_to_string(f);
+      if (out.empty()) return std::nullopt;
+      return out;
     case K::text_opt:
       if (!f.empty()) append_quoted(out, f.subspan(1));
       return out;
@@ -529,7 +540,10 @@ std::string field_to_string(FieldKind kind, BytesView f) {
     case K::a6:
     case K::apl:
     case K::ipseckey:
-    case K::hip: return misc_to_string(*misc_kind(kind), f);
+    case K::hip:
+      out = misc_to_string(*misc_kind(kind), f);
+      if (out.empty()) return std::nullopt;
+      return out;
     case K::eui48:
     case K::eui64: {
       std::string hex = to_hex(f);
@@ -666,15 +680,12 @@ std::string rdata_to_string(RrType type, BytesView rdata) {
   if (!spans) return generic_to_string(rdata);
   std::string out;
   for (const auto& s : *spans) {
-    std::string f = field_to_string(s.field->kind, rdata.subspan(s.begin, s.end - s.begin));
-    if (f.empty()) continue;  // an empty bitmap or SvcParams list
+    auto f = field_to_string(s.field->kind, rdata.subspan(s.begin, s.end - s.begin));
+    if (!f) return generic_to_string(rdata);
+    if (f->empty()) continue;  // an empty bitmap or SvcParams list
     if (!out.empty()) out += ' ';
-    out += f;
+    out += *f;
   }
-  // An APL with no items has no text at all, a key-less IPSECKEY has no
-  // native form all readers take, and some LOC precisions have no exact text;
-  // their printers return nothing and the generic form stands in.
-  if (out.empty()) return generic_to_string(rdata);
   return out;
 }
 

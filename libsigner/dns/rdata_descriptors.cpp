@@ -28,7 +28,8 @@ constexpr Field f_u16_target[] = {{K::u16}, target_f};          // AFSDB, RT, KX
 constexpr Field f_txt[] = {{K::text_list}};
 constexpr Field f_rp[] = {name_f, name_f};
 constexpr Field f_x25[] = {{K::text}};
-constexpr Field f_sig[] = {{K::rrtype}, {K::algorithm}, {K::u8}, {K::ttl},  {K::time},
+// The original TTL is a plain number: BIND, Knot and ldns refuse units there.
+constexpr Field f_sig[] = {{K::rrtype}, {K::algorithm}, {K::u8}, {K::u32},  {K::time},
                            {K::time},   {K::u16},       name_f,  {K::base64}};
 constexpr Field f_key[] = {{K::u16}, {K::u8}, {K::algorithm}, {K::base64}};
 constexpr Field f_px[] = {{K::u16}, name_f, name_f};

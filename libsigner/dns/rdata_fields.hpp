@@ -58,11 +58,13 @@ std::string svcb_params_to_string(BytesView params);
 // LOC (RFC 1876 §3 text form and §2 wire form).
 Result<void> parse_loc(std::span<const Token> tokens, Bytes& out);
 Result<void> check_loc(BytesView rdata);
+// "" when the RDATA has no exact text form (the caller prints it generically).
 std::string loc_to_string(BytesView rdata);
 
 // Whole-RDATA kinds of rdata_misc.cpp: WKS, NSAP, A6, APL, IPSECKEY, HIP.
 // `kind` selects the type; each parses all RDATA tokens, checks wire data and
-// prints checked wire data.
+// prints checked wire data ("" when there is no native text that all common
+// readers take: an APL without items, an IPSECKEY without a key).
 enum class MiscKind : std::uint8_t { wks, nsap, a6, apl, ipseckey, hip };
 Result<void> parse_misc(MiscKind kind, std::span<const Token> tokens, const Name& origin, Bytes& out);
 Result<void> check_misc(MiscKind kind, BytesView rdata);

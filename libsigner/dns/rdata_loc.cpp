@@ -158,8 +158,7 @@ Result<void> check_loc(BytesView rd) {
 
 std::string loc_to_string(BytesView rd) {
   // A zero mantissa with a non-zero exponent is a valid but unusual spelling
-  // of 0 that the text form cannot keep; returning nothing makes the caller
-  // print the generic form, which loses no octet.
+  // of 0 that the text form cannot keep.
   for (int k = 1; k <= 3; ++k)
     if ((rd[k] >> 4) == 0 && (rd[k] & 0xF) != 0) return std::string();
   std::string out = coordinate(get_u32(rd.data() + 4), 'N', 'S');

@@ -106,6 +106,9 @@ bool parse_ipv4(std::string_view text, Bytes& out) {
   for (std::size_t i = 0; i <= text.size(); ++i) {
     if (i == text.size() || text[i] == '.') {
       if (part >= 4 || i == start || i - start > 3) return false;
+      // A leading zero could be read as octal; BIND, Knot, NSD and ldns all
+      // refuse it.
+      if (i - start > 1 && text[start] == '0') return false;
       auto v = parse_decimal(text.substr(start, i - start), 255);
       if (!v) return false;
       a[part++] = static_cast<std::uint8_t>(*v);

@@ -101,6 +101,8 @@ TEST_CASE("address records round-trip and have the expected wire form") {
   CHECK(parse_error(RrType::A, "192.0.2").code == Errc::bad_rdata);
   CHECK(parse_error(RrType::A, "192.0.2.256").code == Errc::bad_rdata);
   CHECK(parse_error(RrType::A, "192.0.2.1.5").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::A, "010.0.0.1").code == Errc::bad_rdata);  // octal or decimal?
+  round_trip(RrType::A, "0.0.0.0");
   CHECK(parse_error(RrType::AAAA, "2001:db8::g").code == Errc::bad_rdata);
   CHECK(parse_error(RrType::AAAA, "192.0.2.1").code == Errc::bad_rdata);
 }
@@ -170,6 +172,9 @@ TEST_CASE("NAPTR, URI, CAA, CERT and SSHFP round-trip") {
   round_trip(RrType::CAA, "0 iodef \"mailto:security@example.com\"");
   round_trip(RrType::CAA, "0 issue \";\"");
   round_trip(RrType::CAA, "0 issue letsencrypt.org", "0 issue \"letsencrypt.org\"");
+  // NSD 4.6 refuses upper-case tags: they print in the generic form.
+  Bytes upper = parse(RrType::CAA, "0 ISSUE \"x\"").value();
+  CHECK(rdata_to_string(RrType::CAA, upper) == "\\# 8 0005495353554578");
   CHECK(parse_error(RrType::CAA, "0 is-sue \"x\"").code == Errc::bad_rdata);
   round_trip(RrType::CERT, "PGP 0 0 AAECAwQ=", "3 0 0 AAECAwQ=");
   round_trip(RrType::CERT, "1 12345 RSASHA256 AAECAwQ=", "1 12345 8 AAECAwQ=");
@@ -413,7 +418,8 @@ TEST_CASE("RRSIG times are read as dates or seconds and printed as dates") {
   Bytes a = parse(RrType::RRSIG, "SOA 13 2 3600 20380119031407 19700101000000 1 example. AA==").value();
   CHECK(std::vector<std::uint8_t>(a.begin() + 8, a.begin() + 16) == hex("7FFFFFFF 00000000"));
   CHECK(rdata_to_string(RrType::RRSIG, a) == "SOA 13 2 3600 20380119031407 19700101000000 1 example. AA==");
-  Bytes b = parse(RrType::RRSIG, "SOA 13 2 1h 4294967295 0 1 example. AA==").value();
+  CHECK(parse_error(RrType::RRSIG, "SOA 13 2 1h 4294967295 0 1 example. AA==").code == Errc::bad_rdata);
+  Bytes b = parse(RrType::RRSIG, "SOA 13 2 3600 4294967295 0 1 example. AA==").value();
   CHECK(rdata_to_string(RrType::RRSIG, b) == "SOA 13 2 3600 21060207062815 19700101000000 1 example. AA==");
   CHECK(parse(RrType::RRSIG, "SOA 13 2 3600 20240229000000 20240228000000 1 example. AA=="));
   CHECK(parse_error(RrType::RRSIG, "SOA 13 2 3600 20230229000000 20230228000000 1 example. AA==").code ==
