@@ -32,15 +32,50 @@ struct PublicKey::Impl {
   ossl::Pkey pkey;
 };
 
-// Initialising a signing context in OpenSSL 3 fetches the signature and
-// digest implementations and creates a provider context: several times the
-// cost of an ECDSA or Ed25519 signature itself. So each SignContext keeps
-// one initialised context per key it has seen and copies it for every
-// signature. A template holds a reference on its EVP_PKEY, so the pointer
-// cannot be reused by another key while the template lives.
-struct SignContext::Impl {
+// Initialising a signing or verification context in OpenSSL 3 fetches the
+// signature and digest implementations and creates a provider context:
+// several times the cost of an ECDSA or Ed25519 operation itself. So each
+// per-thread context keeps one initialised context per key it has seen and
+// copies it for every operation. A template holds a reference on its
+// EVP_PKEY, so the pointer cannot be reused by another key while it lives.
+struct KeyContextCache {
   ossl::MdCtx work;
   std::vector<std::pair<const EVP_PKEY*, ossl::MdCtx>> templates;
+
+  KeyContextCache() : work(EVP_MD_CTX_new()) {
+    if (!work) throw std::bad_alloc();
+  }
+
+  // `work`, set up for one operation with `pkey`.
+  Result<EVP_MD_CTX*> prepare(EVP_PKEY* pkey, const EVP_MD* md, bool signing) {
+    const EVP_MD_CTX* tmpl = nullptr;
+    for (const auto& [key, ctx] : templates)
+      if (key == pkey) tmpl = ctx.get();
+    if (tmpl == nullptr) {
+      // A worker uses a handful of keys; a long-lived context that has seen
+      // many (keys loaded and dropped over time) starts afresh.
+      if (templates.size() >= 16) templates.clear();
+      ossl::MdCtx ctx(EVP_MD_CTX_new());
+      if (!ctx) return fail(ossl::crypto_error("EVP_MD_CTX_new"));
+      // Init only takes a reference on the shared EVP_PKEY; the key itself
+      // is never modified, so many threads may use it at once.
+      const int rc = signing ? EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, pkey)
+                             : EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, pkey);
+      if (rc != 1) return fail(ossl::crypto_error(signing ? "EVP_DigestSignInit" : "EVP_DigestVerifyInit"));
+      tmpl = ctx.get();
+      templates.emplace_back(pkey, std::move(ctx));
+    }
+    if (EVP_MD_CTX_copy_ex(work.get(), tmpl) != 1) return fail(ossl::crypto_error("EVP_MD_CTX_copy_ex"));
+    return work.get();
+  }
+};
+
+struct SignContext::Impl {
+  KeyContextCache cache;
+};
+
+struct VerifyContext::Impl {
+  KeyContextCache cache;
 };
 
 namespace {
@@ -601,13 +636,14 @@ Result<PublicKey> PublicKey::from_dnskey(Algorithm alg, BytesView key) {
 
 Algorithm PublicKey::algorithm() const noexcept { return impl_->alg; }
 
-Result<bool> PublicKey::verify(BytesView data, BytesView signature) const {
-  const Algorithm alg = impl_->alg;
-  Bytes der;
-  BytesView wire = signature;
+namespace {
+
+// Brings a DNSSEC-format signature into the form OpenSSL verifies (DER for
+// ECDSA) after checking its length; `der` holds converted bytes.
+Result<BytesView> openssl_signature(Algorithm alg, BytesView signature, Bytes& der) {
   switch (family_of(alg)) {
     case Family::rsa:
-      break;
+      return signature;
     case Family::ecdsa: {
       if (signature.size() != 2 * ec_width(alg))
         return fail(Errc::crypto, algorithm_name(alg) + " signature of " + std::to_string(signature.size()) +
@@ -615,58 +651,70 @@ Result<bool> PublicKey::verify(BytesView data, BytesView signature) const {
       auto converted = ecdsa_rs_to_der(signature);
       if (!converted) return fail(std::move(converted.error()));
       der = std::move(*converted);
-      wire = der;
-      break;
+      return BytesView(der);
     }
     case Family::eddsa:
       if (signature.size() != ed_sig_size(alg))
         return fail(Errc::crypto, algorithm_name(alg) + " signature of " + std::to_string(signature.size()) +
                                       " octets, expected " + std::to_string(ed_sig_size(alg)));
-      break;
+      return signature;
   }
-  // Verification is rarer than signing and may run on any thread: a fresh
-  // context each time keeps PublicKey free of mutable state.
-  ossl::MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx) return fail(ossl::crypto_error("EVP_MD_CTX_new"));
-  if (EVP_DigestVerifyInit(ctx.get(), nullptr, signature_md(alg), nullptr, impl_->pkey.get()) != 1)
-    return fail(ossl::crypto_error("EVP_DigestVerifyInit"));
-  const int rc = EVP_DigestVerify(ctx.get(), wire.data(), wire.size(), data.data(), data.size());
-  if (rc == 1) return true;
+  return signature;
+}
+
+bool finish_verify(EVP_MD_CTX* ctx, BytesView data, BytesView wire) {
+  if (EVP_DigestVerify(ctx, wire.data(), wire.size(), data.data(), data.size()) == 1) return true;
   // A bad signature leaves reasons on the queue; they are not errors here.
   ossl::clear_errors();
   return false;
 }
 
+}  // namespace
+
+Result<bool> PublicKey::verify(BytesView data, BytesView signature) const {
+  Bytes der;
+  auto wire = openssl_signature(impl_->alg, signature, der);
+  if (!wire) return fail(std::move(wire.error()));
+  // PublicKey is shared between threads and holds no mutable state, so this
+  // sets up a fresh context; VerifyContext is the fast path for many calls.
+  ossl::MdCtx ctx(EVP_MD_CTX_new());
+  if (!ctx) return fail(ossl::crypto_error("EVP_MD_CTX_new"));
+  if (EVP_DigestVerifyInit(ctx.get(), nullptr, signature_md(impl_->alg), nullptr, impl_->pkey.get()) != 1)
+    return fail(ossl::crypto_error("EVP_DigestVerifyInit"));
+  return finish_verify(ctx.get(), data, *wire);
+}
+
+// ------------------------------------------------------------- VerifyContext
+
+VerifyContext::VerifyContext() : impl_(std::make_unique<Impl>()) {}
+VerifyContext::VerifyContext(VerifyContext&&) noexcept = default;
+VerifyContext& VerifyContext::operator=(VerifyContext&&) noexcept = default;
+VerifyContext::~VerifyContext() = default;
+
+Result<bool> VerifyContext::verify(const PublicKey& key, BytesView data, BytesView signature) {
+  const auto& k = key.impl();
+  Bytes der;
+  auto wire = openssl_signature(k.alg, signature, der);
+  if (!wire) return fail(std::move(wire.error()));
+  auto ctx = impl_->cache.prepare(k.pkey.get(), signature_md(k.alg), false);
+  if (!ctx) return fail(std::move(ctx.error()));
+  return finish_verify(*ctx, data, *wire);
+}
+
 // --------------------------------------------------------------- SignContext
 
-SignContext::SignContext() : impl_(std::make_unique<Impl>()) {
-  impl_->work.reset(EVP_MD_CTX_new());
-  if (!impl_->work) throw std::bad_alloc();
-}
+SignContext::SignContext() : impl_(std::make_unique<Impl>()) {}
 SignContext::SignContext(SignContext&&) noexcept = default;
 SignContext& SignContext::operator=(SignContext&&) noexcept = default;
 SignContext::~SignContext() = default;
 
 Result<Bytes> SignContext::sign(const PrivateKey& key, BytesView data) {
   const auto& k = key.impl();
-  const EVP_MD_CTX* tmpl = nullptr;
-  for (const auto& [pkey, ctx] : impl_->templates)
-    if (pkey == k.pkey.get()) tmpl = ctx.get();
-  if (tmpl == nullptr) {
-    ossl::MdCtx ctx(EVP_MD_CTX_new());
-    if (!ctx) return fail(ossl::crypto_error("EVP_MD_CTX_new"));
-    // EVP_DigestSignInit only takes a reference on the shared EVP_PKEY; the
-    // key itself is never modified, so many threads may sign with it at once.
-    if (EVP_DigestSignInit(ctx.get(), nullptr, signature_md(k.alg), nullptr, k.pkey.get()) != 1)
-      return fail(ossl::crypto_error("EVP_DigestSignInit"));
-    tmpl = ctx.get();
-    impl_->templates.emplace_back(k.pkey.get(), std::move(ctx));
-  }
-  EVP_MD_CTX* work = impl_->work.get();
-  if (EVP_MD_CTX_copy_ex(work, tmpl) != 1) return fail(ossl::crypto_error("EVP_MD_CTX_copy_ex"));
+  auto ctx = impl_->cache.prepare(k.pkey.get(), signature_md(k.alg), true);
+  if (!ctx) return fail(std::move(ctx.error()));
   std::size_t len = static_cast<std::size_t>(EVP_PKEY_get_size(k.pkey.get()));
   Bytes sig(len);
-  if (EVP_DigestSign(work, sig.data(), &len, data.data(), data.size()) != 1)
+  if (EVP_DigestSign(*ctx, sig.data(), &len, data.data(), data.size()) != 1)
     return fail(ossl::crypto_error("EVP_DigestSign"));
   sig.resize(len);
   if (family_of(k.alg) == Family::ecdsa) return ecdsa_der_to_rs(sig, ec_width(k.alg));

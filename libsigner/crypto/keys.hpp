@@ -64,6 +64,7 @@ class PublicKey {
   Result<bool> verify(BytesView data, BytesView signature) const;
 
   struct Impl;
+  const Impl& impl() const noexcept { return *impl_; }
 
  private:
   explicit PublicKey(std::unique_ptr<Impl> impl) noexcept;
@@ -80,6 +81,24 @@ class SignContext {
   ~SignContext();
   // Signature in DNSSEC wire format.
   Result<Bytes> sign(const PrivateKey& key, BytesView data);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Per-thread verification context, the counterpart of SignContext for
+// verifying many signatures (a whole zone): it keeps OpenSSL's per-key setup
+// from one signature to the next, which PublicKey::verify cannot since
+// PublicKey is shared read-only. Same results as PublicKey::verify.
+class VerifyContext {
+ public:
+  VerifyContext();
+  VerifyContext(VerifyContext&&) noexcept;
+  VerifyContext& operator=(VerifyContext&&) noexcept;
+  ~VerifyContext();
+  Result<bool> verify(const PublicKey& key, BytesView data, BytesView signature);
 
   struct Impl;
 

@@ -309,3 +309,36 @@ TEST_CASE("a signing context never signs with a key it saw earlier in place of a
     CHECK(pub->verify(data, *sig).value_or(false));
   }
 }
+
+TEST_CASE("a verification context gives the same answers as PublicKey::verify, across keys") {
+  VerifyContext verifier;
+  SignContext signer;
+  const Bytes data = to_bytes("www.example.com. A 192.0.2.1");
+  Bytes tampered = data;
+  tampered[0] ^= 1;
+  for (int round = 0; round < 2; ++round) {
+    for (Algorithm alg : signing_algorithms) {
+      CAPTURE(algorithm_name(alg));
+      auto key = PrivateKey::generate(alg, alg == Algorithm::RSASHA256 || alg == Algorithm::RSASHA512 ? 1024 : 0);
+      REQUIRE(key);
+      auto pub = PublicKey::from_dnskey(alg, key->dnskey_public_key());
+      REQUIRE(pub);
+      auto sig = signer.sign(*key, data);
+      REQUIRE(sig);
+      for (int i = 0; i < 2; ++i) {
+        CHECK(verifier.verify(*pub, data, *sig).value_or(false));
+        auto bad = verifier.verify(*pub, tampered, *sig);
+        REQUIRE(bad);
+        CHECK_FALSE(*bad);
+      }
+      CHECK(verifier.verify(*pub, data, *sig).value_or(false) == pub->verify(data, *sig).value_or(false));
+    }
+  }
+  auto p256 = PrivateKey::generate(Algorithm::ECDSAP256SHA256);
+  REQUIRE(p256);
+  auto pub = PublicKey::from_dnskey(Algorithm::ECDSAP256SHA256, p256->dnskey_public_key());
+  REQUIRE(pub);
+  auto short_sig = verifier.verify(*pub, data, Bytes(10, 1));
+  REQUIRE_FALSE(short_sig);
+  CHECK(short_sig.error().code == Errc::crypto);
+}
