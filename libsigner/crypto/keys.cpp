@@ -423,8 +423,9 @@ Result<ossl::Pkey> bind_rsa(const BindFields& f) {
 Result<ossl::Pkey> bind_ecdsa(const BindFields& f, Algorithm alg) {
   auto value = bind_value(f, "PrivateKey");
   if (!value) return fail(std::move(value.error()));
-  if (value->bytes.size() != ec_width(alg))
-    return fail(Errc::crypto, "ECDSA private key has the wrong length for " + algorithm_name(alg));
+  // Fixed width as BIND writes it; shorter when a tool dropped leading zeros.
+  if (value->bytes.size() > ec_width(alg))
+    return fail(Errc::crypto, "ECDSA private key too long for " + algorithm_name(alg));
   auto d = bn_from(value->bytes);
   if (!d) return fail(std::move(d.error()));
   // The BIND form carries only the scalar; OpenSSL wants the public point

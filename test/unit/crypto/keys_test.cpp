@@ -342,3 +342,21 @@ TEST_CASE("a verification context gives the same answers as PublicKey::verify, a
   REQUIRE_FALSE(short_sig);
   CHECK(short_sig.error().code == Errc::crypto);
 }
+
+TEST_CASE("an ECDSA BIND key with its leading zero octets dropped is still read") {
+  // RFC 6605 §6.1's key is 32 octets; the P-256 scalar 1 (G itself) written
+  // in one octet must import and give G's coordinates as the public key.
+  auto one = PrivateKey::from_bind_private("Algorithm: 13 (ECDSAP256SHA256)\nPrivateKey: AQ==\n");
+  REQUIRE(one);
+  const Bytes g = one->dnskey_public_key();
+  REQUIRE(g.size() == 64);
+  // SEC 2 §2.4.2: G's x coordinate starts 6B17D1F2.
+  CHECK(g[0] == 0x6B);
+  CHECK(g[1] == 0x17);
+  CHECK(g[2] == 0xD1);
+  CHECK(g[3] == 0xF2);
+  auto too_long = PrivateKey::from_bind_private(
+      "Algorithm: 13 (ECDSAP256SHA256)\nPrivateKey: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n");
+  REQUIRE_FALSE(too_long);
+  CHECK(too_long.error().code == Errc::crypto);
+}

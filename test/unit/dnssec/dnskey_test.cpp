@@ -185,3 +185,10 @@ TEST_CASE("key tag and DS of a generated key agree with BIND's dnssec-dsfromkey"
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an RSA/MD5 (algorithm 1) key tag is the modulus' low 24 bits' top 16 (RFC 4034 B.1)") {
+  // flags 256, protocol 3, algorithm 1, exponent length 1, exponent 3, then
+  // a modulus ending in ... AB CD EF.
+  const Bytes rdata{0x01, 0x00, 3, 1, 1, 3, 0x12, 0x34, 0xAB, 0xCD, 0xEF};
+  CHECK(key_tag(rdata) == 0xABCD);
+}
