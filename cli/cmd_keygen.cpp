@@ -37,10 +37,10 @@ Action add_keygen_command(CLI::App& app) {
     if (!now) return report_error(now.error());
     if (opts->rsa_bits < 2048 || opts->rsa_bits > 4096)
       return report_error(Error(Errc::usage, "--rsa-bits: must be between 2048 and 4096"));
-    KeygenRequest request{*origin, opts->keys, *key_role_from_string(opts->role), *alg, opts->rsa_bits, *now};
+    KeygenRequest request{*origin, opts->keys, *role_from_string(opts->role), *alg, opts->rsa_bits, *now};
     auto info = generate_key(request);
     if (!info) return report_error(info.error());
-    std::printf("created %s %u (%s, %u bits) for %s: %s\n", std::string(key_role_name(info->role)).c_str(),
+    std::printf("created %s %u (%s, %u bits) for %s: %s\n", std::string(role_name(info->role)).c_str(),
                 info->tag, algorithm_name(info->algorithm).c_str(), info->bits, origin->to_string().c_str(),
                 info->file.c_str());
     return exit_ok;

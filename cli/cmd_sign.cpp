@@ -4,6 +4,8 @@
 
 #include "commands.hpp"
 #include "core/encoding.hpp"
+#include "crypto/keys.hpp"
+#include "policy/policy.hpp"
 #include "signer/sign_zone.hpp"
 
 namespace zs::cli {
@@ -25,14 +27,17 @@ struct SignOptions {
   bool opt_out = false;
   std::string validity = "14d";
   std::string inception_offset = "1h";
-  std::string serial = "keep";
-  std::string cds_digest = "SHA-256";
+  std::string serial = "keep";  // without a policy; a policy says unixtime by default
+  std::vector<std::string> cds_digests = {"SHA-256"};
   std::string dnskey_ttl = "1h";
   unsigned threads = 0;
   bool verbose = false;
 };
 
-Result<SignRequest> make_request(const SignOptions& o) {
+// Policy values first (when --policy is given), then every option the user
+// typed on the command line overrides its policy field.
+Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
+  auto given = [&](const char* name) { return cmd.count(name) > 0; };
   SignRequest r;
   r.zone_file = o.zone_file;
   r.key_dir = o.keys;
@@ -43,37 +48,94 @@ Result<SignRequest> make_request(const SignOptions& o) {
   auto now = parse_now(o.now);
   if (!now) return std::unexpected(now.error());
   r.now = *now;
-  auto alg = parse_algorithm(o.algorithm);
-  if (!alg) return std::unexpected(alg.error());
-  r.algorithm = *alg;
-  if (o.rsa_bits < 2048 || o.rsa_bits > 4096)
-    return fail(Errc::usage, "--rsa-bits: must be between 2048 and 4096");
-  r.rsa_bits = o.rsa_bits;
-  r.denial = o.denial == "nsec" ? DenialType::nsec : DenialType::nsec3;
-  if (o.salt != "-" && !o.salt.empty()) {
-    auto salt = from_hex(o.salt);
-    if (!salt || salt->size() > 255) return fail(Errc::usage, "--nsec3-salt: expected up to 255 octets in hex, or -");
-    r.nsec3.salt = std::move(*salt);
+
+  Policy policy = default_policy();
+  if (!o.policy.empty()) {
+    auto loaded = load_policy(o.policy);
+    if (!loaded) return std::unexpected(loaded.error());
+    for (const auto& w : loaded->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
+    policy = std::move(loaded->policy);
+    r.keys = policy.keys;
+    r.denial = policy.denial.type;
+    r.nsec3.iterations = static_cast<std::uint16_t>(policy.denial.iterations);
+    r.nsec3.opt_out = policy.denial.opt_out;
+    if (policy.denial.salt_length > 0) {
+      // A salt that is stable per zone: a new salt every run would rebuild the
+      // whole NSEC3 chain each time for no gain (RFC 9276 §3.1).
+      Bytes seed = to_bytes("zonesign nsec3 salt " + r.origin.lowercased().to_string());
+      Bytes salt = digest(DigestType::SHA384, seed);
+      while (salt.size() < policy.denial.salt_length) {
+        Bytes more = digest(DigestType::SHA384, salt);
+        salt.insert(salt.end(), more.begin(), more.end());
+      }
+      salt.resize(policy.denial.salt_length);
+      r.nsec3.salt = std::move(salt);
+    }
+    r.validity = policy.signatures.validity;
+    r.inception_offset = policy.signatures.inception_offset;
+    r.serial = policy.serial;
+    r.dnskey_ttl = static_cast<std::uint32_t>(policy.ttl.dnskey);
+    r.publish_cds = policy.parent.cds;
+    r.cds_digests = policy.parent.cds_digests;
+    r.zone_max_ttl = static_cast<std::uint32_t>(policy.ttl.zone_max);
+  } else {
+    r.serial = SerialPolicy::keep;
   }
-  if (o.iterations > 500) return fail(Errc::usage, "--nsec3-iterations: at most 500 (RFC 9276 advises 0)");
-  r.nsec3.iterations = static_cast<std::uint16_t>(o.iterations);
-  r.nsec3.opt_out = o.opt_out;
-  if (o.opt_out && r.denial == DenialType::nsec) return fail(Errc::usage, "--opt-out needs --denial nsec3");
-  auto validity = parse_duration(o.validity);
-  if (!validity || *validity < 3600) return fail(Errc::usage, "--validity: expected a duration of at least 1h");
-  r.validity = *validity;
-  auto offset = parse_duration(o.inception_offset);
-  if (!offset) return fail(Errc::usage, "--inception-offset: " + offset.error().message);
-  r.inception_offset = *offset;
-  auto serial = serial_mode_from_string(o.serial);
-  if (!serial) return fail(Errc::usage, "--serial: expected keep, increment, unixtime or date");
-  r.serial = *serial;
-  auto digest = parse_digest(o.cds_digest);
-  if (!digest) return std::unexpected(digest.error());
-  r.cds_digest = *digest;
-  auto ttl = parse_duration(o.dnskey_ttl);
-  if (!ttl || *ttl > 0x7fffffff) return fail(Errc::usage, "--dnskey-ttl: expected a TTL");
-  r.dnskey_ttl = static_cast<std::uint32_t>(*ttl);
+
+  if (given("--algorithm") || given("--rsa-bits")) {
+    auto alg = parse_algorithm(o.algorithm);
+    if (!alg) return std::unexpected(alg.error());
+    if (o.rsa_bits < 2048 || o.rsa_bits > 4096)
+      return fail(Errc::usage, "--rsa-bits: must be between 2048 and 4096");
+    for (auto& k : r.keys) {
+      k.algorithm = *alg;
+      k.size = (*alg == Algorithm::RSASHA256 || *alg == Algorithm::RSASHA512) ? o.rsa_bits : 0;
+    }
+  }
+  if (given("--denial")) r.denial = o.denial == "nsec" ? DenialType::nsec : DenialType::nsec3;
+  if (given("--nsec3-salt")) {
+    r.nsec3.salt.clear();
+    if (o.salt != "-" && !o.salt.empty()) {
+      auto salt = from_hex(o.salt);
+      if (!salt || salt->size() > 255)
+        return fail(Errc::usage, "--nsec3-salt: expected up to 255 octets in hex, or -");
+      r.nsec3.salt = std::move(*salt);
+    }
+  }
+  if (given("--nsec3-iterations")) {
+    if (o.iterations > 500) return fail(Errc::usage, "--nsec3-iterations: at most 500 (RFC 9276 advises 0)");
+    r.nsec3.iterations = static_cast<std::uint16_t>(o.iterations);
+  }
+  if (given("--opt-out")) r.nsec3.opt_out = o.opt_out;
+  if (r.nsec3.opt_out && r.denial == DenialType::nsec) return fail(Errc::usage, "--opt-out needs --denial nsec3");
+  if (given("--validity")) {
+    auto validity = parse_duration(o.validity);
+    if (!validity || *validity < 3600) return fail(Errc::usage, "--validity: expected a duration of at least 1h");
+    r.validity = *validity;
+  }
+  if (given("--inception-offset")) {
+    auto offset = parse_duration(o.inception_offset);
+    if (!offset) return fail(Errc::usage, "--inception-offset: " + offset.error().message);
+    r.inception_offset = *offset;
+  }
+  if (given("--serial")) {
+    auto serial = serial_policy_from_string(o.serial);
+    if (!serial) return fail(Errc::usage, "--serial: expected keep, increment, unixtime or date");
+    r.serial = *serial;
+  }
+  if (given("--cds-digest")) {
+    r.cds_digests.clear();
+    for (const auto& text : o.cds_digests) {
+      auto digest = parse_digest(text);
+      if (!digest) return std::unexpected(digest.error());
+      r.cds_digests.push_back(*digest);
+    }
+  }
+  if (given("--dnskey-ttl")) {
+    auto ttl = parse_duration(o.dnskey_ttl);
+    if (!ttl || *ttl > 0x7fffffff) return fail(Errc::usage, "--dnskey-ttl: expected a TTL");
+    r.dnskey_ttl = static_cast<std::uint32_t>(*ttl);
+  }
   r.threads = o.threads;
   return r;
 }
@@ -103,15 +165,13 @@ Action add_sign_command(CLI::App& app) {
   cmd->add_option("--inception-offset", opts->inception_offset, "Signature inception this long before now")
       ->capture_default_str();
   cmd->add_option("--serial", opts->serial, "SOA serial: keep, increment, unixtime or date")->capture_default_str();
-  cmd->add_option("--cds-digest", opts->cds_digest, "Digest of the published CDS records")->capture_default_str();
+  cmd->add_option("--cds-digest", opts->cds_digests, "Digest of the published CDS records (repeatable)")
+      ->capture_default_str();
   cmd->add_option("--dnskey-ttl", opts->dnskey_ttl, "TTL of DNSKEY, CDS and CDNSKEY")->capture_default_str();
   cmd->add_option("--threads", opts->threads, "Signing threads (0: one per core)")->capture_default_str();
   cmd->add_flag("-v,--verbose", opts->verbose, "Print a summary on standard error");
-  return [opts]() -> int {
-    if (!opts->policy.empty())
-      return report_error(Error(Errc::usage, "--policy: signing policies arrive with key rollovers (issue 4); "
-                                             "use the command-line options for now"));
-    auto request = make_request(*opts);
+  return [opts, cmd]() -> int {
+    auto request = make_request(*opts, *cmd);
     if (!request) return report_error(request.error());
     auto summary = sign_zone(*request);
     if (!summary) return report_error(summary.error());

@@ -35,19 +35,9 @@ std::string key_file_name(const Name& zone, Algorithm alg, std::uint16_t tag) {
 
 }  // namespace
 
-std::string_view key_role_name(KeyRole role) noexcept {
-  switch (role) {
-    case KeyRole::ksk: return "ksk";
-    case KeyRole::zsk: return "zsk";
-    case KeyRole::csk: return "csk";
-  }
-  return "zsk";
-}
-
-std::optional<KeyRole> key_role_from_string(std::string_view text) {
-  if (text == "ksk" || text == "KSK") return KeyRole::ksk;
-  if (text == "zsk" || text == "ZSK") return KeyRole::zsk;
-  if (text == "csk" || text == "CSK") return KeyRole::csk;
+std::optional<Role> role_from_string(std::string_view text) {
+  for (Role role : {Role::ksk, Role::zsk, Role::csk})
+    if (role_name(role) == text) return role;
   return std::nullopt;
 }
 
@@ -102,7 +92,7 @@ Result<void> KeyStore::read_state() {
     if (keys && !keys.IsSequence()) return state_error(path, keys.Mark(), "keys: expected a list");
     for (const auto& node : keys) {
       KeyInfo info;
-      auto role = key_role_from_string(node["role"].as<std::string>(""));
+      auto role = role_from_string(node["role"].as<std::string>(""));
       if (!role) return state_error(path, node.Mark(), "key without a valid role");
       info.role = *role;
       auto alg = algorithm_from_string(node["algorithm"].as<std::string>(""));
@@ -144,7 +134,7 @@ Result<void> KeyStore::commit() const {
   out << YAML::Key << "keys" << YAML::Value << YAML::BeginSeq;
   for (const auto& k : keys_) {
     out << YAML::BeginMap;
-    out << YAML::Key << "role" << YAML::Value << std::string(key_role_name(k.role));
+    out << YAML::Key << "role" << YAML::Value << std::string(role_name(k.role));
     out << YAML::Key << "algorithm" << YAML::Value << algorithm_name(k.algorithm);
     out << YAML::Key << "tag" << YAML::Value << k.tag;
     out << YAML::Key << "flags" << YAML::Value << k.flags;
@@ -162,7 +152,7 @@ Result<void> KeyStore::commit() const {
   return write_file_atomic(state_path(), text, 0644);
 }
 
-Result<KeyInfo*> KeyStore::generate(KeyRole role, Algorithm algorithm, unsigned rsa_bits, UnixTime now) {
+Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa_bits, UnixTime now) {
   if (!algorithm_can_sign(algorithm))
     return fail(Errc::key_store, "cannot generate keys of algorithm " + algorithm_name(algorithm));
   for (int attempt = 0; attempt < max_generate_attempts; ++attempt) {
@@ -171,7 +161,7 @@ Result<KeyInfo*> KeyStore::generate(KeyRole role, Algorithm algorithm, unsigned 
     KeyInfo info;
     info.role = role;
     info.algorithm = algorithm;
-    info.flags = static_cast<std::uint16_t>(dnskey_flag_zone | (role == KeyRole::zsk ? 0 : dnskey_flag_sep));
+    info.flags = static_cast<std::uint16_t>(dnskey_flag_zone | (role == Role::zsk ? 0 : dnskey_flag_sep));
     info.public_key = key->dnskey_public_key();
     info.bits = key->bits();
     info.tag = key_tag(info.dnskey().to_rdata());
@@ -191,7 +181,7 @@ Result<PrivateKey> KeyStore::load_private(const KeyInfo& info) const {
   const std::string path = folder_ + "/" + info.file;
   auto pem = read_file(path);
   if (!pem)
-    return fail(Errc::key_store, "key " + std::to_string(info.tag) + " (" + std::string(key_role_name(info.role)) +
+    return fail(Errc::key_store, "key " + std::to_string(info.tag) + " (" + std::string(role_name(info.role)) +
                                      ") is listed in the state file but its private key cannot be read: " +
                                      pem.error().message + "; restore the file, zonesign will not replace it");
   auto key = PrivateKey::from_pem(*pem, info.algorithm);

@@ -23,16 +23,16 @@
 #include "crypto/keys.hpp"
 #include "dns/name.hpp"
 #include "dnssec/dnskey.hpp"
+#include "policy/policy.hpp"
 
 namespace zs {
 
-enum class KeyRole : std::uint8_t { ksk, zsk, csk };
-std::string_view key_role_name(KeyRole role) noexcept;  // "ksk"
-std::optional<KeyRole> key_role_from_string(std::string_view text);
+// "ksk", "zsk" or "csk" (the spellings of policy/policy.hpp's role_name).
+std::optional<Role> role_from_string(std::string_view text);
 
 // A key as the state file describes it.
 struct KeyInfo {
-  KeyRole role = KeyRole::zsk;
+  Role role = Role::zsk;
   Algorithm algorithm = Algorithm::ECDSAP256SHA256;
   std::uint16_t tag = 0;
   std::uint16_t flags = dnskey_flag_zone;
@@ -44,8 +44,8 @@ struct KeyInfo {
   std::map<std::string, UnixTime> timestamps;
 
   Dnskey dnskey() const { return Dnskey{flags, 3, algorithm, public_key}; }
-  bool signs_keys() const noexcept { return role != KeyRole::zsk; }   // KSK or CSK
-  bool signs_zone() const noexcept { return role != KeyRole::ksk; }   // ZSK or CSK
+  bool signs_keys() const noexcept { return role != Role::zsk; }   // KSK or CSK
+  bool signs_zone() const noexcept { return role != Role::ksk; }   // ZSK or CSK
 };
 
 class KeyStore {
@@ -64,7 +64,7 @@ class KeyStore {
   // with created=now. A key whose tag collides with any key already listed
   // (of any algorithm, RFC 4034 Appendix B tags are not unique) is thrown
   // away and made again, so a bare tag names one key.
-  Result<KeyInfo*> generate(KeyRole role, Algorithm algorithm, unsigned rsa_bits, UnixTime now);
+  Result<KeyInfo*> generate(Role role, Algorithm algorithm, unsigned rsa_bits, UnixTime now);
 
   // Loads the private key of `info`, checking it matches the listed public
   // key. Errors: Errc::key_store when the file is missing, unreadable or does

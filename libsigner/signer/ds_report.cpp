@@ -30,7 +30,7 @@ Result<std::vector<DsEntry>> make_ds_report(const DsRequest& request) {
       Ds ds = make_ds(request.origin, rdata, digest);
       entries.push_back(DsEntry{ds.key_tag, ds.algorithm, ds.digest_type, to_hex(ds.digest), dnskey.flags,
                                 dnskey.protocol, to_base64(dnskey.public_key),
-                                std::string(key_role_name(info.role))});
+                                std::string(role_name(info.role))});
     }
   }
   if (entries.empty())

@@ -12,7 +12,7 @@ namespace zs {
 struct KeygenRequest {
   Name origin;
   std::string key_dir;
-  KeyRole role = KeyRole::ksk;
+  Role role = Role::ksk;
   Algorithm algorithm = Algorithm::ECDSAP256SHA256;
   unsigned rsa_bits = 2048;
   UnixTime now = 0;

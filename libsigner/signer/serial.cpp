@@ -25,14 +25,6 @@ std::uint32_t date_serial_base(UnixTime now) {
 
 }  // namespace
 
-std::optional<SerialMode> serial_mode_from_string(std::string_view text) {
-  if (text == "keep") return SerialMode::keep;
-  if (text == "increment") return SerialMode::increment;
-  if (text == "unixtime") return SerialMode::unixtime;
-  if (text == "date") return SerialMode::date;
-  return std::nullopt;
-}
-
 bool serial_gt(std::uint32_t a, std::uint32_t b) noexcept {
   return a != b && static_cast<std::uint32_t>(a - b) < 0x80000000u;
 }
@@ -54,29 +46,29 @@ std::optional<std::uint32_t> read_published_serial(const std::string& path) {
   return std::nullopt;
 }
 
-Result<std::uint32_t> next_serial(Zone& zone, SerialMode mode, UnixTime now, std::optional<std::uint32_t> previous) {
+Result<std::uint32_t> next_serial(Zone& zone, SerialPolicy mode, UnixTime now, std::optional<std::uint32_t> previous) {
   Rrset& soa = zone.soa();
   Bytes& rdata = soa.rdatas.front();
   auto offset = serial_offset(rdata);
   if (!offset) return std::unexpected(offset.error());
   std::uint32_t current = get_u32(rdata.data() + *offset);
-  if (mode != SerialMode::keep && previous && serial_gt(*previous, current)) current = *previous;
+  if (mode != SerialPolicy::keep && previous && serial_gt(*previous, current)) current = *previous;
   std::uint32_t next = current;
   switch (mode) {
-    case SerialMode::keep: break;
-    case SerialMode::increment: next = current + 1; break;
-    case SerialMode::unixtime: {
+    case SerialPolicy::keep: break;
+    case SerialPolicy::increment: next = current + 1; break;
+    case SerialPolicy::unixtime: {
       auto wanted = static_cast<std::uint32_t>(now);
       next = serial_gt(wanted, current) ? wanted : current + 1;
       break;
     }
-    case SerialMode::date: {
+    case SerialPolicy::date: {
       std::uint32_t base = date_serial_base(now);
       next = serial_gt(base, current) ? base : current + 1;
       break;
     }
   }
-  if (next == 0 && mode != SerialMode::keep) next = 1;  // 0 confuses some secondaries
+  if (next == 0 && mode != SerialPolicy::keep) next = 1;  // 0 confuses some secondaries
   rdata[*offset] = static_cast<std::uint8_t>(next >> 24);
   rdata[*offset + 1] = static_cast<std::uint8_t>(next >> 16);
   rdata[*offset + 2] = static_cast<std::uint8_t>(next >> 8);

@@ -9,17 +9,16 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "policy/serial.hpp"
 #include "zone/zone.hpp"
 
 namespace zs {
 
-enum class SerialMode : std::uint8_t { keep, increment, unixtime, date };
-std::optional<SerialMode> serial_mode_from_string(std::string_view text);
 
 // Sets the apex SOA serial per `mode` and returns it. `previous` is the serial
 // of the zone published last (the previous output), if known: every mode but
 // keep moves past it too, so secondaries see each re-signed zone as new.
-Result<std::uint32_t> next_serial(Zone& zone, SerialMode mode, UnixTime now,
+Result<std::uint32_t> next_serial(Zone& zone, SerialPolicy mode, UnixTime now,
                                   std::optional<std::uint32_t> previous = std::nullopt);
 
 // The SOA serial of a zone file that zonesign wrote (one record per line), or

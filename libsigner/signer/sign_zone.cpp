@@ -49,6 +49,8 @@ bool needs_signature(const Node& node, const Rrset& rrset) {
 
 bool is_removed(const KeyInfo& info) { return info.timestamps.contains("removed"); }
 
+// Creates the keys a zone without keys needs (the request's key list); a zone
+// that has keys is left alone here: rollovers add keys, never this function.
 Result<void> ensure_keys(KeyStore& store, const SignRequest& request, std::size_t& created) {
   bool has_ksk = false, has_zsk = false;
   for (const auto& k : store.keys()) {
@@ -56,16 +58,30 @@ Result<void> ensure_keys(KeyStore& store, const SignRequest& request, std::size_
     has_ksk |= k.signs_keys();
     has_zsk |= k.signs_zone();
   }
-  if (!has_ksk) {
-    auto k = store.generate(KeyRole::ksk, request.algorithm, request.rsa_bits, request.now);
+  for (const KeyPolicy& want : request.keys) {
+    bool needed = (want.role != Role::zsk && !has_ksk) || (want.role != Role::ksk && !has_zsk);
+    if (!needed) continue;
+    auto k = store.generate(want.role, want.algorithm, want.size, request.now);
     if (!k) return std::unexpected(k.error());
+    has_ksk |= (*k)->signs_keys();
+    has_zsk |= (*k)->signs_zone();
     ++created;
   }
-  if (!has_zsk) {
-    auto k = store.generate(KeyRole::zsk, request.algorithm, request.rsa_bits, request.now);
-    if (!k) return std::unexpected(k.error());
-    ++created;
-  }
+  if (!has_ksk || !has_zsk) return fail(Errc::key_store, "the key list leaves the zone without a KSK or a ZSK");
+  return {};
+}
+
+// The largest TTL in the zone, with the record that carries it, for the
+// policy's ttl.zone-max check.
+Result<void> check_zone_max_ttl(const Zone& zone, std::uint32_t limit, const std::string& file) {
+  for (const auto& node : zone.nodes())
+    for (const auto& rrset : node.rrsets)
+      if (rrset.ttl > limit)
+        return fail(Errc::policy,
+                    node.owner.to_string() + " " + type_to_string(rrset.type) + ": TTL " + std::to_string(rrset.ttl) +
+                        " exceeds the policy's ttl.zone-max of " + std::to_string(limit) +
+                        " (signature and rollover timing assume it)",
+                    Location{file, 0, 0});
   return {};
 }
 
@@ -89,12 +105,14 @@ void add_apex_key_records(Zone& zone, const std::vector<ActiveKey>& keys, const 
   Rrset cdnskey = make_apex_rrset(zone, RrType::CDNSKEY, request.dnskey_ttl);
   for (const auto& k : keys) {
     dnskey.rdatas.push_back(k.signing.dnskey_rdata);
-    if (k.info->signs_keys()) {
-      cds.rdatas.push_back(make_ds(zone.origin(), k.signing.dnskey_rdata, request.cds_digest).to_rdata());
+    if (k.info->signs_keys() && request.publish_cds) {
+      for (DigestType digest : request.cds_digests)
+        cds.rdatas.push_back(make_ds(zone.origin(), k.signing.dnskey_rdata, digest).to_rdata());
       cdnskey.rdatas.push_back(k.signing.dnskey_rdata);
     }
   }
   for (Rrset* r : {&dnskey, &cds, &cdnskey}) {
+    if (r->rdatas.empty()) continue;
     sort_rdatas(*r);
     zone.put_rrset(std::move(*r));
   }
@@ -203,6 +221,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   auto built = Zone::build(std::move(parsed->records), request.origin, parsed->files);
   if (!built) return std::unexpected(built.error());
   Zone& zone = *built;
+  if (request.zone_max_ttl)
+    if (auto r = check_zone_max_ttl(zone, *request.zone_max_ttl, request.zone_file); !r)
+      return std::unexpected(r.error());
 
   auto store = KeyStore::open(request.key_dir, request.origin, true);
   if (!store) return std::unexpected(store.error());
@@ -243,7 +264,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   attach_signatures(zone, tasks, *signatures);
   for (const auto& node : zone.nodes())
     for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
-  summary.records_out = zone.record_count() + summary.signatures;
+  summary.records_out = zone.record_count();
 
   std::string text;
   write_zone_text(zone, text);

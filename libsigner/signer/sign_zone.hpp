@@ -8,17 +8,18 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "crypto/algorithm.hpp"
 #include "dnssec/denial.hpp"
 #include "dns/name.hpp"
+#include "policy/policy.hpp"
 #include "signer/serial.hpp"
 
 namespace zs {
 
-enum class DenialType : std::uint8_t { nsec, nsec3 };
 
 struct SignRequest {
   std::string zone_file;
@@ -26,14 +27,18 @@ struct SignRequest {
   std::string key_dir;
   std::string output;       // "-" for standard output
   UnixTime now = 0;
-  Algorithm algorithm = Algorithm::ECDSAP256SHA256;  // for keys created by this run
-  unsigned rsa_bits = 2048;
+  // The keys to create when the zone has none: {ksk, zsk} or {csk} (the
+  // policy's `keys`, or --algorithm). Only algorithm and size are used here.
+  std::vector<KeyPolicy> keys = {default_key_policy(Role::ksk), default_key_policy(Role::zsk)};
   DenialType denial = DenialType::nsec3;
   Nsec3Params nsec3;
   Duration validity = 14 * 86400;
   Duration inception_offset = 3600;
-  SerialMode serial = SerialMode::keep;
-  DigestType cds_digest = DigestType::SHA256;
+  SerialPolicy serial = SerialPolicy::keep;
+  bool publish_cds = true;  // CDS and CDNSKEY for the key-signing keys (RFC 7344)
+  std::vector<DigestType> cds_digests = {DigestType::SHA256};
+  // ttl.zone-max of a policy: a zone TTL above it is an error at that record.
+  std::optional<std::uint32_t> zone_max_ttl;
   std::uint32_t dnskey_ttl = 3600;
   unsigned threads = 0;     // 0: one per core
 };

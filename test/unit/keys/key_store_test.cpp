@@ -26,10 +26,10 @@ TEST_CASE("generated keys are written 0600 and listed in a state file without se
   {
     auto store = KeyStore::open(dir, zone(), true);
     REQUIRE(store);
-    auto ksk = store->generate(KeyRole::ksk, Algorithm::ECDSAP256SHA256, 0, 1700000000);
+    auto ksk = store->generate(Role::ksk, Algorithm::ECDSAP256SHA256, 0, 1700000000);
     REQUIRE(ksk);
     CHECK((*ksk)->flags == 257);
-    auto zsk = store->generate(KeyRole::zsk, Algorithm::ED25519, 0, 1700000000);
+    auto zsk = store->generate(Role::zsk, Algorithm::ED25519, 0, 1700000000);
     REQUIRE(zsk);
     CHECK((*zsk)->flags == 256);
     REQUIRE(store->commit());
@@ -61,7 +61,7 @@ TEST_CASE("a key whose private file is missing stops the run instead of being re
   {
     auto store = KeyStore::open(dir, zone(), true);
     REQUIRE(store);
-    REQUIRE(store->generate(KeyRole::ksk, Algorithm::ECDSAP256SHA256, 0, 1700000000));
+    REQUIRE(store->generate(Role::ksk, Algorithm::ECDSAP256SHA256, 0, 1700000000));
     REQUIRE(store->commit());
   }
   auto store = KeyStore::open(dir, zone(), false);
@@ -88,7 +88,7 @@ TEST_CASE("a state file with a tag that does not match its key is rejected with 
   {
     auto store = KeyStore::open(dir, zone(), true);
     REQUIRE(store);
-    REQUIRE(store->generate(KeyRole::zsk, Algorithm::ED25519, 0, 1700000000));
+    REQUIRE(store->generate(Role::zsk, Algorithm::ED25519, 0, 1700000000));
     REQUIRE(store->commit());
   }
   std::string path = dir + "/example.com/state.yaml";

@@ -45,7 +45,7 @@ struct Fixture {
     r.key_dir = (dir / "keys").string();
     r.output = (dir / output).string();
     r.now = 1767225600;  // 2026-01-01T00:00:00Z
-    r.algorithm = Algorithm::ED25519;
+    for (auto& k : r.keys) k.algorithm = Algorithm::ED25519;
     r.threads = 1;
     return r;
   }
@@ -88,20 +88,20 @@ TEST_CASE_FIXTURE(Fixture, "the same input, keys and time give the same bytes fo
 TEST_CASE_FIXTURE(Fixture, "NSEC signing and the serial modes work, and the serial never goes backwards") {
   SignRequest r = request("nsec.zone");
   r.denial = DenialType::nsec;
-  r.serial = SerialMode::unixtime;
+  r.serial = SerialPolicy::unixtime;
   auto s = sign_zone(r);
   REQUIRE_MESSAGE(s, s.error().to_string());
   CHECK(s->serial == 2026010102u);  // 1767225600 is behind 2026010101 in RFC 1982 terms
   r.output = (dir / "date.zone").string();
-  r.serial = SerialMode::date;  // 2026010100 is below the zone's 2026010101: increments instead
+  r.serial = SerialPolicy::date;  // 2026010100 is below the zone's 2026010101: increments instead
   s = sign_zone(r);
   REQUIRE(s);
   CHECK(s->serial == 2026010102u);
-  r.serial = SerialMode::increment;  // moves past the previously published 2026010102
+  r.serial = SerialPolicy::increment;  // moves past the previously published 2026010102
   s = sign_zone(r);
   REQUIRE(s);
   CHECK(s->serial == 2026010103u);
-  r.serial = SerialMode::keep;
+  r.serial = SerialPolicy::keep;
   s = sign_zone(r);
   REQUIRE(s);
   CHECK(s->serial == 2026010101u);
