@@ -29,6 +29,10 @@ struct Token {
 // completed with `origin`. Errors carry the line/column of the offending token
 // in Error::where (file left empty; the parser fills it in).
 // Codes: bad_rdata, bad_name, label_too_long, name_too_long, text_too_long.
+// An SVCB/HTTPS SvcParam may come as one token (`alpn="h2,h3"`, quotes kept
+// in the text) or split where a quote opens (`alpn=` then the quoted token).
+// Multi-token fields (base64, hex, type bitmaps, TXT strings, LOC) take the
+// tokens as the lexer split them, parentheses already removed.
 Result<Bytes> rdata_from_tokens(RrType type, std::span<const Token> tokens, const Name& origin);
 
 // Presentation form of the RDATA, fields separated by one space, names
