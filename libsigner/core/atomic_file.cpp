@@ -31,7 +31,10 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
   std::filesystem::path target(path);
   std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
-  std::string tmp_template = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  std::string tmp_name = ".";
+  tmp_name += target.filename().string();
+  tmp_name += ".tmp-XXXXXX";
+  std::string tmp_template = (dir / tmp_name).string();
   Fd file;
   file.fd = ::mkstemp(tmp_template.data());
   if (file.fd < 0) return io_error("cannot create a temporary file beside", path);
