@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Pass/fail bookkeeping for the integration scenarios. Every check prints exactly one line
 # "PASS: name" or "FAIL: name" on stdout; test/integration/run-all counts those lines, so a
 # scenario that dies half way still reports what it checked. Details of a failure go to

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared shell helpers for scripts/test, scripts/run, scripts/bench-sign and the
 # integration scenarios under test/integration/. Source it; it defines functions
 # and a few read-only variables, and runs nothing by itself.

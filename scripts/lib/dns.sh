@@ -1,14 +1,10 @@
-# Signing and validation helpers shared by the integration scenarios and scripts/run.
+# shellcheck shell=bash
+# Signing and validation helpers shared by the integration scenarios.
 # Needs common.sh and check.sh sourced first.
 #
 # ZS_REFERENCE_SIGNER=1 makes zs_sign use ldns-signzone instead of zonesign. It exists to
 # prove the test plumbing (validators, servers, resolver) independently of zonesign; it is
 # never the default, so a missing or broken zonesign fails the suite instead of hiding.
-
-# Algorithm mnemonics and numbers (RFC 8624 list that zonesign supports).
-declare -gA ZS_ALG_NUMBER=(
-  [RSASHA256]=8 [RSASHA512]=10 [ECDSAP256SHA256]=13 [ECDSAP384SHA384]=14 [ED25519]=15 [ED448]=16
-)
 
 zs_reference_mode() { [[ ${ZS_REFERENCE_SIGNER:-0} == 1 ]]; }
 
@@ -47,15 +43,15 @@ zs_reference_sign() {
   if ! compgen -G "$dir/K*.private" >/dev/null; then
     (cd "$dir" && ldns-keygen -a "$alg" -k "$origin" >/dev/null && ldns-keygen -a "$alg" "$origin" >/dev/null)
   fi
-  local keys=() k
-  for k in "$dir"/K*.private; do keys+=("${k%.private}"); done
+  local bases=() k
+  for k in "$dir"/K*.private; do bases+=("${k%.private}"); done
   local opts=(-o "$origin" -f "$out" -i $((now - 3600)) -e $((now + 14 * 86400)))
   if [[ $denial == nsec3 ]]; then
     opts+=(-n -t "$iterations")
     [[ $salt != - ]] && opts+=(-s "$salt")
     ((optout)) && opts+=(-p)
   fi
-  ldns-signzone "${opts[@]}" "$zonefile" "${keys[@]}"
+  ldns-signzone "${opts[@]}" "$zonefile" "${bases[@]}"
 }
 
 # zs_verify_zonesign FILE ORIGIN [--now T]: zonesign's own verifier (absent in reference mode).
