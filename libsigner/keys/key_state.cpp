@@ -1,0 +1,302 @@
+#include "keys/key_state.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "keys/key_store.hpp"
+
+namespace zs {
+
+namespace {
+
+using Mask = std::uint64_t;
+
+std::optional<UnixTime> event_at(const KeyInfo& info, const std::string& name, UnixTime now) {
+  auto it = info.timestamps.find(name);
+  if (it == info.timestamps.end() || it->second > now) return std::nullopt;
+  return it->second;
+}
+
+bool present_in(const RecordStatus& r, UnixTime version) {
+  switch (r.state) {
+    case RecordState::hidden: return false;
+    case RecordState::omnipresent: return true;
+    case RecordState::rumoured: return r.since <= version;
+    case RecordState::unretentive: return r.since > version;
+  }
+  return false;
+}
+
+// The DS of a key in the parent's RRset as served at `version`: known present,
+// known absent, or either (submitted but not confirmed, withdrawn but not
+// confirmed gone: the parent acts on its own schedule).
+enum class Presence { absent, present, unknown };
+
+Presence ds_presence(const KeyState& s, UnixTime version) {
+  const RecordStatus& r = s[RecordKind::ds];
+  switch (r.state) {
+    case RecordState::hidden: return Presence::absent;
+    case RecordState::omnipresent: return Presence::present;
+    case RecordState::rumoured:
+      if (version < r.since) return Presence::absent;
+      if (s.ds_seen && version >= std::max(*s.ds_seen, r.since)) return Presence::present;
+      return Presence::unknown;
+    case RecordState::unretentive:
+      // Before the withdrawal the DS was there only if it had been confirmed
+      // (a DS withdrawn while still unconfirmed may never have arrived).
+      if (version < r.since) return s.ds_seen && version >= *s.ds_seen ? Presence::present : Presence::unknown;
+      if (s.ds_withdrawn && version >= std::max(*s.ds_withdrawn, r.since)) return Presence::absent;
+      return Presence::unknown;
+  }
+  return Presence::unknown;
+}
+
+// The moments at which a version could differ from the one before: the start
+// of the window and every change inside it.
+std::vector<UnixTime> version_times(std::span<const KeyView> keys, std::initializer_list<RecordKind> kinds,
+                                    Duration window, UnixTime now, bool with_ds_events) {
+  const UnixTime start = now - window;
+  std::vector<UnixTime> times{start};
+  auto add = [&](UnixTime t) {
+    if (t > start && t <= now) times.push_back(t);
+  };
+  for (const auto& k : keys) {
+    for (RecordKind kind : kinds)
+      if (k.state[kind].state != RecordState::hidden) add(k.state[kind].since);
+    if (with_ds_events) {
+      if (k.state.ds_seen) add(*k.state.ds_seen);
+      if (k.state.ds_withdrawn) add(*k.state.ds_withdrawn);
+    }
+  }
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  return times;
+}
+
+struct DnskeyVersion {
+  UnixTime at;
+  Mask dnskey;
+  Mask krrsig;
+};
+struct DsVersion {
+  UnixTime at;
+  Mask present;
+  Mask unknown;
+};
+
+std::vector<std::uint16_t> tags_of(std::span<const KeyView> keys, Mask mask) {
+  std::vector<std::uint16_t> out;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (mask & (Mask{1} << i)) out.push_back(keys[i].tag);
+  return out;
+}
+
+}  // namespace
+
+std::string_view record_kind_name(RecordKind kind) noexcept {
+  switch (kind) {
+    case RecordKind::dnskey: return "dnskey";
+    case RecordKind::krrsig: return "krrsig";
+    case RecordKind::zrrsig: return "zrrsig";
+    case RecordKind::ds: return "ds";
+  }
+  return "?";
+}
+
+std::string_view record_state_name(RecordState state) noexcept {
+  switch (state) {
+    case RecordState::hidden: return "hidden";
+    case RecordState::rumoured: return "rumoured";
+    case RecordState::omnipresent: return "omnipresent";
+    case RecordState::unretentive: return "unretentive";
+  }
+  return "?";
+}
+
+std::string record_event_name(RecordKind kind, RecordState state) {
+  return std::string(record_kind_name(kind)) + "-" + std::string(record_state_name(state));
+}
+
+bool record_applies(Role role, RecordKind kind) noexcept {
+  switch (kind) {
+    case RecordKind::dnskey: return true;
+    case RecordKind::krrsig:
+    case RecordKind::ds: return role != Role::zsk;
+    case RecordKind::zrrsig: return role != Role::ksk;
+  }
+  return false;
+}
+
+KeyState key_state(const KeyInfo& info, UnixTime now) {
+  KeyState s;
+  auto created = event_at(info, "created", now);
+  s.exists = created.has_value() || !info.timestamps.contains("created");
+  if (!s.exists) return s;
+  s.removed = event_at(info, "removed", now).has_value();
+  s.retired = event_at(info, "retired", now);
+  s.goal = s.retired ? KeyGoal::hidden : KeyGoal::omnipresent;
+  s.active = event_at(info, "active", now);
+  s.ds_seen = event_at(info, "ds-seen", now);
+  s.ds_withdrawn = event_at(info, "ds-withdrawn", now);
+  if (s.removed) return s;  // every record hidden
+
+  bool any_event = false;
+  for (RecordKind kind : all_record_kinds) {
+    if (!record_applies(info.role, kind)) continue;
+    // The latest stage reached wins; a record never goes back.
+    for (RecordState st : {RecordState::hidden, RecordState::unretentive, RecordState::omnipresent,
+                           RecordState::rumoured}) {
+      // An event after `now` has not happened yet at `now`; the "hidden" event
+      // is the final one (the first hidden state has no event).
+      if (auto t = event_at(info, record_event_name(kind, st), now)) {
+        s[kind] = RecordStatus{st, *t};
+        any_event = true;
+        break;
+      }
+    }
+    // A record event dated after `now` still marks a key managed by the planner.
+    for (RecordState st : {RecordState::rumoured, RecordState::omnipresent, RecordState::unretentive,
+                           RecordState::hidden})
+      if (info.timestamps.contains(record_event_name(kind, st))) any_event = true;
+  }
+  if (!any_event && created) {
+    // A key from before rollovers: the zone published it (and its CDS) when
+    // it was created. Rumoured is the safe reading: it becomes omnipresent
+    // after the cache windows have passed.
+    s.legacy = true;
+    for (RecordKind kind : all_record_kinds)
+      if (record_applies(info.role, kind)) s[kind] = RecordStatus{RecordState::rumoured, *created};
+    if (!s.active) s.active = created;
+  }
+  return s;
+}
+
+Duration CacheWindows::window(RecordKind kind) const noexcept {
+  switch (kind) {
+    case RecordKind::dnskey:
+    case RecordKind::krrsig: return dnskey;
+    case RecordKind::zrrsig: return zone;
+    case RecordKind::ds: return ds;
+  }
+  return 0;
+}
+
+CacheWindows cache_windows(const Policy& p) {
+  CacheWindows w;
+  w.dnskey = p.ttl.dnskey + p.delays.zone_propagation;
+  // Zone signatures cover CDS/CDNSKEY too, which carry the DNSKEY TTL.
+  w.zone = std::max(p.ttl.zone_max, p.ttl.dnskey) + p.delays.zone_propagation;
+  w.ds = p.ttl.parent_ds + p.delays.parent_propagation;
+  w.publish_safety = p.delays.publish_safety;
+  w.retire_safety = p.delays.retire_safety;
+  return w;
+}
+
+std::string ValidationGap::to_string() const {
+  std::string text = "DS set {";
+  for (std::size_t i = 0; i < ds.size(); ++i) text += (i ? " " : "") + std::to_string(ds[i]);
+  text += "} (parent, " + format_time(ds_version) + "), DNSKEY RRset of " + format_time(dnskey_version) +
+          ", zone RRset of " + format_time(zone_version) + ": " + reason;
+  return text;
+}
+
+std::optional<ValidationGap> find_validation_gap(std::span<const KeyView> keys, const CacheWindows& windows,
+                                                 UnixTime now) {
+  if (keys.size() > 64) throw std::logic_error("validation model: more than 64 live keys");
+  // Per-algorithm masks, so each rule is a few AND operations.
+  std::vector<std::pair<Algorithm, Mask>> algorithms;
+  bool secure = false;  // some DS has reached every cache: an empty DS set is now a downgrade
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const Mask bit = Mask{1} << i;
+    auto it = std::find_if(algorithms.begin(), algorithms.end(),
+                           [&](const auto& a) { return a.first == keys[i].algorithm; });
+    if (it == algorithms.end()) algorithms.emplace_back(keys[i].algorithm, bit);
+    else it->second |= bit;
+    auto ds = keys[i].state[RecordKind::ds].state;
+    secure |= ds == RecordState::omnipresent || ds == RecordState::unretentive;
+  }
+
+  std::vector<DnskeyVersion> dnskeys;
+  for (UnixTime v : version_times(keys, {RecordKind::dnskey, RecordKind::krrsig}, windows.dnskey, now, false)) {
+    DnskeyVersion d{v, 0, 0};
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (present_in(keys[i].state[RecordKind::dnskey], v)) d.dnskey |= Mask{1} << i;
+      if (present_in(keys[i].state[RecordKind::krrsig], v)) d.krrsig |= Mask{1} << i;
+    }
+    dnskeys.push_back(d);
+  }
+  std::vector<std::pair<UnixTime, Mask>> zones;
+  for (UnixTime v : version_times(keys, {RecordKind::zrrsig}, windows.zone, now, false)) {
+    Mask m = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (present_in(keys[i].state[RecordKind::zrrsig], v)) m |= Mask{1} << i;
+    zones.emplace_back(v, m);
+  }
+  std::vector<DsVersion> dss;
+  for (UnixTime v : version_times(keys, {RecordKind::ds}, windows.ds, now, true)) {
+    DsVersion d{v, 0, 0};
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      switch (ds_presence(keys[i].state, v)) {
+        case Presence::present: d.present |= Mask{1} << i; break;
+        case Presence::unknown: d.unknown |= Mask{1} << i; break;
+        case Presence::absent: break;
+      }
+    }
+    dss.push_back(d);
+  }
+
+  auto check = [&](Mask ds, const DnskeyVersion& k, Mask zone) -> std::optional<std::string> {
+    if (ds == 0)
+      return secure ? std::optional<std::string>("no DS at all, after the zone was secure") : std::nullopt;
+    for (const auto& [alg, mask] : algorithms) {
+      const bool in_ds = (ds & mask) != 0;
+      const bool in_dnskey = (k.dnskey & mask) != 0;
+      if (!in_ds && !in_dnskey) continue;
+      const std::string name = algorithm_name(alg);
+      if (in_ds && !(ds & k.dnskey & k.krrsig & mask))
+        return "no DS of algorithm " + name + " leads to a key that signs the DNSKEY RRset";
+      if (!(k.dnskey & k.krrsig & mask)) return "the DNSKEY RRset is not signed with algorithm " + name;
+      if (!(k.dnskey & zone & mask)) return "the zone RRset is not signed by a published key of algorithm " + name;
+    }
+    return std::nullopt;
+  };
+
+  for (const auto& d : dss) {
+    // Every choice of the uncertain DS records, the empty choice included.
+    for (Mask sub = d.unknown;; sub = (sub - 1) & d.unknown) {
+      const Mask ds = d.present | sub;
+      for (const auto& k : dnskeys)
+        for (const auto& [zv, zone] : zones)
+          if (auto why = check(ds, k, zone))
+            return ValidationGap{d.at, tags_of(keys, ds), k.at, zv, std::move(*why)};
+      if (sub == 0) break;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ValidationGap> find_validation_gap(const std::vector<KeyInfo>& keys, const Policy& policy,
+                                                 UnixTime now) {
+  std::vector<KeyView> views;
+  for (const auto& k : keys) {
+    KeyState s = key_state(k, now);
+    if (!s.exists || s.removed) continue;
+    views.push_back(KeyView{k.tag, k.role, k.algorithm, s});
+  }
+  return find_validation_gap(views, cache_windows(policy), now);
+}
+
+PublishedSet published_set(const std::vector<KeyInfo>& keys, UnixTime now) {
+  PublishedSet out;
+  for (const auto& k : keys) {
+    KeyState s = key_state(k, now);
+    if (!s.exists || s.removed) continue;
+    if (s.published(RecordKind::dnskey)) out.dnskey.push_back(k.tag);
+    if (s.published(RecordKind::krrsig)) out.sign_dnskey.push_back(k.tag);
+    if (s.published(RecordKind::zrrsig)) out.sign_zone.push_back(k.tag);
+    if (s.published(RecordKind::ds)) out.cds.push_back(k.tag);
+  }
+  return out;
+}
+
+}  // namespace zs
