@@ -216,8 +216,12 @@ std::optional<ValidationGap> find_validation_gap(std::span<const KeyView> keys, 
     secure |= ds == RecordState::omnipresent || ds == RecordState::unretentive;
   }
 
+  // The safety margins widen the windows (the smaller one, so that a record
+  // declared omnipresent or hidden by its own timing is so in this model too).
+  const Duration margin = std::min(windows.publish_safety, windows.retire_safety);
   std::vector<DnskeyVersion> dnskeys;
-  for (UnixTime v : version_times(keys, {RecordKind::dnskey, RecordKind::krrsig}, windows.dnskey, now, false)) {
+  for (UnixTime v :
+       version_times(keys, {RecordKind::dnskey, RecordKind::krrsig}, windows.dnskey + margin, now, false)) {
     DnskeyVersion d{v, 0, 0};
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (present_in(keys[i].state[RecordKind::dnskey], v)) d.dnskey |= Mask{1} << i;
@@ -226,14 +230,14 @@ std::optional<ValidationGap> find_validation_gap(std::span<const KeyView> keys, 
     dnskeys.push_back(d);
   }
   std::vector<std::pair<UnixTime, Mask>> zones;
-  for (UnixTime v : version_times(keys, {RecordKind::zrrsig}, windows.zone, now, false)) {
+  for (UnixTime v : version_times(keys, {RecordKind::zrrsig}, windows.zone + margin, now, false)) {
     Mask m = 0;
     for (std::size_t i = 0; i < keys.size(); ++i)
       if (present_in(keys[i].state[RecordKind::zrrsig], v)) m |= Mask{1} << i;
     zones.emplace_back(v, m);
   }
   std::vector<DsVersion> dss;
-  for (UnixTime v : version_times(keys, {RecordKind::ds}, windows.ds, now, true)) {
+  for (UnixTime v : version_times(keys, {RecordKind::ds}, windows.ds + margin, now, true)) {
     DsVersion d{v, 0, 0};
     for (std::size_t i = 0; i < keys.size(); ++i) {
       switch (ds_presence(keys[i].state, v)) {

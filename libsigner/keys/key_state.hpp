@@ -128,7 +128,8 @@ struct ValidationGap {
 // RRset the parent served within the DS window (a DS submitted but not yet
 // confirmed, or withdrawn but not yet confirmed gone, may or may not be in
 // it), a DNSKEY RRset (with its RRSIGs) published within the DNSKEY window,
-// and a zone RRset (with its RRSIGs) published within the zone window. A
+// and a zone RRset (with its RRSIGs) published within the zone window (each
+// window widened by the smaller of the two safety margins). A
 // version published at moment v holds the omnipresent records, the rumoured
 // ones with since <= v and the unretentive ones with since > v.
 //

@@ -1,0 +1,463 @@
+// Timelines of the rollover planner with injected times: every 6 hours over
+// months or years, the planner's actions are applied, the published key set
+// is recorded as the zone a run would write, and a parent emulator adopts the
+// CDS set after a delay, after which the "operator" confirms it with
+// --ds-seen / --ds-withdrawn. At every step an independent resolver-cache
+// model (built from the recorded history, not from the planner's states)
+// checks that every DS, DNSKEY and zone RRset version a cache could still hold
+// validates together, and at the end each key's active lifetime is compared
+// with the policy.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "keys/key_state.hpp"
+#include "keys/key_store.hpp"
+#include "keys/rollover.hpp"
+#include "policy/lint.hpp"
+
+using namespace zs;
+
+namespace {
+
+constexpr Duration hour = 3600;
+constexpr Duration day = 86400;
+constexpr UnixTime t0 = 1767225600;  // 2026-01-01T00:00:00Z
+
+using TagSet = std::set<std::uint16_t>;
+
+struct ZoneVersion {
+  UnixTime at = 0;
+  TagSet dnskey, sign_dnskey, sign_zone, cds;
+};
+
+TagSet to_set(const std::vector<std::uint16_t>& v) { return TagSet(v.begin(), v.end()); }
+
+// The versions a cache can hold at `now` out of a history of (time published,
+// value): those published within the window and the one live at its start.
+template <class T>
+std::vector<const T*> cached(const std::vector<std::pair<UnixTime, T>>& history, UnixTime now, Duration window) {
+  std::vector<const T*> out;
+  const T* live_at_start = nullptr;
+  for (const auto& [at, value] : history) {
+    if (at > now) break;
+    if (at <= now - window) live_at_start = &value;
+    else out.push_back(&value);
+  }
+  if (live_at_start) out.push_back(live_at_start);
+  return out;
+}
+
+struct Sim {
+  Policy policy;
+  Duration step = 6 * hour;
+  Duration parent_delay = 6 * hour;  // from a CDS change to the parent adopting it
+  UnixTime now = t0;
+  std::vector<KeyInfo> keys;
+  std::uint16_t next_tag = 1000;
+
+  std::vector<std::pair<UnixTime, ZoneVersion>> zone;   // what each run published
+  // The DS set at the parent; `second.second`: a DS set was there before, so
+  // an empty set now would be a downgrade to insecure.
+  std::vector<std::pair<UnixTime, std::pair<TagSet, bool>>> parent{{t0 - 30 * day, {{}, false}}};
+  UnixTime cds_changed = t0;
+  std::vector<std::pair<UnixTime, std::uint16_t>> to_confirm_seen, to_confirm_withdrawn;
+
+  std::size_t steps = 0, gaps = 0, operator_steps = 0;
+  std::string first_gap;
+
+  explicit Sim(Policy p) : policy(std::move(p)) {
+    // The unsigned zone before the first run: cached answers without signatures.
+    zone.push_back({t0 - 30 * day, ZoneVersion{t0 - 30 * day, {}, {}, {}, {}}});
+  }
+
+  Algorithm algorithm_of(std::uint16_t tag) const {
+    for (const auto& k : keys)
+      if (k.tag == tag) return k.algorithm;
+    FAIL("unknown tag " << tag);
+    return Algorithm::ECDSAP256SHA256;
+  }
+
+  KeyFactory factory() {
+    return [this](const NewKey& nk, UnixTime t) -> Result<std::uint16_t> {
+      KeyInfo k;
+      k.role = nk.role;
+      k.algorithm = nk.algorithm;
+      k.tag = next_tag++;
+      k.flags = static_cast<std::uint16_t>(nk.role == Role::zsk ? 256 : 257);
+      k.timestamps["created"] = t;
+      keys.push_back(k);
+      return k.tag;
+    };
+  }
+
+  // The parent emulator: adopts the zone's CDS set `parent_delay` after it
+  // changed; the operator confirms once every parent server has it.
+  void parent_step() {
+    const TagSet& cds = zone.back().second.cds;
+    const TagSet& at_parent = parent.back().second.first;
+    if (cds != at_parent && now >= cds_changed + parent_delay) {
+      for (auto t : cds)
+        if (!at_parent.contains(t)) to_confirm_seen.push_back({now + policy.delays.parent_propagation, t});
+      for (auto t : at_parent)
+        if (!cds.contains(t)) to_confirm_withdrawn.push_back({now + policy.delays.parent_propagation, t});
+      const bool was_secure = parent.back().second.second || !at_parent.empty();
+      parent.push_back({now, {cds, was_secure}});
+    }
+    for (auto* list : {&to_confirm_seen, &to_confirm_withdrawn}) {
+      for (auto it = list->begin(); it != list->end();) {
+        if (it->first > now) {
+          ++it;
+          continue;
+        }
+        auto r = list == &to_confirm_seen ? record_ds_seen(keys, it->second, now)
+                                          : record_ds_withdrawn(keys, it->second, now);
+        REQUIRE_MESSAGE(r, r.error().message);
+        it = list->erase(it);
+      }
+    }
+  }
+
+  bool validates(const std::pair<TagSet, bool>& parent_version, const ZoneVersion& k, const ZoneVersion& z,
+                 std::string& why) const {
+    const TagSet& ds = parent_version.first;
+    if (ds.empty()) {
+      why = "empty DS set after the zone was secure";
+      return !parent_version.second;
+    }
+    std::set<Algorithm> algs;
+    for (auto t : ds) algs.insert(algorithm_of(t));
+    for (auto t : k.dnskey) algs.insert(algorithm_of(t));
+    for (Algorithm a : algs) {
+      bool ds_path = false, any_ds = false, signed_keys = false, signed_zone = false;
+      for (auto t : ds) {
+        if (algorithm_of(t) != a) continue;
+        any_ds = true;
+        ds_path |= k.dnskey.contains(t) && k.sign_dnskey.contains(t);
+      }
+      for (auto t : k.dnskey) {
+        if (algorithm_of(t) != a) continue;
+        signed_keys |= k.sign_dnskey.contains(t);
+        signed_zone |= z.sign_zone.contains(t);
+      }
+      if (any_ds && !ds_path) {
+        why = "no DS path for algorithm " + algorithm_name(a);
+        return false;
+      }
+      if (!signed_keys || !signed_zone) {
+        why = "algorithm " + algorithm_name(a) + " does not sign everything";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void check_caches() {
+    const Duration ds_window = policy.ttl.parent_ds + policy.delays.parent_propagation;
+    const Duration dnskey_window = policy.ttl.dnskey + policy.delays.zone_propagation;
+    const Duration zone_window = std::max(policy.ttl.zone_max, policy.ttl.dnskey) + policy.delays.zone_propagation;
+    // The latest parent change may not have reached every parent server: the
+    // DS window includes the propagation delay, so it is covered.
+    for (const auto* ds : cached(parent, now, ds_window))
+      for (const ZoneVersion* k : cached(zone, now, dnskey_window))
+        for (const ZoneVersion* z : cached(zone, now, zone_window)) {
+          std::string why;
+          if (!validates(*ds, *k, *z, why)) {
+            if (gaps++ == 0)
+              first_gap = format_time(now) + ": DNSKEY of " + format_time(k->at) + ", zone of " + format_time(z->at) +
+                          ": " + why;
+          }
+        }
+  }
+
+  void run(const PlanOptions& options = {}) {
+    parent_step();
+    auto p = plan(keys, policy, now, options);
+    REQUIRE_MESSAGE(p, p.error().message);
+    CHECK_MESSAGE(!p->existing_gap, p->existing_gap->to_string());
+    if (p->next_due) CHECK(*p->next_due > now);
+    auto applied = apply_plan(*p, keys, factory());
+    REQUIRE_MESSAGE(applied, applied.error().message);
+    if (p->operator_must_act()) ++operator_steps;
+    // The planner's own model must agree that the published state is safe.
+    if (auto gap = find_validation_gap(keys, policy, now)) CHECK_MESSAGE(false, gap->to_string());
+    PublishedSet pub = published_set(keys, now);
+    ZoneVersion v{now, to_set(pub.dnskey), to_set(pub.sign_dnskey), to_set(pub.sign_zone), to_set(pub.cds)};
+    if (v.cds != zone.back().second.cds) cds_changed = now;
+    zone.push_back({now, v});
+    check_caches();
+    ++steps;
+  }
+
+  void run_until(UnixTime end) {
+    while (now < end) {
+      run();
+      now += step;
+    }
+  }
+
+  std::vector<const KeyInfo*> keys_of(Role role) const {
+    std::vector<const KeyInfo*> out;
+    for (const auto& k : keys)
+      if (k.role == role) out.push_back(&k);
+    std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->timestamps.at("created") < b->timestamps.at("created"); });
+    return out;
+  }
+
+  std::size_t removed(Role role) const {
+    std::size_t n = 0;
+    for (auto* k : keys_of(role)) n += k->timestamps.contains("removed");
+    return n;
+  }
+
+  // Each key's active lifetime (its "active" to its successor's) against the
+  // policy: within one step, plus `extra` for waits on the parent.
+  void check_lifetimes(Role role, Duration extra = 0) const {
+    const KeyPolicy* kp = policy.key_for(role);
+    REQUIRE(kp);
+    REQUIRE(kp->lifetime);
+    auto list = keys_of(role);
+    std::size_t measured = 0;
+    for (std::size_t i = 0; i + 1 < list.size(); ++i) {
+      if (!list[i]->timestamps.contains("active") || !list[i + 1]->timestamps.contains("active")) continue;
+      const Duration life = list[i + 1]->timestamps.at("active") - list[i]->timestamps.at("active");
+      CHECK_MESSAGE(life >= *kp->lifetime - step, role_name(role) << " " << list[i]->tag << " lived " << life);
+      CHECK_MESSAGE(life <= *kp->lifetime + step + extra, role_name(role) << " " << list[i]->tag << " lived " << life);
+      ++measured;
+    }
+    if (list.size() >= 3) CHECK(measured >= 1);
+  }
+
+  std::size_t live(Role role) const {
+    std::size_t n = 0;
+    for (auto* k : keys_of(role)) n += !k->timestamps.contains("removed");
+    return n;
+  }
+};
+
+Policy short_policy(std::vector<KeyPolicy> keys) {
+  Policy p = default_policy();
+  p.keys = std::move(keys);
+  REQUIRE(lint_policy(p));
+  return p;
+}
+
+KeyPolicy key(Role role, Duration lifetime, RolloverMethod method, Algorithm alg = Algorithm::ECDSAP256SHA256) {
+  KeyPolicy k = default_key_policy(role);
+  k.lifetime = lifetime;
+  k.rollover = method;
+  k.algorithm = alg;
+  return k;
+}
+
+}  // namespace
+
+TEST_CASE("ZSK pre-publish and KSK double-KSK roll for two years without a validation gap") {
+  Sim sim(short_policy({key(Role::ksk, 120 * day, RolloverMethod::double_ksk),
+                        key(Role::zsk, 30 * day, RolloverMethod::pre_publish)}));
+  sim.run_until(t0 + 730 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  CHECK(sim.removed(Role::zsk) >= 22);
+  CHECK(sim.removed(Role::ksk) >= 4);
+  CHECK(sim.live(Role::zsk) <= 2);
+  CHECK(sim.live(Role::ksk) <= 2);
+  sim.check_lifetimes(Role::zsk);
+  sim.check_lifetimes(Role::ksk);
+  CHECK(sim.operator_steps > 0);  // every KSK rollover asks for the DS
+}
+
+TEST_CASE("ZSK double-signature rollovers keep every cache valid") {
+  Sim sim(short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                        key(Role::zsk, 30 * day, RolloverMethod::double_signature)}));
+  sim.run_until(t0 + 365 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  CHECK(sim.removed(Role::zsk) >= 10);
+  sim.check_lifetimes(Role::zsk);
+}
+
+TEST_CASE("KSK double-DS rollovers announce the new DS first and keep every cache valid") {
+  Sim sim(short_policy({key(Role::ksk, 120 * day, RolloverMethod::double_ds),
+                        key(Role::zsk, 90 * day, RolloverMethod::pre_publish)}));
+  sim.run_until(t0 + 730 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  CHECK(sim.removed(Role::ksk) >= 4);
+  // The new DS waits for the parent (delay + propagation, at step granularity).
+  sim.check_lifetimes(Role::ksk, sim.parent_delay + sim.policy.delays.parent_propagation + 3 * sim.step);
+  // Some run published a CDS naming a key absent from the DNSKEY RRset.
+  bool ds_first = false;
+  for (const auto& [at, v] : sim.zone)
+    for (auto t : v.cds) ds_first |= !v.dnskey.contains(t);
+  CHECK(ds_first);
+}
+
+TEST_CASE("CSK rollovers with double-KSK and with double-DS keep every cache valid") {
+  for (RolloverMethod method : {RolloverMethod::double_ksk, RolloverMethod::double_ds}) {
+    CAPTURE(rollover_method_name(method));
+    Sim sim(short_policy({key(Role::csk, 60 * day, method)}));
+    sim.run_until(t0 + 730 * day);
+    CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+    CHECK(sim.removed(Role::csk) >= 10);
+    CHECK(sim.live(Role::csk) <= 2);
+    sim.check_lifetimes(Role::csk, method == RolloverMethod::double_ds
+                                       ? sim.parent_delay + sim.policy.delays.parent_propagation + 3 * sim.step
+                                       : 0);
+  }
+}
+
+TEST_CASE("a changed policy algorithm starts an algorithm rollover that signs first and removes old keys last") {
+  Sim sim(short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                        key(Role::zsk, 90 * day, RolloverMethod::pre_publish)}));
+  sim.run_until(t0 + 40 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  sim.policy = short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk, Algorithm::ED25519),
+                             key(Role::zsk, 90 * day, RolloverMethod::pre_publish, Algorithm::ED25519)});
+  const std::size_t zone_index = sim.zone.size();
+  sim.run_until(t0 + 120 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  for (const auto& k : sim.keys) {
+    if (k.algorithm == Algorithm::ED25519) CHECK(!k.timestamps.contains("removed"));
+    else CHECK(k.timestamps.contains("removed"));
+  }
+  // RFC 6781 §4.1.4: the new algorithm signed the zone before its DNSKEY was
+  // published, and the old signatures outlived the old DNSKEYs.
+  bool sigs_before_key = false, old_sigs_after_keys = false;
+  for (std::size_t i = zone_index; i < sim.zone.size(); ++i) {
+    const ZoneVersion& v = sim.zone[i].second;
+    bool new_sig = false, new_key = false, old_sig = false, old_key = false;
+    for (auto t : v.sign_zone) (sim.algorithm_of(t) == Algorithm::ED25519 ? new_sig : old_sig) = true;
+    for (auto t : v.dnskey) (sim.algorithm_of(t) == Algorithm::ED25519 ? new_key : old_key) = true;
+    sigs_before_key |= new_sig && !new_key;
+    old_sigs_after_keys |= old_sig && !old_key;
+  }
+  CHECK(sigs_before_key);
+  CHECK(old_sigs_after_keys);
+}
+
+TEST_CASE("a CSK algorithm rollover keeps every cache valid") {
+  Sim sim(short_policy({key(Role::csk, 365 * day, RolloverMethod::double_ksk)}));
+  sim.run_until(t0 + 20 * day);
+  sim.policy = short_policy({key(Role::csk, 365 * day, RolloverMethod::double_ksk, Algorithm::ED25519)});
+  sim.run_until(t0 + 80 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  REQUIRE(sim.live(Role::csk) == 1);
+  CHECK(sim.removed(Role::csk) == 1);
+}
+
+TEST_CASE("an emergency ZSK rollover replaces the key at once and keeps every cache valid") {
+  Sim sim(short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                        key(Role::zsk, 90 * day, RolloverMethod::pre_publish)}));
+  sim.run_until(t0 + 10 * day);
+  const std::uint16_t old_zsk = sim.keys_of(Role::zsk).back()->tag;
+  sim.run(PlanOptions{Role::zsk});
+  sim.now += sim.step;
+  // Retired at once, and the successor exists.
+  REQUIRE(sim.keys_of(Role::zsk).size() == 2);
+  CHECK(sim.keys_of(Role::zsk).front()->timestamps.contains("retired"));
+  CHECK(sim.keys_of(Role::zsk).front()->tag == old_zsk);
+  sim.run_until(t0 + 30 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  CHECK(sim.removed(Role::zsk) == 1);
+  // The successor signs as soon as its DNSKEY is everywhere (pre-publish).
+  const KeyInfo& successor = *sim.keys_of(Role::zsk).back();
+  const Duration lead = successor_lead(*sim.policy.key_for(Role::zsk), cache_windows(sim.policy));
+  CHECK(successor.timestamps.at("active") - successor.timestamps.at("created") <= lead + sim.step);
+}
+
+TEST_CASE("a KSK rollover waits weeks for a slow parent and the old KSK stays until its DS is gone") {
+  Sim sim(short_policy({key(Role::ksk, 120 * day, RolloverMethod::double_ksk),
+                        key(Role::zsk, 90 * day, RolloverMethod::pre_publish)}));
+  sim.parent_delay = 21 * day;
+  sim.run_until(t0 + 400 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  CHECK(sim.removed(Role::ksk) >= 2);
+  // Every retired KSK kept its DNSKEY in the zone until its successor's DS had
+  // been confirmed and had reached every cache.
+  auto ksks = sim.keys_of(Role::ksk);
+  for (std::size_t i = 0; i + 1 < ksks.size(); ++i) {
+    if (!ksks[i]->timestamps.contains("dnskey-unretentive")) continue;
+    REQUIRE(ksks[i + 1]->timestamps.contains("ds-seen"));
+    CHECK(ksks[i]->timestamps.at("dnskey-unretentive") >=
+          ksks[i + 1]->timestamps.at("ds-seen") + sim.policy.ttl.parent_ds + sim.policy.delays.parent_propagation);
+  }
+  CHECK(sim.operator_steps >= 2 * 21 * 4);  // the operator was asked at every run of each wait
+}
+
+TEST_CASE("a key with an unlimited lifetime is never rolled") {
+  KeyPolicy csk = default_key_policy(Role::csk);
+  csk.lifetime.reset();
+  Sim sim(short_policy({csk}));
+  sim.run_until(t0 + 800 * day);
+  CHECK(sim.keys.size() == 1);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+}
+
+TEST_CASE("the planner creates keys ahead of the lifetime end by the successor's lead time") {
+  Policy p = short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                           key(Role::zsk, 30 * day, RolloverMethod::pre_publish)});
+  Sim sim(p);
+  sim.run_until(t0 + 5 * day);
+  const KeyInfo zsk = *sim.keys_of(Role::zsk).front();
+  const UnixTime active = zsk.timestamps.at("active");
+  const Duration lead = successor_lead(*p.key_for(Role::zsk), cache_windows(p));
+  CHECK(lead == p.ttl.dnskey + p.delays.zone_propagation + p.delays.publish_safety);
+  auto before = plan(sim.keys, p, active + 30 * day - lead - 1);
+  REQUIRE(before);
+  CHECK(before->created.empty());
+  CHECK(before->next_due);
+  auto at = plan(sim.keys, p, active + 30 * day - lead);
+  REQUIRE(at);
+  REQUIRE(at->created.size() == 1);
+  CHECK(at->created[0].role == Role::zsk);
+}
+
+TEST_CASE("--force names a role the policy lacks: a usage error") {
+  Policy p = short_policy({key(Role::csk, 365 * day, RolloverMethod::double_ksk)});
+  auto r = plan({}, p, t0, PlanOptions{Role::zsk});
+  REQUIRE(!r);
+  CHECK(r.error().code == Errc::usage);
+}
+
+TEST_CASE("the first DS is asked for only once the signed zone is in every cache") {
+  Policy p = short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                           key(Role::zsk, 90 * day, RolloverMethod::pre_publish)});
+  Sim sim(p);
+  sim.run();
+  REQUIRE(sim.keys.size() == 2);
+  CHECK(sim.zone.back().second.cds.empty());
+  CHECK(sim.zone.back().second.dnskey.size() == 2);
+  CHECK(sim.zone.back().second.sign_zone.size() == 1);
+  // The CDS appears once the signed zone has been served for zone-max +
+  // propagation (and the smaller safety margin): no cache still holds an
+  // unsigned answer then.
+  const CacheWindows w = cache_windows(p);
+  const UnixTime due = t0 + w.zone + std::min(w.publish_safety, w.retire_safety);
+  auto early = plan(sim.keys, p, due - 1);
+  REQUIRE(early);
+  for (const Action& a : early->actions) CHECK(!(a.kind == ActionKind::transition && a.record == RecordKind::ds));
+  auto on_time = plan(sim.keys, p, due);
+  REQUIRE(on_time);
+  bool submits = false;
+  for (const Action& a : on_time->actions)
+    submits |= a.kind == ActionKind::transition && a.record == RecordKind::ds && a.to == RecordState::rumoured;
+  CHECK(submits);
+  CHECK(on_time->operator_must_act());
+  REQUIRE(on_time->operator_tasks.size() == 1);
+  CHECK(on_time->operator_tasks[0].kind == OperatorTaskKind::submit_ds);
+}
+
+TEST_CASE("--ds-seen and --ds-withdrawn are refused for keys not waiting for them") {
+  Policy p = short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                           key(Role::zsk, 90 * day, RolloverMethod::pre_publish)});
+  Sim sim(p);
+  sim.run();
+  const std::uint16_t ksk = sim.keys_of(Role::ksk).front()->tag;
+  const std::uint16_t zsk = sim.keys_of(Role::zsk).front()->tag;
+  const auto before = sim.keys[0].timestamps;
+  CHECK(record_ds_seen(sim.keys, ksk, t0 + hour).error().code == Errc::key_store);  // DS not submitted yet
+  CHECK(record_ds_seen(sim.keys, zsk, t0 + hour).error().code == Errc::key_store);  // a ZSK has no DS
+  CHECK(record_ds_seen(sim.keys, 1, t0 + hour).error().code == Errc::key_store);    // unknown tag
+  CHECK(record_ds_withdrawn(sim.keys, ksk, t0 + hour).error().code == Errc::key_store);
+  CHECK(sim.keys[0].timestamps == before);
+}
