@@ -129,8 +129,12 @@ class Planner {
           c.view.algorithm != kp.algorithm || (algorithm_takes_size(kp.algorithm) && kp.size && c.bits != kp.size);
       if (other_algorithm) {
         if (!any_retiring) {
-          retire(*current, "algorithm rollover to " + algorithm_name(kp.algorithm));
-          create(kp, "algorithm rollover from " + algorithm_name(c.view.algorithm));
+          const std::string why = c.view.algorithm != kp.algorithm
+                                      ? "algorithm rollover from " + algorithm_name(c.view.algorithm) + " to " +
+                                            algorithm_name(kp.algorithm)
+                                      : "key size change to " + std::to_string(kp.size) + " bits";
+          retire(*current, why);
+          create(kp, why);
         }
         continue;
       }

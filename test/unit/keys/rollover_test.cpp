@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -555,4 +556,39 @@ TEST_CASE("keys from a state file without record events are adopted as published
   REQUIRE(apply_plan(*third, keys, no_keys));
   CHECK(key_state(keys[0], t0 + 3 * day)[RecordKind::ds].state == RecordState::omnipresent);
   CHECK(key_state(keys[0], t0 + day)[RecordKind::ds].state == RecordState::rumoured);
+}
+
+TEST_CASE("planned record events survive the state file and give the same published set") {
+  const auto dir = (std::filesystem::temp_directory_path() / "zs_rollover_store").string();
+  std::filesystem::remove_all(dir);
+  const Name origin = Name::parse("example.com.").value();
+  Policy p = short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                           key(Role::zsk, 90 * day, RolloverMethod::pre_publish)});
+  PublishedSet before;
+  std::vector<KeyInfo> written;
+  {
+    auto store = KeyStore::open(dir, origin, true);
+    REQUIRE(store);
+    for (UnixTime at : {t0, t0 + 2 * day}) {
+      auto pl = plan(store->keys(), p, at);
+      REQUIRE(pl);
+      auto tags = apply_plan(*pl, *store);
+      REQUIRE(tags);
+      CHECK(tags->size() == pl->created.size());
+    }
+    REQUIRE(store->keys().size() == 2);
+    for (const auto& k : store->keys()) CHECK(store->load_private(k));
+    before = published_set(store->keys(), t0 + 2 * day);
+    written = store->keys();
+    REQUIRE(store->commit());
+  }
+  auto reopened = KeyStore::open(dir, origin, false);
+  REQUIRE(reopened);
+  REQUIRE(reopened->keys().size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) CHECK(reopened->keys()[i].timestamps == written[i].timestamps);
+  const PublishedSet after = published_set(reopened->keys(), t0 + 2 * day);
+  CHECK(after.dnskey == before.dnskey);
+  CHECK(after.cds == before.cds);
+  CHECK(after.cds.size() == 1);  // the KSK's DS, asked for once the zone was everywhere
+  std::filesystem::remove_all(dir);
 }
