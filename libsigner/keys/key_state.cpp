@@ -181,6 +181,19 @@ Duration CacheWindows::window(RecordKind kind) const noexcept {
   return 0;
 }
 
+std::optional<UnixTime> window_end(const KeyState& s, RecordKind kind, const CacheWindows& w) {
+  const RecordStatus& r = s[kind];
+  if (r.state == RecordState::rumoured) {
+    if (kind != RecordKind::ds) return r.since + w.introduce(kind);
+    if (s.ds_seen && *s.ds_seen >= r.since) return *s.ds_seen + w.introduce(kind);
+  }
+  if (r.state == RecordState::unretentive) {
+    if (kind != RecordKind::ds) return r.since + w.retire(kind);
+    if (s.ds_withdrawn && *s.ds_withdrawn >= r.since) return *s.ds_withdrawn + w.retire(kind);
+  }
+  return std::nullopt;
+}
+
 CacheWindows cache_windows(const Policy& p) {
   CacheWindows w;
   w.dnskey = p.ttl.dnskey + p.delays.zone_propagation;

@@ -104,6 +104,13 @@ struct CacheWindows {
 };
 CacheWindows cache_windows(const Policy& policy);
 
+// When the record's cache window ends: a rumoured record may become
+// omnipresent, an unretentive one hidden. nullopt for the other states, and
+// for a DS still waiting for the operator's ds-seen / ds-withdrawn event.
+// (`status` prints it; the planner moves the record at the first run at or
+// after it.)
+std::optional<UnixTime> window_end(const KeyState& state, RecordKind kind, const CacheWindows& windows);
+
 // A key as the validation model sees it. `tag` names it in reports (0 for a
 // key the planner has not created yet).
 struct KeyView {

@@ -280,17 +280,8 @@ class Planner {
   }
 
   bool window_passed(const PlanKey& k, RecordKind record) const {
-    const KeyState& s = k.view.state;
-    const RecordStatus& r = s[record];
-    if (r.state == RecordState::rumoured) {
-      if (record != RecordKind::ds) return now_ >= r.since + windows_.introduce(record);
-      return s.ds_seen && *s.ds_seen >= r.since && now_ >= *s.ds_seen + windows_.introduce(record);
-    }
-    if (r.state == RecordState::unretentive) {
-      if (record != RecordKind::ds) return now_ >= r.since + windows_.retire(record);
-      return s.ds_withdrawn && *s.ds_withdrawn >= r.since && now_ >= *s.ds_withdrawn + windows_.retire(record);
-    }
-    return false;
+    auto end = window_end(k.view.state, record, windows_);
+    return end && now_ >= *end;
   }
 
   std::vector<Move> desired() const {
@@ -385,19 +376,16 @@ class Planner {
     };
     for (const PlanKey& k : keys_) {
       const KeyState& s = k.view.state;
+      // A move blocked by the validation check can become safe when a
+      // change leaves the (margin-widened) cache window of the check.
+      const Duration margin = std::min(windows_.publish_safety, windows_.retire_safety);
       for (RecordKind record : all_record_kinds) {
         if (!record_applies(k.view.role, record)) continue;
-        const RecordStatus& r = s[record];
-        if (record == RecordKind::ds) {
-          if (r.state == RecordState::rumoured && s.ds_seen && *s.ds_seen >= r.since)
-            consider(*s.ds_seen + windows_.introduce(record));
-          if (r.state == RecordState::unretentive && s.ds_withdrawn && *s.ds_withdrawn >= r.since)
-            consider(*s.ds_withdrawn + windows_.retire(record));
-          continue;
-        }
-        if (r.state == RecordState::rumoured) consider(r.since + windows_.introduce(record));
-        if (r.state == RecordState::unretentive) consider(r.since + windows_.retire(record));
+        if (auto end = window_end(s, record, windows_)) consider(*end);
+        if (s[record].state != RecordState::hidden) consider(s[record].since + windows_.window(record) + margin);
       }
+      for (auto event : {s.ds_seen, s.ds_withdrawn})
+        if (event) consider(*event + windows_.ds + margin);
       if (s.goal == KeyGoal::omnipresent && s.active)
         if (const KeyPolicy* kp = key_policy(k.view.role); kp && kp->lifetime)
           consider(*s.active + *kp->lifetime - successor_lead(*kp, windows_));

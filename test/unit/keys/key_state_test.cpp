@@ -150,3 +150,24 @@ TEST_CASE("zone signatures withdrawn before the replacement reaches every cache 
       swap + w.retire(RecordKind::zrrsig);
   CHECK(!find_validation_gap(keys, p, swap + w.retire(RecordKind::zrrsig)));
 }
+
+TEST_CASE("a record's cache window ends TTL plus propagation plus safety after its change") {
+  Policy p = default_policy();
+  const CacheWindows w = cache_windows(p);
+  CHECK(w.dnskey == p.ttl.dnskey + p.delays.zone_propagation);
+  CHECK(w.zone == p.ttl.zone_max + p.delays.zone_propagation);
+  CHECK(w.ds == p.ttl.parent_ds + p.delays.parent_propagation);
+  KeyInfo k = make_key(Role::ksk, 9);
+  set(k, RecordKind::dnskey, RecordState::rumoured, t0);
+  set(k, RecordKind::ds, RecordState::rumoured, t0 + hour);
+  auto s = key_state(k, t0 + hour);
+  CHECK(window_end(s, RecordKind::dnskey, w) == t0 + w.dnskey + p.delays.publish_safety);
+  CHECK(!window_end(s, RecordKind::ds, w));  // waits for the operator
+  CHECK(!window_end(s, RecordKind::krrsig, w));  // hidden: nothing to wait for
+  k.timestamps["ds-seen"] = t0 + 5 * hour;
+  s = key_state(k, t0 + 5 * hour);
+  CHECK(window_end(s, RecordKind::ds, w) == t0 + 5 * hour + w.ds + p.delays.publish_safety);
+  set(k, RecordKind::dnskey, RecordState::unretentive, t0 + 9 * hour);
+  s = key_state(k, t0 + 9 * hour);
+  CHECK(window_end(s, RecordKind::dnskey, w) == t0 + 9 * hour + w.dnskey + p.delays.retire_safety);
+}

@@ -592,3 +592,31 @@ TEST_CASE("planned record events survive the state file and give the same publis
   CHECK(after.cds.size() == 1);  // the KSK's DS, asked for once the zone was everywhere
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("forced KSK and CSK rollovers, even during a scheduled one, keep every cache valid") {
+  for (Role role : {Role::ksk, Role::csk}) {
+    CAPTURE(role_name(role));
+    std::vector<KeyPolicy> keys;
+    if (role == Role::ksk)
+      keys = {key(Role::ksk, 60 * day, RolloverMethod::double_ksk), key(Role::zsk, 90 * day, RolloverMethod::pre_publish)};
+    else
+      keys = {key(Role::csk, 60 * day, RolloverMethod::double_ds)};
+    Sim sim(short_policy(keys));
+    sim.run_until(t0 + 20 * day);
+    sim.run(PlanOptions{role});  // no rollover under way
+    sim.now += sim.step;
+    // The forced key started signing about day 20 (a CSK double-DS one a
+    // little later): its scheduled rollover starts about day 80...
+    sim.run_until(t0 + 82 * day);
+    auto under_way = sim.keys_of(role);
+    CHECK(std::any_of(under_way.begin(), under_way.end(), [](const KeyInfo* k) {
+      return k->timestamps.contains("retired") && !k->timestamps.contains("removed");
+    }));
+    sim.run(PlanOptions{role});  // ...and is overtaken
+    sim.now += sim.step;
+    sim.run_until(t0 + 200 * day);
+    CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+    CHECK(sim.live(role) == 1);
+    CHECK(sim.removed(role) >= 3);
+  }
+}
