@@ -124,6 +124,11 @@ class Planner {
         create(kp, retiring(kp.role) ? "successor" : "the policy needs a " + std::string(role_name(kp.role)));
         continue;
       }
+      // One current key per role: an older extra (a state file assembled by
+      // hand) is retired like a predecessor.
+      for (std::size_t i = 0; i < *current; ++i)
+        if (!any_retiring && keys_[i].view.role == kp.role && keys_[i].view.state.goal == KeyGoal::omnipresent)
+          retire(i, "a newer " + std::string(role_name(kp.role)) + " (" + key_name(keys_[*current]) + ") replaces it");
       const PlanKey& c = keys_[*current];
       const bool other_algorithm =
           c.view.algorithm != kp.algorithm || (algorithm_takes_size(kp.algorithm) && kp.size && c.bits != kp.size);

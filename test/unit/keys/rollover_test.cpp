@@ -620,3 +620,52 @@ TEST_CASE("forced KSK and CSK rollovers, even during a scheduled one, keep every
     CHECK(sim.removed(role) >= 3);
   }
 }
+
+TEST_CASE("long TTLs and a daily cron keep every rollover method free of validation gaps") {
+  const std::vector<std::pair<RolloverMethod, RolloverMethod>> methods = {
+      {RolloverMethod::double_ksk, RolloverMethod::pre_publish},
+      {RolloverMethod::double_ds, RolloverMethod::double_signature}};
+  for (auto [ksk, zsk] : methods) {
+    CAPTURE(rollover_method_name(ksk));
+    Policy p = default_policy();
+    p.keys = {key(Role::ksk, 150 * day, ksk), key(Role::zsk, 40 * day, zsk)};
+    p.ttl.dnskey = day;
+    p.ttl.zone_max = 2 * day;
+    p.ttl.parent_ds = 2 * day;
+    p.delays.parent_propagation = 12 * hour;
+    REQUIRE(lint_policy(p));
+    Sim sim(p);
+    sim.step = day;
+    sim.parent_delay = 2 * day;
+    sim.run_until(t0 + 730 * day);
+    CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+    CHECK(sim.removed(Role::zsk) >= 15);
+    CHECK(sim.removed(Role::ksk) >= 3);
+    sim.check_lifetimes(Role::zsk);
+    sim.check_lifetimes(Role::ksk, ksk == RolloverMethod::double_ds
+                                       ? sim.parent_delay + p.delays.parent_propagation + 3 * sim.step
+                                       : 0);
+  }
+}
+
+TEST_CASE("an extra current key of a role is retired in favour of the newest") {
+  Sim sim(short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                        key(Role::zsk, 90 * day, RolloverMethod::pre_publish)}));
+  sim.run_until(t0 + 5 * day);
+  // A second ZSK appears in the state file (added by hand, no record
+  // events): adopted as published from now on, and as the newest it stays.
+  KeyInfo extra;
+  extra.role = Role::zsk;
+  extra.tag = 4242;
+  extra.flags = 256;
+  extra.timestamps["created"] = sim.now;
+  sim.keys.push_back(extra);
+  sim.algorithms[4242] = extra.algorithm;
+  sim.run_until(t0 + 20 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  auto zsks = sim.keys_of(Role::zsk);
+  REQUIRE(zsks.size() == 2);
+  CHECK(zsks[0]->timestamps.contains("removed"));
+  CHECK(zsks[1]->tag == 4242);
+  CHECK(!zsks[1]->timestamps.contains("retired"));
+}
