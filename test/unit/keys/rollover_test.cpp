@@ -669,3 +669,46 @@ TEST_CASE("an extra current key of a role is retired in favour of the newest") {
   CHECK(zsks[1]->tag == 4242);
   CHECK(!zsks[1]->timestamps.contains("retired"));
 }
+
+TEST_CASE("a stored state that already allows a failing cache combination only gets introductions") {
+  Policy p = short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                           key(Role::zsk, 90 * day, RolloverMethod::pre_publish)});
+  // The KSK's DS is confirmed, but its DNSKEY went out only now (edited by hand).
+  std::vector<KeyInfo> keys(3);
+  keys[0].role = Role::ksk;
+  keys[0].tag = 1;
+  keys[0].flags = 257;
+  keys[0].timestamps = {{"created", t0 - 30 * day},
+                        {"dnskey-rumoured", t0},
+                        {"krrsig-rumoured", t0},
+                        {"ds-omnipresent", t0 - 20 * day},
+                        {"ds-seen", t0 - 21 * day}};
+  keys[1].role = Role::zsk;
+  keys[1].tag = 2;
+  keys[1].timestamps = {{"created", t0 - 30 * day},
+                        {"dnskey-omnipresent", t0 - 20 * day},
+                        {"zrrsig-omnipresent", t0 - 20 * day},
+                        {"active", t0 - 20 * day},
+                        {"retired", t0 - day}};
+  keys[2].role = Role::zsk;
+  keys[2].tag = 3;
+  keys[2].timestamps = {{"created", t0 - day}, {"dnskey-rumoured", t0 - day}};
+  auto pl = plan(keys, p, t0);
+  REQUIRE(pl);
+  REQUIRE(pl->existing_gap);
+  for (const Action& a : pl->actions)
+    if (a.kind == ActionKind::transition)
+      CHECK_MESSAGE((a.to == RecordState::rumoured || a.to == RecordState::omnipresent), a.text);
+  // Once the KSK's DNSKEY is in every cache the gap is gone and the swap proceeds.
+  KeyFactory no_keys = [](const NewKey&, UnixTime) -> Result<std::uint16_t> {
+    return fail(Errc::internal, "no key should be made");
+  };
+  REQUIRE(apply_plan(*pl, keys, no_keys));
+  const UnixTime later = t0 + cache_windows(p).introduce(RecordKind::dnskey);
+  auto healed = plan(keys, p, later);
+  REQUIRE(healed);
+  CHECK(!healed->existing_gap);
+  CHECK(std::any_of(healed->actions.begin(), healed->actions.end(), [](const Action& a) {
+    return a.kind == ActionKind::transition && a.key.tag == 2 && a.to == RecordState::unretentive;
+  }));
+}
