@@ -6,35 +6,12 @@
 #include <array>
 #include <cstdio>
 
+#include "core/time.hpp"
 #include "dns/rdata_fields.hpp"
 
 namespace zs::rdata_detail {
 
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-// civil algorithms), and back.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
 
 }  // namespace
 
@@ -181,36 +158,13 @@ std::optional<std::uint32_t> parse_rrsig_time(std::string_view text) {
     if (auto v = parse_decimal(text, 0xffffffffu)) return static_cast<std::uint32_t>(*v);
     return std::nullopt;
   }
-  for (char c : text)
-    if (c < '0' || c > '9') return std::nullopt;
-  auto num = [&](std::size_t pos, std::size_t len) {
-    unsigned v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + static_cast<unsigned>(text[i] - '0');
-    return v;
-  };
-  unsigned year = num(0, 4), month = num(4, 2), day = num(6, 2);
-  unsigned hour = num(8, 2), minute = num(10, 2), second = num(12, 2);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
-    return std::nullopt;
-  static constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  unsigned limit = month_days[month - 1] + (month == 2 && leap ? 1 : 0);
-  if (day > limit) return std::nullopt;
-  std::int64_t secs = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-  return static_cast<std::uint32_t>(static_cast<std::uint64_t>(secs) & 0xffffffffu);
+  auto t = parse_time(text);  // the 14-digit form is always YYYYMMDDHHmmSS here
+  if (!t || *t < 0) return std::nullopt;
+  return static_cast<std::uint32_t>(static_cast<std::uint64_t>(*t) & 0xffffffffu);
 }
 
 // Prints the time in the 1970-2106 window, so output does not depend on
 // the current date (RFC 4034 §3.2 lets a reader pick the window near now).
-std::string rrsig_time_to_string(std::uint32_t t) {
-  std::int64_t y;
-  unsigned m, d;
-  civil_from_days(t / 86400, y, m, d);
-  unsigned rem = t % 86400;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld%02u%02u%02u%02u%02u", static_cast<long long>(y), m, d, rem / 3600,
-                (rem / 60) % 60, rem % 60);
-  return buf;
-}
+std::string rrsig_time_to_string(std::uint32_t t) { return format_time_compact(t); }
 
 }  // namespace zs::rdata_detail

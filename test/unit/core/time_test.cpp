@@ -30,3 +30,10 @@ TEST_CASE("times parse from Unix seconds, YYYYMMDDHHMMSS and RFC 3339") {
   CHECK(format_time_compact(1700000000) == "20231114221320");
   CHECK(format_time(0) == "1970-01-01T00:00:00Z");
 }
+
+TEST_CASE("February 29 exists only in leap years") {
+  CHECK(parse_time("20240229000000"));
+  CHECK_FALSE(parse_time("20230229000000"));
+  CHECK_FALSE(parse_time("21000229000000"));
+  CHECK(parse_time("20000229000000"));
+}
