@@ -68,8 +68,9 @@ zs_build() {
   local dir=$1 type=$2
   shift 2
   zs_log "configuring $dir ($type $*)"
-  cmake -S "$ZS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >"$dir.configure.log" 2>&1 \
-    || { cat "$dir.configure.log" >&2; return 1; }
+  mkdir -p "$dir"
+  cmake -S "$ZS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >"$dir/configure.log" 2>&1 \
+    || { cat "$dir/configure.log" >&2; return 1; }
   zs_log "building $dir"
   cmake --build "$dir" -j"$(nproc)"
 }
