@@ -99,19 +99,10 @@ Family family_of(Algorithm alg) noexcept {
   return Family::rsa;
 }
 
+// The algorithms this layer can verify: every signing one, and RSASHA1 (5, 7)
+// for old zones. An Algorithm read from a DNSKEY may hold any other number.
 bool known_algorithm(Algorithm alg) noexcept {
-  switch (alg) {
-    case Algorithm::RSASHA1:
-    case Algorithm::RSASHA1_NSEC3_SHA1:
-    case Algorithm::RSASHA256:
-    case Algorithm::RSASHA512:
-    case Algorithm::ECDSAP256SHA256:
-    case Algorithm::ECDSAP384SHA384:
-    case Algorithm::ED25519:
-    case Algorithm::ED448:
-      return true;
-  }
-  return false;
+  return algorithm_can_sign(alg) || alg == Algorithm::RSASHA1 || alg == Algorithm::RSASHA1_NSEC3_SHA1;
 }
 
 // Fetching an EVP_MD costs a lock and a lookup in the provider store; done
