@@ -78,6 +78,7 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
     r.publish_cds = policy.parent.cds;
     r.cds_digests = policy.parent.cds_digests;
     r.zone_max_ttl = static_cast<std::uint32_t>(policy.ttl.zone_max);
+    r.policy = policy;
   } else {
     r.serial = SerialPolicy::keep;
   }
@@ -183,7 +184,10 @@ Action add_sign_command(CLI::App& app) {
                    request->origin.to_string().c_str(), summary->records_in, summary->records_out,
                    summary->signatures, summary->rrsets_signed, summary->serial, summary->keys_created,
                    format_time(summary->expiration).c_str());
-    return exit_ok;
+    if (opts->verbose)
+      for (const auto& action : summary->key_actions) std::fprintf(stderr, "key action: %s\n", action.c_str());
+    for (const auto& task : summary->operator_tasks) std::fprintf(stderr, "action needed: %s\n", task.c_str());
+    return summary->operator_tasks.empty() ? exit_ok : exit_action_needed;
   };
 }
 

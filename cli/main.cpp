@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   zs::cli::Action ds = zs::cli::add_ds_command(app);
   zs::cli::Action keygen = zs::cli::add_keygen_command(app);
   zs::cli::Action verify = zs::cli::add_verify_command(app);
+  zs::cli::Action rollover = zs::cli::add_rollover_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -21,5 +22,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("ds")) return ds();
   if (app.got_subcommand("keygen")) return keygen();
   if (app.got_subcommand("verify")) return verify();
+  if (app.got_subcommand("rollover")) return rollover();
   return zs::cli::exit_usage;
 }

@@ -1,13 +1,16 @@
 #include "signer/sign_zone.hpp"
 
 #include <algorithm>
+#include <map>
 #include <thread>
 
 #include "core/atomic_file.hpp"
 #include "dnssec/dnskey.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/verify.hpp"
+#include "keys/key_state.hpp"
 #include "keys/key_store.hpp"
+#include "keys/rollover.hpp"
 #include "signer/serial.hpp"
 #include "zone/zone.hpp"
 #include "zonefile/writer.hpp"
@@ -17,10 +20,20 @@ namespace zs {
 
 namespace {
 
-// A key loaded for this run, shared read-only by the signing threads.
+// What a key does in this run's output.
+struct KeyUse {
+  bool publish = false;      // in the DNSKEY RRset
+  bool sign_dnskey = false;  // signs DNSKEY, CDS, CDNSKEY
+  bool sign_zone = false;    // signs every other RRset (and CDS, CDNSKEY)
+  bool cds = false;          // in CDS/CDNSKEY: the DS set wanted at the parent
+};
+
+// A key of this run, shared read-only by the signing threads; only keys that
+// sign have their private key loaded.
 struct ActiveKey {
   const KeyInfo* info = nullptr;
-  PrivateKey key;
+  KeyUse use;
+  std::optional<PrivateKey> key;
   SigningKey signing;
 };
 
@@ -71,6 +84,36 @@ Result<void> ensure_keys(KeyStore& store, const SignRequest& request, std::size_
   return {};
 }
 
+// Which keys this run publishes and signs with. With a policy, the rollover
+// planner moves the keys along first and their states decide; without one,
+// a zone without keys gets a KSK and a ZSK and every listed key is used by
+// its role.
+Result<std::map<std::uint16_t, KeyUse>> decide_key_uses(KeyStore& store, const SignRequest& request,
+                                                        SignSummary& summary) {
+  std::map<std::uint16_t, KeyUse> uses;
+  if (!request.policy) {
+    if (auto r = ensure_keys(store, request, summary.keys_created); !r) return std::unexpected(r.error());
+    for (const auto& info : store.keys()) {
+      if (is_removed(info)) continue;
+      uses[info.tag] = KeyUse{true, info.signs_keys(), info.signs_zone(), info.signs_keys()};
+    }
+    return uses;
+  }
+  auto p = plan(store.keys(), *request.policy, request.now);
+  if (!p) return std::unexpected(p.error());
+  auto created = apply_plan(*p, store);
+  if (!created) return std::unexpected(created.error());
+  summary.keys_created = created->size();
+  for (const auto& a : p->actions) summary.key_actions.push_back(a.text);
+  for (const auto& t : p->operator_tasks) summary.operator_tasks.push_back(t.text);
+  PublishedSet set = published_set(store.keys(), request.now);
+  for (auto tag : set.dnskey) uses[tag].publish = true;
+  for (auto tag : set.sign_dnskey) uses[tag].sign_dnskey = true;
+  for (auto tag : set.sign_zone) uses[tag].sign_zone = true;
+  for (auto tag : set.cds) uses[tag].cds = true;
+  return uses;
+}
+
 // The largest TTL in the zone, with the record that carries it, for the
 // policy's ttl.zone-max check.
 Result<void> check_zone_max_ttl(const Zone& zone, std::uint32_t limit, const std::string& file) {
@@ -104,8 +147,9 @@ void add_apex_key_records(Zone& zone, const std::vector<ActiveKey>& keys, const 
   Rrset cds = make_apex_rrset(zone, RrType::CDS, request.dnskey_ttl);
   Rrset cdnskey = make_apex_rrset(zone, RrType::CDNSKEY, request.dnskey_ttl);
   for (const auto& k : keys) {
-    dnskey.rdatas.push_back(k.signing.dnskey_rdata);
-    if (k.info->signs_keys() && request.publish_cds) {
+    if (k.use.publish) dnskey.rdatas.push_back(k.signing.dnskey_rdata);
+    // With double-DS the wanted DS may be for a key not yet in DNSKEY.
+    if (k.use.cds && request.publish_cds) {
       for (DigestType digest : request.cds_digests)
         cds.rdatas.push_back(make_ds(zone.origin(), k.signing.dnskey_rdata, digest).to_rdata());
       cdnskey.rdatas.push_back(k.signing.dnskey_rdata);
@@ -128,12 +172,12 @@ std::vector<Task> plan_signatures(const Zone& zone, const std::vector<ActiveKey>
       const Rrset& rrset = node.rrsets[r];
       if (!needs_signature(node, rrset)) continue;
       for (std::size_t k = 0; k < keys.size(); ++k) {
-        const KeyInfo& info = *keys[k].info;
+        const KeyUse& key = keys[k].use;
         // CDS/CDNSKEY are signed by the zone keys too, so a resolver still
         // holding an older DNSKEY RRset can validate them during a key swap.
         bool use = signed_by_key_signing_keys(rrset.type)
-                       ? (info.signs_keys() || (rrset.type != RrType::DNSKEY && info.signs_zone()))
-                       : info.signs_zone();
+                       ? (key.sign_dnskey || (rrset.type != RrType::DNSKEY && key.sign_zone))
+                       : key.sign_zone;
         if (use) tasks.push_back({n, r, k});
       }
     }
@@ -227,18 +271,23 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
 
   auto store = KeyStore::open(request.key_dir, request.origin, true);
   if (!store) return std::unexpected(store.error());
-  if (auto r = ensure_keys(*store, request, summary.keys_created); !r) return std::unexpected(r.error());
+  auto uses = decide_key_uses(*store, request, summary);
+  if (!uses) return std::unexpected(uses.error());
 
   std::vector<ActiveKey> keys;
   for (const auto& info : store->keys()) {
-    if (is_removed(info)) continue;
-    auto key = store->load_private(info);
-    if (!key) return std::unexpected(key.error());
-    ActiveKey active{&info, std::move(*key), {}};
+    auto it = uses->find(info.tag);
+    if (it == uses->end()) continue;
+    ActiveKey active{&info, it->second, std::nullopt, {}};
+    if (active.use.sign_dnskey || active.use.sign_zone) {
+      auto key = store->load_private(info);
+      if (!key) return std::unexpected(key.error());
+      active.key = std::move(*key);
+    }
     keys.push_back(std::move(active));
   }
   for (auto& k : keys) {  // pointers into `keys` are stable from here on
-    k.signing = SigningKey{&k.key, k.info->dnskey().to_rdata(), k.info->tag, k.info->algorithm};
+    k.signing = SigningKey{k.key ? &*k.key : nullptr, k.info->dnskey().to_rdata(), k.info->tag, k.info->algorithm};
   }
 
   std::optional<std::uint32_t> published;
@@ -278,10 +327,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
 
   // Committed after the zone is written: the state may lag what is published,
   // never run ahead of it.
-  for (auto& info : store->keys()) {
-    if (is_removed(info)) continue;
-    info.timestamps.try_emplace("published", request.now);
-    info.timestamps.try_emplace("active", request.now);
+  if (!request.policy) {
+    for (auto& info : store->keys()) {
+      if (is_removed(info)) continue;
+      info.timestamps.try_emplace("published", request.now);
+      info.timestamps.try_emplace("active", request.now);
+    }
   }
   if (auto c = store->commit(); !c) return std::unexpected(c.error());
   return summary;

@@ -41,6 +41,11 @@ struct SignRequest {
   std::optional<std::uint32_t> zone_max_ttl;
   std::uint32_t dnskey_ttl = 3600;
   unsigned threads = 0;     // 0: one per core
+  // With a policy, every run first plans and applies the key actions due at
+  // `now` (keys/rollover.hpp), and the key states decide which keys are
+  // published, sign, and appear in CDS/CDNSKEY. Without one, the zone's keys
+  // are used as they are: every listed key is published and signs by role.
+  std::optional<Policy> policy;
 };
 
 struct SignSummary {
@@ -50,6 +55,8 @@ struct SignSummary {
   std::size_t signatures = 0;
   std::size_t keys_created = 0;
   std::uint32_t serial = 0;
+  std::vector<std::string> key_actions;     // what the rollover planner did this run
+  std::vector<std::string> operator_tasks;  // what the operator must do (exit code 10)
   UnixTime expiration = 0;
   std::string output;           // the signed zone text when output == "-"
 };

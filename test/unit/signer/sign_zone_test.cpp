@@ -117,3 +117,26 @@ TEST_CASE_FIXTURE(Fixture, "bad input leaves an existing output file untouched")
   CHECK(s.error().where.has_value());
   CHECK(read_file((dir / "out.zone").string()).value() == "previous contents\n");
 }
+
+TEST_CASE_FIXTURE(Fixture, "with a policy the planner's key states decide the keys, and the first CDS waits") {
+  SignRequest r = request("policy.zone");
+  r.policy = default_policy();
+  auto first = sign_zone(r);
+  REQUIRE_MESSAGE(first, first.error().to_string());
+  CHECK(first->keys_created == 2);
+  CHECK(first->operator_tasks.empty());
+  std::string text = read_file((dir / "policy.zone").string()).value();
+  CHECK(text.find("\tDNSKEY\t") != std::string::npos);
+  CHECK(text.find("\tCDS\t") == std::string::npos);  // not before the signed zone fills every cache
+
+  r.now += 7 * 86400;
+  auto later = sign_zone(r);
+  REQUIRE_MESSAGE(later, later.error().to_string());
+  CHECK(later->keys_created == 0);
+  CHECK(later->operator_tasks.size() == 1);  // submit the DS: exit code 10 in the CLI
+  text = read_file((dir / "policy.zone").string()).value();
+  CHECK(text.find("\tCDS\t") != std::string::npos);
+  auto report = verify_zone_file((dir / "policy.zone").string(), Name::parse("example.org.").value(), r.now, 1);
+  REQUIRE(report);
+  CHECK(report->ok());
+}

@@ -1,0 +1,62 @@
+// zonesign rollover --origin Z --keys DIR --policy P [--now T] [--ds-seen TAG] [--ds-withdrawn TAG]
+//                   [--dry-run] [--force zsk|ksk|csk]
+// The command line is a contract (issue 4): extend it, never rename.
+#include <cstdio>
+
+#include "commands.hpp"
+#include "keys/key_store.hpp"
+#include "signer/rollover_keys.hpp"
+
+namespace zs::cli {
+
+namespace {
+struct RolloverOptions {
+  std::string origin;
+  std::string keys = "keys";
+  std::string policy;
+  std::string now;
+  std::vector<unsigned> ds_seen;
+  std::vector<unsigned> ds_withdrawn;
+  bool dry_run = false;
+  std::string force;
+};
+}  // namespace
+
+Action add_rollover_command(CLI::App& app) {
+  auto opts = std::make_shared<RolloverOptions>();
+  CLI::App* cmd = app.add_subcommand("rollover", "Apply the key actions due now, without signing");
+  cmd->add_option("--origin", opts->origin, "The zone's name")->required();
+  cmd->add_option("--keys", opts->keys, "Key directory")->capture_default_str();
+  cmd->add_option("--policy", opts->policy, "YAML signing policy")->required();
+  cmd->add_option("--now", opts->now, "Time: Unix seconds, YYYYMMDDHHMMSS or RFC 3339 (default: clock)");
+  cmd->add_option("--ds-seen", opts->ds_seen, "The parent now serves the DS of key TAG on all its servers")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--ds-withdrawn", opts->ds_withdrawn, "The parent no longer serves the DS of key TAG")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_flag("--dry-run", opts->dry_run, "Show what would happen; change nothing");
+  cmd->add_option("--force", opts->force, "Start an unscheduled rollover (a compromised key)")
+      ->check(CLI::IsMember({"ksk", "zsk", "csk"}));
+  return [opts]() -> int {
+    auto origin = parse_origin(opts->origin);
+    if (!origin) return report_error(origin.error());
+    auto now = parse_now(opts->now);
+    if (!now) return report_error(now.error());
+    auto loaded = load_policy(opts->policy);
+    if (!loaded) return report_error(loaded.error());
+    for (const auto& w : loaded->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
+    RolloverRequest request{*origin, opts->keys, loaded->policy, *now, {}, {}, opts->dry_run, std::nullopt};
+    for (unsigned tag : opts->ds_seen) request.ds_seen.push_back(static_cast<std::uint16_t>(tag));
+    for (unsigned tag : opts->ds_withdrawn) request.ds_withdrawn.push_back(static_cast<std::uint16_t>(tag));
+    if (!opts->force.empty()) request.force = role_from_string(opts->force);
+    auto report = roll_keys(request);
+    if (!report) return report_error(report.error());
+    const char* verb = opts->dry_run ? "would" : "done";
+    for (const auto& a : report->actions) std::printf("%s: %s\n", verb, a.c_str());
+    if (report->actions.empty()) std::printf("no key action due\n");
+    if (report->next_due) std::printf("next action due: %s\n", format_time(*report->next_due).c_str());
+    for (const auto& t : report->operator_tasks) std::printf("action needed: %s\n", t.c_str());
+    return report->operator_tasks.empty() ? exit_ok : exit_action_needed;
+  };
+}
+
+}  // namespace zs::cli
