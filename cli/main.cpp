@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   zs::cli::Action keygen = zs::cli::add_keygen_command(app);
   zs::cli::Action verify = zs::cli::add_verify_command(app);
   zs::cli::Action rollover = zs::cli::add_rollover_command(app);
+  zs::cli::Action status = zs::cli::add_status_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -23,5 +24,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("keygen")) return keygen();
   if (app.got_subcommand("verify")) return verify();
   if (app.got_subcommand("rollover")) return rollover();
+  if (app.got_subcommand("status")) return status();
   return zs::cli::exit_usage;
 }
