@@ -41,10 +41,9 @@ Action add_rollover_command(CLI::App& app) {
     if (!origin) return report_error(origin.error());
     auto now = parse_now(opts->now);
     if (!now) return report_error(now.error());
-    auto loaded = load_policy(opts->policy);
-    if (!loaded) return report_error(loaded.error());
-    for (const auto& w : loaded->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
-    RolloverRequest request{*origin, opts->keys, loaded->policy, *now, {}, {}, opts->dry_run, std::nullopt};
+    auto policy = load_policy_file(opts->policy);
+    if (!policy) return report_error(policy.error());
+    RolloverRequest request{*origin, opts->keys, std::move(*policy), *now, {}, {}, opts->dry_run, std::nullopt};
     for (unsigned tag : opts->ds_seen) request.ds_seen.push_back(static_cast<std::uint16_t>(tag));
     for (unsigned tag : opts->ds_withdrawn) request.ds_withdrawn.push_back(static_cast<std::uint16_t>(tag));
     if (!opts->force.empty()) request.force = role_from_string(opts->force);

@@ -51,10 +51,9 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
 
   Policy policy = default_policy();
   if (!o.policy.empty()) {
-    auto loaded = load_policy(o.policy);
+    auto loaded = load_policy_file(o.policy);
     if (!loaded) return std::unexpected(loaded.error());
-    for (const auto& w : loaded->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
-    policy = std::move(loaded->policy);
+    policy = std::move(*loaded);
     r.keys = policy.keys;
     r.denial = policy.denial.type;
     r.nsec3.iterations = static_cast<std::uint16_t>(policy.denial.iterations);

@@ -29,10 +29,9 @@ Action add_status_command(CLI::App& app) {
     if (!origin) return report_error(origin.error());
     auto now = parse_now(opts->now);
     if (!now) return report_error(now.error());
-    auto loaded = load_policy(opts->policy);
-    if (!loaded) return report_error(loaded.error());
-    for (const auto& w : loaded->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
-    auto report = zone_status(*origin, opts->keys, loaded->policy, *now);
+    auto policy = load_policy_file(opts->policy);
+    if (!policy) return report_error(policy.error());
+    auto report = zone_status(*origin, opts->keys, *policy, *now);
     if (!report) return report_error(report.error());
     std::string out = opts->json ? status_json(*report) : status_text(*report);
     std::fwrite(out.data(), 1, out.size(), stdout);

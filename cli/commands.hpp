@@ -12,6 +12,7 @@
 #include "core/time.hpp"
 #include "crypto/algorithm.hpp"
 #include "dns/name.hpp"
+#include "policy/policy.hpp"
 
 namespace zs::cli {
 
@@ -39,5 +40,7 @@ Result<Name> parse_origin(const std::string& text);
 Result<UnixTime> parse_now(const std::string& text);  // empty: the system clock
 Result<Algorithm> parse_algorithm(const std::string& text);
 Result<DigestType> parse_digest(const std::string& text);
+// Loads and lints a policy file, printing its warnings on stderr.
+Result<Policy> load_policy_file(const std::string& path);
 
 }  // namespace zs::cli

@@ -40,4 +40,11 @@ Result<DigestType> parse_digest(const std::string& text) {
   return *d;
 }
 
+Result<Policy> load_policy_file(const std::string& path) {
+  auto loaded = load_policy(path);
+  if (!loaded) return std::unexpected(loaded.error());
+  for (const auto& w : loaded->warnings) std::fprintf(stderr, "%s\n", w.to_string().c_str());
+  return std::move(loaded->policy);
+}
+
 }  // namespace zs::cli
