@@ -249,14 +249,14 @@ Result<ParentServer> read_server(Reader& r, const YAML::Node& node, const std::s
 }
 
 Result<void> read_parent(Reader& r, const YAML::Node& node, ParentPolicy& parent) {
-  auto fields = r.entries(node, "parent", {"cds", "cds-digests", "servers"});
+  auto fields = r.entries(node, "parent", {"cds", "cds-digests", "servers", "discover"});
   if (!fields) return fail(fields.error());
   for (const auto& [name, value] : *fields) {
     const std::string p = "parent." + name;
-    if (name == "cds") {
+    if (name == "cds" || name == "discover") {
       auto b = r.boolean(value, p);
       if (!b) return fail(b.error());
-      parent.cds = *b;
+      (name == "cds" ? parent.cds : parent.discover) = *b;
       continue;
     }
     if (!value.IsSequence()) return r.bad(value, p, "expected a list, got " + Reader::kind(value));

@@ -154,6 +154,7 @@ std::string describe(const Policy& p) {
     servers += '"';
   }
   line("  ", "servers", servers + "]");
+  line("  ", "discover", p.parent.discover ? "true" : "false");
   line("", "serial", serial_policy_name(p.serial));
   line("", "run-interval", dur(p.run_interval));
   return out;

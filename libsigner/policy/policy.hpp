@@ -91,7 +91,11 @@ struct ParentServer {
 struct ParentPolicy {
   bool cds = true;  // publish CDS and CDNSKEY (RFC 7344, RFC 8078)
   std::vector<DigestType> cds_digests = {DigestType::SHA256};
-  std::vector<ParentServer> servers;  // empty: the admin confirms the DS by hand
+  std::vector<ParentServer> servers;  // asked for our DS by rollover; empty: see discover
+  // With no servers listed: find the parent zone's name servers through a
+  // recursive resolver and ask those. Off by default, because a run then
+  // depends on a resolver; with both off the admin confirms the DS by hand.
+  bool discover = false;
 
   bool operator==(const ParentPolicy&) const = default;
 };

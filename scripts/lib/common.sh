@@ -9,10 +9,11 @@ readonly ZS_ROOT
 
 # Everything the build, the unit tests and the integration tests need on Debian 12.
 # dig comes with bind9-dnsutils; /usr/bin/time (package time) measures peak RSS in bench-sign;
-# unshare (util-linux) gives the resolver test its private network.
+# unshare (util-linux) gives the resolver test its private network; libunbound-dev (found with
+# pkg-config) is the DNS client that asks the parent's servers for the DS.
 ZS_PACKAGES=(
   build-essential cmake libssl-dev libcli11-dev libyaml-cpp-dev libfmt-dev doctest-dev
-  nlohmann-json3-dev ldnsutils bind9-utils bind9-dnsutils knot-dnssecutils knot nsd unbound
+  nlohmann-json3-dev libunbound-dev pkg-config ldnsutils bind9-utils bind9-dnsutils knot-dnssecutils knot nsd unbound
   iproute2 python3 time util-linux
 )
 
