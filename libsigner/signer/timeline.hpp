@@ -1,0 +1,119 @@
+// The `plan` use case: the coming key events of a zone, found by running the
+// rollover planner (keys/rollover.hpp) forward in time on a copy of the
+// stored key list, as cron would run `sign`, with a parent that acts on every
+// DS request after the policy's parent-propagation delay. The result is a
+// table of events, the same as JSON, and an SVG picture with one lane per key
+// (DNSKEY published, signing, DS at the parent).
+//
+// Read-only: the key state is read and never written; keys the simulation
+// needs are made up (a placeholder label such as "zsk#2" and a tag chosen to
+// collide with no stored key), never generated. Timing is RFC 7583 §3 and
+// the methods RFC 6781 §4.1, exactly as the planner applies them; the DS
+// steps follow RFC 7344 (CDS) with the parent's confirmation simulated.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "crypto/algorithm.hpp"
+#include "dns/name.hpp"
+#include "keys/key_store.hpp"
+#include "policy/policy.hpp"
+
+namespace zs {
+
+// The key events a plan reports, in the order they happen to one key.
+enum class TimelineEventKind : std::uint8_t {
+  created,           // the key is generated ("created")
+  dnskey_published,  // its DNSKEY enters the zone ("dnskey-rumoured")
+  signing_starts,    // its first signatures ("active")
+  ds_submitted,      // its DS enters CDS: the operator submits it ("ds-submitted")
+  ds_seen,           // the parent serves the DS ("ds-seen", simulated)
+  retired,           // its goal becomes hidden ("retired")
+  signing_stops,     // its signatures leave the zone ("krrsig"/"zrrsig-unretentive")
+  ds_withdrawal,     // its DS leaves CDS: the operator withdraws it ("ds-unretentive")
+  ds_withdrawn,      // the parent no longer serves the DS ("ds-withdrawn", simulated)
+  dnskey_withdrawn,  // its DNSKEY leaves the zone ("dnskey-unretentive")
+  removed,           // every record has left every cache ("removed")
+};
+
+// "created", "dnskey-published", "signing-starts", ... (the JSON spelling).
+std::string_view timeline_event_name(TimelineEventKind kind) noexcept;
+// Whether the event is a task for the operator (submitting or withdrawing a DS).
+bool timeline_event_is_task(TimelineEventKind kind) noexcept;
+
+struct TimelineEvent {
+  UnixTime at = 0;
+  std::size_t key = 0;  // index into Timeline::keys
+  TimelineEventKind kind = TimelineEventKind::created;
+};
+
+// A period of a key; `to` is nullopt while it lasts past the end of the plan.
+struct TimelinePeriod {
+  UnixTime from = 0;
+  std::optional<UnixTime> to;
+};
+
+struct TimelineKey {
+  std::string label;                // "zsk 40123" for a stored key, "zsk#2" for one the plan assumes
+  std::optional<std::uint16_t> tag; // nullopt for an assumed key
+  Role role = Role::zsk;
+  Algorithm algorithm = Algorithm::ECDSAP256SHA256;
+  std::optional<TimelinePeriod> published;     // DNSKEY in the zone
+  std::optional<TimelinePeriod> cached;        // DNSKEY out of the zone, possibly still cached
+  std::optional<TimelinePeriod> signing;       // its signatures in the zone (DNSKEY RRset for a KSK)
+  std::optional<TimelinePeriod> ds_requested;  // DS in CDS, not yet served by the parent
+  std::optional<TimelinePeriod> ds;            // DS served by the parent
+};
+
+struct Timeline {
+  std::string zone;
+  UnixTime now = 0;
+  UnixTime start = 0;  // left edge of the picture: the first day of now's month
+  UnixTime end = 0;    // now + months (calendar months); events before it
+  int months = 0;
+  Duration run_interval = 0;
+  Duration parent_delay = 0;  // the simulated parent acts this long after a request
+  std::size_t runs = 0;       // simulated runs
+  std::vector<TimelineKey> keys;      // keys not removed before now, stored ones first
+  std::vector<TimelineEvent> events;  // at >= now and < end; by time, then key, then kind
+  std::vector<std::string> operator_tasks;  // what the operator must do now: exit 10
+};
+
+// Simulates the planner from `now` for `months` calendar months over `keys`
+// (left unchanged). Runs happen every policy.run_interval, and also at each
+// Plan::next_due that comes earlier and at each simulated parent action.
+// Errors: Errc::usage for months outside 1..120 or more than 200,000
+// simulated runs (a run-interval too short for the span); the planner's.
+Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& keys, const Policy& policy, const std::string& zone,
+                                   UnixTime now, int months);
+
+// The same for a zone's stored keys: DIR/<zone>/state.yaml read under the
+// store's lock (nothing is created: a zone with no key folder starts from no
+// keys, as its first `sign` would). Errors: those of KeyStore::open.
+Result<Timeline> zone_timeline(const Name& origin, const std::string& key_dir, const Policy& policy, UnixTime now,
+                               int months);
+
+// The calendar arithmetic the plan uses (UTC): `t` moved by `months` months,
+// the day clamped to the month's last ("2026-01-31" + 1 = "2026-02-28").
+UnixTime add_months(UnixTime t, int months);
+// 00:00:00 on the first day of t's month.
+UnixTime month_start(UnixTime t);
+
+// A table: "TIME  KEY  EVENT" lines in event order, then the tasks due now.
+std::string timeline_text(const Timeline& timeline);
+// The same data for scripts; `svg_path` names the picture written beside it.
+std::string timeline_json(const Timeline& timeline, const std::optional<std::string>& svg_path);
+// A standalone SVG document: a month axis, one lane per key with its DNSKEY,
+// signing and DS bars, a "now" line and a legend. Deterministic bytes.
+std::string timeline_svg(const Timeline& timeline);
+
+// Text escaped for XML character data and attribute values.
+std::string xml_escape(std::string_view text);
+
+}  // namespace zs
