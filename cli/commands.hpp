@@ -30,6 +30,8 @@ Action add_keygen_command(CLI::App& app);
 Action add_verify_command(CLI::App& app);
 Action add_rollover_command(CLI::App& app);
 Action add_status_command(CLI::App& app);
+Action add_plan_command(CLI::App& app);
+Action add_check_command(CLI::App& app);
 
 // Prints an error as `file:line:column: error: message` on stderr and returns
 // the exit code for it (2 for usage errors, 1 otherwise).

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   zs::cli::Action verify = zs::cli::add_verify_command(app);
   zs::cli::Action rollover = zs::cli::add_rollover_command(app);
   zs::cli::Action status = zs::cli::add_status_command(app);
+  zs::cli::Action plan = zs::cli::add_plan_command(app);
+  zs::cli::Action check = zs::cli::add_check_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -25,5 +27,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("verify")) return verify();
   if (app.got_subcommand("rollover")) return rollover();
   if (app.got_subcommand("status")) return status();
+  if (app.got_subcommand("plan")) return plan();
+  if (app.got_subcommand("check")) return check();
   return zs::cli::exit_usage;
 }

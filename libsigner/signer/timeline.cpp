@@ -307,7 +307,7 @@ std::string timeline_text(const Timeline& tl) {
     }
   }
   if (std::any_of(tl.keys.begin(), tl.keys.end(), [](const TimelineKey& k) { return !k.tag; }))
-    out += "keys named like zsk#2 do not exist yet: the plan assumes them; their tags are chosen when they are made\n";
+    out += "keys named with a # (zsk#1) do not exist yet: the plan assumes them; their tags are chosen when they are made\n";
   for (const auto& t : tl.operator_tasks) out += "action needed now: " + t + "\n";
   return out;
 }
@@ -442,6 +442,14 @@ std::string timeline_svg(const Timeline& tl) {
          "\" fill=\"#ffffff\"/>\n";
   out += "  <text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">" + xml_escape(title) + "</text>\n";
 
+  // Lane backgrounds first, so the month lines stay visible across them.
+  out += "  <g class=\"stripes\">\n";
+  for (std::size_t i = 0; i < tl.keys.size(); ++i)
+    out += "    <rect x=\"0\" y=\"" + std::to_string(plot_top + static_cast<std::int64_t>(i) * lane_height) +
+           "\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(lane_height) + "\" fill=\"" +
+           (i % 2 == 0 ? "#f3f3f3" : "#ffffff") + "\"/>\n";
+  out += "  </g>\n";
+
   // Month ticks; with many months only every k-th is labelled, so labels never overlap.
   out += "  <g class=\"axis\" stroke=\"#d0d0d0\">\n";
   const int label_every = (tl.months + 23) / 24;
@@ -463,8 +471,6 @@ std::string timeline_svg(const Timeline& tl) {
     const std::int64_t top = plot_top + static_cast<std::int64_t>(i) * lane_height;
     const bool assumed = !k.tag;
     out += "  <g class=\"lane\">\n";
-    out += "    <rect x=\"0\" y=\"" + std::to_string(top) + "\" width=\"" + std::to_string(width) + "\" height=\"" +
-           std::to_string(lane_height) + "\" fill=\"" + (i % 2 == 0 ? "#f6f6f6" : "#ffffff") + "\"/>\n";
     out += "    <text x=\"10\" y=\"" + std::to_string(top + 18) + "\"" + (assumed ? " font-style=\"italic\"" : "") +
            ">" + xml_escape(k.label) + "</text>\n";
     out += "    <text x=\"10\" y=\"" + std::to_string(top + 32) + "\" font-size=\"10\" fill=\"#666666\">" +
