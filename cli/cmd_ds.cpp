@@ -1,8 +1,14 @@
-// zonesign ds --origin NAME --keys DIR [--digest D]... [--json]
+// zonesign ds --origin NAME --keys DIR [--digest D]... [--json] [--policy P] [--now T]
+//             [--check-parent [--server ADDR[@PORT]]... [--resolver ADDR[@PORT]] [--timeout S]]
+// The command line is a contract (issue 4): extend it, never rename.
 #include <cstdio>
+#include <map>
+
+#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "signer/ds_report.hpp"
+#include "signer/parent_ds.hpp"
 
 namespace zs::cli {
 
@@ -12,31 +18,173 @@ struct DsOptions {
   std::string keys = "keys";
   std::vector<std::string> digests;
   bool json = false;
+  std::string policy;
+  std::string now;
+  bool check_parent = false;
+  std::vector<std::string> servers;
+  std::string resolver;
+  unsigned timeout = 4;
 };
+
+void out(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+// The rollover command that records the parent's move, with the options this
+// run was given, so the operator can paste it.
+std::string rollover_command(const DsOptions& o, const char* event, std::uint16_t tag) {
+  return "zonesign rollover --origin " + o.origin + " --keys " + o.keys + " --policy " +
+         (o.policy.empty() ? std::string("POLICY") : o.policy) + " " + event + " " + std::to_string(tag);
+}
+
+// What the operator still has to do, on stderr (stdout stays the DS set, for
+// scripts that paste it to the parent).
+void print_tasks(const DsOptions& o, const Name& origin, const DsReport& report) {
+  std::map<std::uint16_t, std::vector<std::string>> submit, withdraw;
+  for (const auto& e : report.entries)
+    if (e.status == ds_status_submit) submit[e.key_tag].push_back(ds_record_line(origin, e));
+  for (const auto& e : report.withdraw) withdraw[e.key_tag].push_back(ds_record_line(origin, e));
+  for (const auto& [tag, lines] : submit) {
+    for (const auto& l : lines) std::fprintf(stderr, "action needed: submit to the parent: %s\n", l.c_str());
+    std::fprintf(stderr, "  then run `%s`\n", rollover_command(o, "--ds-seen", tag).c_str());
+  }
+  for (const auto& [tag, lines] : withdraw) {
+    for (const auto& l : lines) std::fprintf(stderr, "action needed: remove at the parent: %s\n", l.c_str());
+    std::fprintf(stderr, "  then run `%s`\n", rollover_command(o, "--ds-withdrawn", tag).c_str());
+  }
+  if (report.at_moment && report.entries.empty())
+    std::fprintf(stderr, "note: the zone wants no DS at the parent at this moment\n");
+}
+
+std::vector<std::string> lines_of(const Name& origin, const std::vector<Ds>& set) {
+  std::vector<std::string> out;
+  for (const Ds& d : set) out.push_back(ds_record_line(origin, d));
+  return out;
+}
+
+std::string comparison_text(const Name& origin, const ParentComparison& c, const std::vector<ServerDs>& live) {
+  std::string text;
+  for (const ServerDs& s : live)
+    if (s.answer)
+      text += "parent " + s.server + ": " + std::to_string(s.answer->size()) + " DS\n";
+  for (const auto& l : lines_of(origin, c.add)) text += "add: " + l + "\n";
+  for (const auto& l : lines_of(origin, c.remove)) text += "remove: " + l + "\n";
+  if (c.disagree) {
+    text += "the parent's servers disagree:\n";
+    for (const ServerDiff& d : c.servers) {
+      for (const auto& l : lines_of(origin, d.missing)) text += "  " + d.server + " lacks: " + l + "\n";
+      for (const auto& l : lines_of(origin, d.extra)) text += "  " + d.server + " also serves: " + l + "\n";
+      if (d.missing.empty() && d.extra.empty()) text += "  " + d.server + " serves the wanted set\n";
+    }
+  }
+  if (c.matches())
+    text += "match: the parent serves the DS set the zone wants (" + std::to_string(c.answered) + " server" +
+            (c.answered == 1 ? "" : "s") + ")\n";
+  else if (c.answered > 0)
+    text += "mismatch: the parent's DS set differs from the one the zone wants\n";
+  return text;
+}
+
+std::string comparison_json(const Name& origin, const ParentComparison& c, const std::vector<ServerDs>& live) {
+  nlohmann::ordered_json doc;
+  doc["zone"] = origin.to_string();
+  doc["match"] = c.matches();
+  doc["add"] = lines_of(origin, c.add);
+  doc["remove"] = lines_of(origin, c.remove);
+  doc["servers"] = nlohmann::ordered_json::array();
+  std::size_t answered = 0;
+  for (const ServerDs& s : live) {
+    nlohmann::ordered_json item;
+    item["server"] = s.server;
+    if (s.answer) {
+      const ServerDiff& d = c.servers[answered++];
+      item["ds"] = lines_of(origin, *s.answer);
+      item["missing"] = lines_of(origin, d.missing);
+      item["extra"] = lines_of(origin, d.extra);
+    } else {
+      item["error"] = s.answer.error().message;
+    }
+    doc["servers"].push_back(std::move(item));
+  }
+  doc["disagree"] = c.disagree;
+  return doc.dump(2) + "\n";
+}
+
+int check_parent(const DsOptions& o, const Name& origin, const DsReport& report, const Policy* policy) {
+  ParentQuery query = policy ? parent_query_for(*policy) : ParentQuery{};
+  query.timeout = o.timeout;
+  if (!o.servers.empty()) {
+    query.servers.clear();
+    for (const auto& text : o.servers) {
+      auto s = parse_server_address(text);
+      if (!s) return report_error(Error(Errc::usage, "--server: " + s.error().message));
+      query.servers.push_back(*s);
+    }
+  }
+  if (!o.resolver.empty()) {
+    auto r = parse_server_address(o.resolver);
+    if (!r) return report_error(Error(Errc::usage, "--resolver: " + r.error().message));
+    query.resolver = *r;
+  }
+  if (!query.enabled())
+    return report_error(Error(Errc::usage,
+                              "--check-parent needs the parent's servers: --server, --resolver, or a --policy with "
+                              "parent.servers or parent.discover"));
+  auto live = ask_parent(origin, query);
+  if (!live) return report_error(live.error());
+  std::vector<Ds> wanted;
+  for (const auto& e : report.entries) wanted.push_back(e.ds());
+  ParentComparison c = compare_parent_ds(wanted, *live);
+  for (const auto& u : c.unreachable) std::fprintf(stderr, "warning: parent server %s\n", u.c_str());
+  out(o.json ? comparison_json(origin, c, *live) : comparison_text(origin, c, *live));
+  if (c.answered == 0) return report_error(Error(Errc::io, "no parent server answered"));
+  return c.matches() ? exit_ok : exit_action_needed;
+}
+
 }  // namespace
 
 Action add_ds_command(CLI::App& app) {
   auto opts = std::make_shared<DsOptions>();
-  CLI::App* cmd = app.add_subcommand("ds", "Print the DS records the parent zone must publish");
+  CLI::App* cmd = app.add_subcommand("ds", "Print the DS records the zone wants at the parent now");
   cmd->add_option("--origin", opts->origin, "The zone's name")->required();
   cmd->add_option("--keys", opts->keys, "Key directory")->capture_default_str();
-  cmd->add_option("--digest", opts->digests, "SHA-256 (default), SHA-384, or SHA-1 (only when named); repeatable");
+  cmd->add_option("--digest", opts->digests,
+                  "SHA-256 (default, or the policy's parent.cds-digests), SHA-384, or SHA-1 (only when named); "
+                  "repeatable");
   cmd->add_flag("--json", opts->json, "Print the fields a registrar's form asks for, as JSON");
+  cmd->add_option("--policy", opts->policy, "YAML signing policy (digests, parent servers)");
+  cmd->add_option("--now", opts->now, "Time: Unix seconds, YYYYMMDDHHMMSS or RFC 3339 (default: clock)");
+  cmd->add_flag("--check-parent", opts->check_parent,
+                "Compare the wanted DS set with the one the parent's servers serve");
+  cmd->add_option("--server", opts->servers, "A parent server ADDR[@PORT] to ask (repeatable; overrides the policy)");
+  cmd->add_option("--resolver", opts->resolver,
+                  "Find the parent's servers through this recursive resolver ADDR[@PORT]");
+  cmd->add_option("--timeout", opts->timeout, "Seconds to wait for the parent's servers")
+      ->check(CLI::Range(1, 60))
+      ->capture_default_str();
   return [opts]() -> int {
     auto origin = parse_origin(opts->origin);
     if (!origin) return report_error(origin.error());
-    DsRequest request{*origin, opts->keys, {}};
+    auto now = parse_now(opts->now);
+    if (!now) return report_error(now.error());
+    std::optional<Policy> policy;
+    if (!opts->policy.empty()) {
+      auto p = load_policy_file(opts->policy);
+      if (!p) return report_error(p.error());
+      policy = std::move(*p);
+    }
+    DsRequest request{*origin, opts->keys, {}, *now};
     for (const auto& text : opts->digests) {
       auto d = parse_digest(text);
       if (!d) return report_error(d.error());
       request.digests.push_back(*d);
     }
+    if (request.digests.empty() && policy) request.digests = policy->parent.cds_digests;
     if (request.digests.empty()) request.digests.push_back(DigestType::SHA256);
-    auto entries = make_ds_report(request);
-    if (!entries) return report_error(entries.error());
-    std::string out = opts->json ? ds_report_json(*origin, *entries) : ds_report_text(*origin, *entries);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    return exit_ok;
+    auto report = make_ds_status(request);
+    if (!report) return report_error(report.error());
+    if (opts->check_parent) return check_parent(*opts, *origin, *report, policy ? &*policy : nullptr);
+    out(opts->json ? ds_report_json(*origin, *report) : ds_report_text(*origin, report->entries));
+    print_tasks(*opts, *origin, *report);
+    return report->operator_must_act() ? exit_action_needed : exit_ok;
   };
 }
 

@@ -1,69 +1,130 @@
 #include "signer/ds_report.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.hpp"
-#include "dnssec/dnskey.hpp"
+#include "keys/key_state.hpp"
 #include "keys/key_store.hpp"
 
 namespace zs {
 
 namespace {
 
-std::string ds_line(const Name& origin, const DsEntry& e) {
-  return origin.to_string() + " IN DS " + std::to_string(e.key_tag) + " " +
-         std::to_string(static_cast<unsigned>(e.algorithm)) + " " +
-         std::to_string(static_cast<unsigned>(e.digest_type)) + " " + e.digest_hex;
+std::string ds_line(const Name& origin, std::uint16_t tag, Algorithm alg, DigestType type, const std::string& hex) {
+  return origin.to_string() + " IN DS " + std::to_string(tag) + " " + std::to_string(static_cast<unsigned>(alg)) +
+         " " + std::to_string(static_cast<unsigned>(type)) + " " + hex;
+}
+
+void add_entries(std::vector<DsEntry>& out, const Name& origin, const KeyInfo& info,
+                 const std::vector<DigestType>& digests, const char* status) {
+  Dnskey dnskey = info.dnskey();
+  Bytes rdata = dnskey.to_rdata();
+  for (DigestType digest : digests) {
+    Ds ds = make_ds(origin, rdata, digest);
+    out.push_back(DsEntry{ds.key_tag, ds.algorithm, ds.digest_type, to_hex(ds.digest), dnskey.flags, dnskey.protocol,
+                          to_base64(dnskey.public_key), std::string(role_name(info.role)), status});
+  }
+}
+
+nlohmann::ordered_json entry_json(const Name& origin, const DsEntry& e) {
+  nlohmann::ordered_json item;
+  item["key_tag"] = e.key_tag;
+  item["algorithm"] = static_cast<unsigned>(e.algorithm);
+  item["algorithm_name"] = algorithm_name(e.algorithm);
+  item["digest_type"] = static_cast<unsigned>(e.digest_type);
+  item["digest_type_name"] = digest_name(e.digest_type);
+  item["digest"] = e.digest_hex;
+  item["role"] = e.role;
+  item["dnskey"] = {{"flags", e.flags},
+                    {"protocol", e.protocol},
+                    {"algorithm", static_cast<unsigned>(e.algorithm)},
+                    {"public_key", e.public_key_base64}};
+  item["ds_record"] = ds_record_line(origin, e);
+  if (!e.status.empty()) item["status"] = e.status;
+  return item;
 }
 
 }  // namespace
 
-Result<std::vector<DsEntry>> make_ds_report(const DsRequest& request) {
+Ds DsEntry::ds() const {
+  // digest_hex is ours (to_hex above), so it always decodes.
+  return Ds{key_tag, algorithm, digest_type, from_hex(digest_hex).value_or(Bytes{})};
+}
+
+bool DsReport::operator_must_act() const noexcept {
+  return !withdraw.empty() ||
+         std::ranges::any_of(entries, [](const DsEntry& e) { return e.status == ds_status_submit; });
+}
+
+Result<DsReport> make_ds_status(const DsRequest& request) {
   auto store = KeyStore::open(request.key_dir, request.origin, false);
   if (!store) return std::unexpected(store.error());
-  std::vector<DsEntry> entries;
-  for (const auto& info : store->keys()) {
+  DsReport report;
+  report.at_moment = request.now.has_value();
+  bool any_ksk = false;
+  const auto& keys = store->keys();
+  std::vector<std::uint16_t> cds;
+  if (request.now) cds = published_set(keys, *request.now).cds;
+  for (const auto& info : keys) {
     if (!info.signs_keys() || info.timestamps.contains("removed")) continue;
-    Dnskey dnskey = info.dnskey();
-    Bytes rdata = dnskey.to_rdata();
-    for (DigestType digest : request.digests) {
-      Ds ds = make_ds(request.origin, rdata, digest);
-      entries.push_back(DsEntry{ds.key_tag, ds.algorithm, ds.digest_type, to_hex(ds.digest), dnskey.flags,
-                                dnskey.protocol, to_base64(dnskey.public_key),
-                                std::string(role_name(info.role))});
+    any_ksk = true;
+    if (!request.now) {
+      add_entries(report.entries, request.origin, info, request.digests, "");
+      continue;
+    }
+    KeyState s = key_state(info, *request.now);
+    const RecordStatus& ds = s[RecordKind::ds];
+    if (std::ranges::find(cds, info.tag) != cds.end()) {
+      // The rollover's own test for "waiting for --ds-seen" (keys/rollover.cpp).
+      const bool seen = s.ds_seen && *s.ds_seen >= ds.since;
+      const char* status = ds.state == RecordState::omnipresent ? ds_status_published
+                           : seen                               ? ds_status_propagating
+                                                                : ds_status_submit;
+      add_entries(report.entries, request.origin, info, request.digests, status);
+    } else if (ds.state == RecordState::unretentive && !(s.ds_withdrawn && *s.ds_withdrawn >= ds.since)) {
+      add_entries(report.withdraw, request.origin, info, request.digests, ds_status_withdraw);
     }
   }
-  if (entries.empty())
+  if (!any_ksk)
     return fail(Errc::key_store, "zone " + request.origin.to_string() + " has no key-signing key in '" +
                                      request.key_dir + "'");
-  return entries;
+  return report;
+}
+
+Result<std::vector<DsEntry>> make_ds_report(const DsRequest& request) {
+  auto report = make_ds_status(request);
+  if (!report) return std::unexpected(report.error());
+  return std::move(report->entries);
+}
+
+std::string ds_record_line(const Name& origin, const DsEntry& e) {
+  return ds_line(origin, e.key_tag, e.algorithm, e.digest_type, e.digest_hex);
+}
+
+std::string ds_record_line(const Name& origin, const Ds& ds) {
+  return ds_line(origin, ds.key_tag, ds.algorithm, ds.digest_type, to_hex(ds.digest));
 }
 
 std::string ds_report_text(const Name& origin, const std::vector<DsEntry>& entries) {
   std::string out;
-  for (const auto& e : entries) out += ds_line(origin, e) + "\n";
+  for (const auto& e : entries) out += ds_record_line(origin, e) + "\n";
   return out;
 }
 
 std::string ds_report_json(const Name& origin, const std::vector<DsEntry>& entries) {
+  return ds_report_json(origin, DsReport{entries, {}});
+}
+
+std::string ds_report_json(const Name& origin, const DsReport& report) {
   nlohmann::ordered_json doc;
   doc["zone"] = origin.to_string();
   doc["ds"] = nlohmann::ordered_json::array();
-  for (const auto& e : entries) {
-    nlohmann::ordered_json item;
-    item["key_tag"] = e.key_tag;
-    item["algorithm"] = static_cast<unsigned>(e.algorithm);
-    item["algorithm_name"] = algorithm_name(e.algorithm);
-    item["digest_type"] = static_cast<unsigned>(e.digest_type);
-    item["digest_type_name"] = digest_name(e.digest_type);
-    item["digest"] = e.digest_hex;
-    item["role"] = e.role;
-    item["dnskey"] = {{"flags", e.flags},
-                      {"protocol", e.protocol},
-                      {"algorithm", static_cast<unsigned>(e.algorithm)},
-                      {"public_key", e.public_key_base64}};
-    item["ds_record"] = ds_line(origin, e);
-    doc["ds"].push_back(std::move(item));
+  for (const auto& e : report.entries) doc["ds"].push_back(entry_json(origin, e));
+  if (report.at_moment) {
+    doc["withdraw"] = nlohmann::ordered_json::array();
+    for (const auto& e : report.withdraw) doc["withdraw"].push_back(entry_json(origin, e));
   }
   return doc.dump(2) + "\n";
 }

@@ -46,7 +46,10 @@ Result<void> ub_check(int rc, const std::string& what) {
 // process), so that our poll() loop can give up on it at a deadline.
 // "iterator" alone: we want the servers' own answers, not a validation
 // verdict (a DS RRset is signed by the parent, whose keys we do not have).
-Result<Context> make_context() {
+// libunbound answers some names itself (RFC 6761 names such as "test.",
+// private reverse zones): `transparent` lists the names whose answers must
+// come from the servers instead.
+Result<Context> make_context(const std::vector<Name>& transparent) {
   Context ctx(ub_ctx_create());
   if (!ctx) return fail(Errc::io, "libunbound: cannot create a context");
   if (auto r = ub_check(ub_ctx_async(ctx.get(), 1), "libunbound: async"); !r) return std::unexpected(r.error());
@@ -63,6 +66,12 @@ Result<Context> make_context() {
   for (const auto& [name, value] : options)
     if (auto r = ub_check(ub_ctx_set_option(ctx.get(), name, value), std::string("libunbound: ") + name); !r)
       return std::unexpected(r.error());
+  for (const Name& n : transparent) {
+    if (n.is_root()) continue;
+    const std::string value = n.to_string() + " transparent";
+    if (auto r = ub_check(ub_ctx_set_option(ctx.get(), "local-zone:", value.c_str()), "libunbound: local-zone"); !r)
+      return std::unexpected(r.error());
+  }
   return ctx;
 }
 
@@ -175,18 +184,21 @@ std::vector<ServerDs> query_parent_ds(const Name& zone, std::span<const ParentSe
   std::vector<std::unique_ptr<Pending>> pending;
   std::vector<Context> contexts;
   const std::string qname = zone.to_string();
-  // The stub zone is the zone right above ours: the iterator sends a DS
-  // query to the delegation point of the parent side (RFC 4035 §3.1.4.1), so
-  // the server is asked directly, with RD clear, as an authoritative server
-  // should be. A forwarder (ub_ctx_set_fwd) would set RD and accept a
-  // non-authoritative answer, which tells nothing about what the parent
-  // publishes. When the parent is higher up than zone.parent(), the server
-  // answers from the zone it holds all the same.
-  const std::string stub = zone.is_root() ? "." : zone.parent().to_string();
+  // The server is a stub for the zone right above ours: the iterator sends
+  // a DS query to the delegation point of the parent side (RFC 4035
+  // §3.1.4.1), so the server is asked directly, with RD clear, as a resolver
+  // asks an authoritative server. Against nsd both a stub and a forwarder
+  // (ub_ctx_set_fwd) get the answer, since nsd ignores RD; but a forwarder
+  // sets RD, and a parent server that also recurses could then answer from
+  // its cache, which says nothing about what the parent publishes. When the
+  // parent zone is higher up than zone.parent(), the server answers from the
+  // zone it holds all the same.
+  const Name stub_zone = zone.is_root() ? zone : zone.parent();
+  const std::string stub = stub_zone.to_string();
   for (const ParentServer& s : servers) {
     out.push_back(ServerDs{server_label(s), std::vector<Ds>{}});
     auto p = std::make_unique<Pending>();
-    auto ctx = make_context();
+    auto ctx = make_context({stub_zone, zone});
     Result<void> ready = ctx ? ub_check(ub_ctx_set_stub(ctx->get(), stub.c_str(), address_spec(s).c_str(), 0),
                                         "libunbound: server " + server_label(s))
                              : Result<void>(std::unexpected(ctx.error()));
@@ -227,7 +239,9 @@ std::vector<ServerDs> query_parent_ds(const Name& zone, std::span<const ParentSe
 Result<std::vector<DiscoveredServer>> discover_parent_servers(const Name& zone,
                                                               const std::optional<ParentServer>& resolver,
                                                               Duration timeout) {
-  auto ctx = make_context();
+  std::vector<Name> ancestors;
+  for (Name n = zone; !n.is_root(); n = n.parent()) ancestors.push_back(n);
+  auto ctx = make_context(ancestors);
   if (!ctx) return std::unexpected(ctx.error());
   if (resolver) {
     if (auto r = ub_check(ub_ctx_set_fwd(ctx->get(), address_spec(*resolver).c_str()),

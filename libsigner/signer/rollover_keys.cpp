@@ -14,6 +14,10 @@ Result<RolloverReport> roll_keys(const RolloverRequest& request) {
     if (auto r = record_ds_seen(keys, tag, request.now); !r) return std::unexpected(r.error());
   for (auto tag : request.ds_withdrawn)
     if (auto r = record_ds_withdrawn(keys, tag, request.now); !r) return std::unexpected(r.error());
+  // Then what the parent's servers show, before planning, so a DS they all
+  // serve lets the rollover go on in this very run.
+  auto confirmed = confirm_from_parent(keys, request.policy, request.origin, request.now, request.parent);
+  if (!confirmed) return std::unexpected(confirmed.error());
 
   auto p = plan(keys, request.policy, request.now, PlanOptions{request.force});
   if (!p) return std::unexpected(p.error());
@@ -21,6 +25,8 @@ Result<RolloverReport> roll_keys(const RolloverRequest& request) {
   for (const auto& a : p->actions) report.actions.push_back(a.text);
   for (const auto& t : p->operator_tasks) report.operator_tasks.push_back(t.text);
   report.next_due = p->next_due;
+  report.parent = std::move(confirmed->lines);
+  report.warnings = std::move(confirmed->warnings);
   if (request.dry_run) return report;
 
   store->keys() = std::move(keys);
