@@ -172,7 +172,8 @@ zs_ds() {
   if zs_reference_mode; then
     dnssec-dsfromkey -2 -f "$signed" "$origin"
   else
-    "$(zs_zonesign_bin)" ds --origin "$origin" --keys "$keydir" --digest SHA-256
+    # Exit 10: the DS is still to be submitted to the parent (README, exit codes).
+    "$(zs_zonesign_bin)" ds --origin "$origin" --keys "$keydir" --digest SHA-256 || [[ $? == 10 ]]
   fi
 }
 
