@@ -236,7 +236,7 @@ TEST_CASE("describe prints every field in a fixed order and reads back to the sa
         "ttl:\n  dnskey: 1h\n  zone-max: 1d\n  parent-ds: 1d\n"
         "delays:\n  zone-propagation: 5m\n  parent-propagation: 1h\n  publish-safety: 1h\n  retire-safety: 1h\n"
         "denial:\n  type: nsec3\n  iterations: 0\n  salt-length: 0\n  opt-out: false\n"
-        "parent:\n  cds: true\n  cds-digests: [sha256]\n  servers: []\n"
+        "parent:\n  cds: true\n  cds-digests: [sha256]\n  servers: []\n  discover: false\n"
         "serial: unixtime\n"
         "run-interval: 1d\n");
 
