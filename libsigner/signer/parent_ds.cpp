@@ -457,9 +457,16 @@ ParentConfirmation confirm_from_answers(std::vector<KeyInfo>& keys, const Name& 
         if (std::ranges::none_of(known, [&](const Bytes& rd) { return ds_matches_key(d, origin, rd); }))
           add_unique(stale, d);
   std::ranges::sort(stale, ds_less);
-  for (const Ds& d : stale)
-    out.warnings.push_back("the parent also publishes DS " + ds_fields(d) +
-                           ", which matches no key of the zone: remove it (it does not hold up the rollover)");
+  for (const Ds& d : stale) {
+    // Name the key when it is one of ours (a successor whose DS the zone
+    // does not ask for yet, or a removed key), so the operator knows which.
+    std::string whose = "which matches no key of the zone";
+    for (const KeyInfo& k : keys)
+      if (record_applies(k.role, RecordKind::ds) && ds_matches_key(d, origin, k.dnskey().to_rdata()))
+        whose = "of " + key_label(k) + ", which the zone does not want at the parent now";
+    out.warnings.push_back("the parent also publishes DS " + ds_fields(d) + ", " + whose +
+                           ": remove it (it does not hold up the rollover)");
+  }
   return out;
 }
 

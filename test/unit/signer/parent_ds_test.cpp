@@ -266,6 +266,18 @@ TEST_CASE("a stale DS at the parent is reported for removal and does not block t
   CHECK(c.warnings[0].find("remove it") != std::string::npos);
 }
 
+TEST_CASE("a DS at the parent of a key whose DS the zone does not want yet is named in the report") {
+  std::vector<KeyInfo> keys = {ksk(1), ksk(2)};
+  ds_rumoured(keys[0], t0 + 3600);
+  keys[1].timestamps["dnskey-rumoured"] = t0;  // a successor: DNSKEY published, DS not asked for
+  std::vector<ServerDs> live = {serves("ns1", {ds_of(keys[0]), ds_of(keys[1])})};
+  ParentConfirmation c = confirm_from_answers(keys, origin, live, t0 + 7200);
+  CHECK(c.seen.size() == 1);
+  REQUIRE(c.warnings.size() == 1);
+  CHECK(c.warnings[0].find("of ksk " + std::to_string(keys[1].tag)) != std::string::npos);
+  CHECK_FALSE(keys[1].timestamps.contains("ds-seen"));
+}
+
 TEST_CASE("without a DS waiting for the parent, confirmation asks nobody and records nothing") {
   std::vector<KeyInfo> keys = {ksk(1)};
   ds_rumoured(keys[0], t0 + 3600);
