@@ -26,6 +26,9 @@ struct SignOptions {
   unsigned iterations = 0;
   bool opt_out = false;
   std::string validity = "14d";
+  std::string dnskey_validity = "14d";
+  std::string refresh = "5d";
+  std::string jitter = "12h";
   std::string inception_offset = "1h";
   std::string serial = "keep";  // without a policy; a policy says unixtime by default
   std::vector<std::string> cds_digests = {"SHA-256"};
@@ -71,6 +74,9 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
       r.nsec3.salt = std::move(salt);
     }
     r.validity = policy.signatures.validity;
+    r.dnskey_validity = policy.signatures.dnskey_validity;
+    r.refresh = policy.signatures.refresh;
+    r.jitter = policy.signatures.jitter;
     r.inception_offset = policy.signatures.inception_offset;
     r.serial = policy.serial;
     r.dnskey_ttl = static_cast<std::uint32_t>(policy.ttl.dnskey);
@@ -112,7 +118,31 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
     auto validity = parse_duration(o.validity);
     if (!validity || *validity < 3600) return fail(Errc::usage, "--validity: expected a duration of at least 1h");
     r.validity = *validity;
+    if (o.policy.empty()) r.dnskey_validity = *validity;
   }
+  if (given("--dnskey-validity")) {
+    auto validity = parse_duration(o.dnskey_validity);
+    if (!validity || *validity < 3600)
+      return fail(Errc::usage, "--dnskey-validity: expected a duration of at least 1h");
+    r.dnskey_validity = *validity;
+  }
+  if (given("--refresh")) {
+    auto refresh = parse_duration(o.refresh);
+    if (!refresh) return fail(Errc::usage, "--refresh: " + refresh.error().message);
+    r.refresh = *refresh;
+  }
+  if (given("--jitter")) {
+    auto jitter = parse_duration(o.jitter);
+    if (!jitter) return fail(Errc::usage, "--jitter: " + jitter.error().message);
+    r.jitter = *jitter;
+  }
+  // The policy linter checks these for policy files; the command line gets the same rule:
+  // a signature must still have its refresh margin left when the jitter shortened it most.
+  const Duration shortest = std::min(r.validity, r.dnskey_validity) - r.jitter;
+  if (r.jitter < 0 || shortest <= 0)
+    return fail(Errc::usage, "--jitter: must be shorter than the signature validity");
+  if (r.refresh && *r.refresh >= shortest)
+    return fail(Errc::usage, "--refresh: must be shorter than the validity minus the jitter");
   if (given("--inception-offset")) {
     auto offset = parse_duration(o.inception_offset);
     if (!offset) return fail(Errc::usage, "--inception-offset: " + offset.error().message);
@@ -162,6 +192,14 @@ Action add_sign_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--opt-out", opts->opt_out, "NSEC3 opt-out: insecure delegations are left out of the chain");
   cmd->add_option("--validity", opts->validity, "Signature validity")->capture_default_str();
+  cmd->add_option("--dnskey-validity", opts->dnskey_validity,
+                  "Validity of the DNSKEY, CDS and CDNSKEY signatures (default: --validity)");
+  cmd->add_option("--refresh", opts->refresh,
+                  "Reuse the previous output's signatures of unchanged RRsets while more than this "
+                  "validity is left (default with a policy: signatures.refresh; without: sign everything)");
+  cmd->add_option("--jitter", opts->jitter,
+                  "Spread signature expirations over this much before the validity "
+                  "(default with a policy: signatures.jitter; without: 0)");
   cmd->add_option("--inception-offset", opts->inception_offset, "Signature inception this long before now")
       ->capture_default_str();
   cmd->add_option("--serial", opts->serial, "SOA serial: keep, increment, unixtime or date")->capture_default_str();
@@ -178,11 +216,12 @@ Action add_sign_command(CLI::App& app) {
     if (request->output == "-") std::fwrite(summary->output.data(), 1, summary->output.size(), stdout);
     if (opts->verbose)
       std::fprintf(stderr,
-                   "signed %s: %zu records in, %zu out, %zu signatures over %zu RRsets, serial %u, "
-                   "%zu keys created, signatures expire %s\n",
+                   "signed %s: %zu records in, %zu out, %zu signatures (%zu reused) over %zu RRsets, "
+                   "serial %u, %zu keys created, the first signature expires %s\n",
                    request->origin.to_string().c_str(), summary->records_in, summary->records_out,
-                   summary->signatures, summary->rrsets_signed, summary->serial, summary->keys_created,
-                   format_time(summary->expiration).c_str());
+                   summary->signatures, summary->signatures_reused, summary->rrsets_signed, summary->serial,
+                   summary->keys_created, format_time(summary->expiration).c_str());
+    for (const auto& note : summary->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     if (opts->verbose)
       for (const auto& action : summary->key_actions) std::fprintf(stderr, "key action: %s\n", action.c_str());
     for (const auto& task : summary->operator_tasks) std::fprintf(stderr, "action needed: %s\n", task.c_str());

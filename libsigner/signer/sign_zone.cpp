@@ -12,6 +12,7 @@
 #include "keys/key_store.hpp"
 #include "keys/rollover.hpp"
 #include "signer/serial.hpp"
+#include "signer/signature_reuse.hpp"
 #include "zone/zone.hpp"
 #include "zonefile/writer.hpp"
 #include "zonefile/zonefile.hpp"
@@ -41,6 +42,7 @@ struct Task {
   std::size_t node = 0;
   std::size_t rrset = 0;
   std::size_t key = 0;
+  std::uint32_t expiration = 0;
 };
 
 bool signed_by_key_signing_keys(RrType type) {
@@ -185,27 +187,28 @@ std::vector<Task> plan_signatures(const Zone& zone, const std::vector<ActiveKey>
   return tasks;
 }
 
-// Signs every task on `threads` workers. Each worker owns its RrsetSigner (and
-// so its OpenSSL contexts) and writes only its own slots of `out`, so the
-// result is the same for any thread count.
-Result<std::vector<Signature>> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys,
-                                          const std::vector<Task>& tasks, std::uint32_t inception,
-                                          std::uint32_t expiration, unsigned threads) {
-  std::vector<Signature> out(tasks.size());
+// Signs the tasks listed in `pending` (indexes into `tasks`) on `threads`
+// workers; the other slots of `out` already hold reused signatures. Each
+// worker owns its RrsetSigner (and so its OpenSSL contexts) and writes only
+// its own slots of `out`, so the result is the same for any thread count.
+Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, const std::vector<Task>& tasks,
+                        const std::vector<std::size_t>& pending, std::uint32_t inception, unsigned threads,
+                        std::vector<Signature>& out) {
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(pending.size())));
   std::vector<std::optional<Error>> errors(threads);
   auto work = [&](unsigned worker) {
     RrsetSigner signer;
-    std::size_t begin = tasks.size() * worker / threads;
-    std::size_t end = tasks.size() * (worker + 1) / threads;
-    for (std::size_t i = begin; i < end; ++i) {
-      const Task& t = tasks[i];
+    std::size_t begin = pending.size() * worker / threads;
+    std::size_t end = pending.size() * (worker + 1) / threads;
+    for (std::size_t p = begin; p < end; ++p) {
+      const Task& t = tasks[pending[p]];
       const Rrset& rrset = zone.nodes()[t.node].rrsets[t.rrset];
-      auto sig = signer.sign(rrset, zone.origin(), keys[t.key].signing, inception, expiration);
+      auto sig = signer.sign(rrset, zone.origin(), keys[t.key].signing, inception, t.expiration);
       if (!sig) {
         errors[worker] = sig.error();
         return;
       }
-      out[i] = Signature{rrset.type, rrset.ttl, sig->to_rdata()};
+      out[pending[p]] = Signature{rrset.type, rrset.ttl, sig->to_rdata()};
     }
   };
   if (threads == 1) {
@@ -216,7 +219,45 @@ Result<std::vector<Signature>> sign_tasks(const Zone& zone, const std::vector<Ac
   }
   for (auto& e : errors)
     if (e) return fail(std::move(*e));
-  return out;
+  return {};
+}
+
+// Sets each task's expiration (the jittered validity; the DNSKEY, CDS and
+// CDNSKEY RRsets take dnskey-validity) and fills `out` with the previous
+// run's signatures that can stay. Returns the tasks left to sign.
+std::vector<std::size_t> reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& keys,
+                                          std::vector<Task>& tasks, const SignRequest& request,
+                                          const PreviousSignatures& previous, std::vector<Signature>& out) {
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    Task& t = tasks[i];
+    const Rrset& rrset = zone.nodes()[t.node].rrsets[t.rrset];
+    Duration validity = signed_by_key_signing_keys(rrset.type) ? request.dnskey_validity : request.validity;
+    t.expiration = static_cast<std::uint32_t>(
+        jittered_expiration(rrset.owner, rrset.type, request.now, validity, request.jitter));
+    std::optional<Bytes> kept;
+    if (request.refresh)
+      kept = previous.find(rrset, zone.origin(), keys[t.key].signing.tag, keys[t.key].signing.algorithm,
+                           request.now, *request.refresh);
+    if (kept)
+      out[i] = Signature{rrset.type, rrset.ttl, std::move(*kept)};
+    else
+      pending.push_back(i);
+  }
+  return pending;
+}
+
+// The earliest expiration among the output's signatures: the moment by which
+// the next run must have re-signed.
+UnixTime earliest_expiration(const std::vector<Signature>& signatures, UnixTime now) {
+  std::optional<UnixTime> earliest;
+  for (const auto& sig : signatures) {
+    auto rrsig = Rrsig::from_rdata(sig.rdata);
+    if (!rrsig) continue;
+    UnixTime when = now + static_cast<std::int32_t>(rrsig->expiration - static_cast<std::uint32_t>(now));
+    if (!earliest || when < *earliest) earliest = when;
+  }
+  return earliest.value_or(now);
 }
 
 void attach_signatures(Zone& zone, const std::vector<Task>& tasks, std::vector<Signature>& signatures) {
@@ -303,14 +344,26 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     return std::unexpected(r.error());
   }
 
+  PreviousSignatures previous;
+  if (request.refresh && request.output != "-") {
+    // A previous output that does not read back is no reason to stop:
+    // everything is then signed afresh.
+    auto loaded = PreviousSignatures::load(request.output, request.origin);
+    if (loaded)
+      previous = std::move(*loaded);
+    else
+      summary.notes.push_back("previous output not reused (" + loaded.error().to_string() + "); signing everything");
+  }
   const auto inception = static_cast<std::uint32_t>(request.now - request.inception_offset);
-  const auto expiration = static_cast<std::uint32_t>(request.now + request.validity);
-  summary.expiration = request.now + request.validity;
   std::vector<Task> tasks = plan_signatures(zone, keys);
-  auto signatures = sign_tasks(zone, keys, tasks, inception, expiration, threads);
-  if (!signatures) return std::unexpected(signatures.error());
+  std::vector<Signature> signatures(tasks.size());
+  std::vector<std::size_t> pending = reuse_signatures(zone, keys, tasks, request, previous, signatures);
+  if (auto r = sign_tasks(zone, keys, tasks, pending, inception, threads, signatures); !r)
+    return std::unexpected(r.error());
   summary.signatures = tasks.size();
-  attach_signatures(zone, tasks, *signatures);
+  summary.signatures_reused = tasks.size() - pending.size();
+  summary.expiration = earliest_expiration(signatures, request.now);
+  attach_signatures(zone, tasks, signatures);
   for (const auto& node : zone.nodes())
     for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
   summary.records_out = zone.record_count();

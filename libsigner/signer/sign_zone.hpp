@@ -33,6 +33,14 @@ struct SignRequest {
   DenialType denial = DenialType::nsec3;
   Nsec3Params nsec3;
   Duration validity = 14 * 86400;
+  Duration dnskey_validity = 14 * 86400;  // for DNSKEY, CDS and CDNSKEY
+  // Signature reuse (signer/signature_reuse.hpp): with a refresh time, the
+  // signatures of the previous output (the file at `output`) are kept for
+  // every unchanged RRset while more than `refresh` of their validity is
+  // left. Without one, everything is signed afresh.
+  std::optional<Duration> refresh;
+  // Expirations are spread over [validity - jitter, validity] by owner/type.
+  Duration jitter = 0;
   Duration inception_offset = 3600;
   SerialPolicy serial = SerialPolicy::keep;
   bool publish_cds = true;  // CDS and CDNSKEY for the key-signing keys (RFC 7344)
@@ -53,11 +61,13 @@ struct SignSummary {
   std::size_t records_out = 0;
   std::size_t rrsets_signed = 0;
   std::size_t signatures = 0;
+  std::size_t signatures_reused = 0;  // kept from the previous output
   std::size_t keys_created = 0;
   std::uint32_t serial = 0;
   std::vector<std::string> key_actions;     // what the rollover planner did this run
   std::vector<std::string> operator_tasks;  // what the operator must do (exit code 10)
-  UnixTime expiration = 0;
+  UnixTime expiration = 0;      // the earliest signature expiration in the output
+  std::vector<std::string> notes;  // things worth a line on standard error
   std::string output;           // the signed zone text when output == "-"
 };
 

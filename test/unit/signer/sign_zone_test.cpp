@@ -67,7 +67,10 @@ TEST_CASE_FIXTURE(Fixture, "signing creates a KSK and a ZSK and writes a zone th
   auto again = sign_zone(request("out2.zone"));
   REQUIRE(again);
   CHECK(again->keys_created == 0);
-  auto ds = make_ds_report(DsRequest{Name::parse("example.org.").value(), (dir / "keys").string(), {DigestType::SHA256}});
+  DsRequest ds_request;
+  ds_request.origin = Name::parse("example.org.").value();
+  ds_request.key_dir = (dir / "keys").string();
+  auto ds = make_ds_report(ds_request);
   REQUIRE(ds);
   CHECK(ds->size() == 1);
 }

@@ -1,0 +1,165 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "core/atomic_file.hpp"
+#include "dnssec/rrsig.hpp"
+#include "signer/sign_zone.hpp"
+#include "signer/signature_reuse.hpp"
+#include "signer/verify_file.hpp"
+#include "zonefile/zonefile.hpp"
+
+using namespace zs;
+
+namespace {
+
+constexpr const char* base_zone = R"($ORIGIN reuse.test.
+$TTL 3600
+@ IN SOA ns1 hostmaster 2026010101 7200 3600 1209600 300
+  IN NS ns1
+ns1 IN A 192.0.2.53
+www IN A 192.0.2.80
+mail IN A 192.0.2.25
+)";
+
+constexpr UnixTime start = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr Duration day = 86400;
+
+struct Fixture {
+  std::filesystem::path dir;
+  Fixture() {
+    dir = std::filesystem::temp_directory_path() / "zs_signature_reuse_test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    write_zone(base_zone);
+  }
+  ~Fixture() { std::filesystem::remove_all(dir); }
+
+  void write_zone(const std::string& text) const { REQUIRE(write_file_atomic((dir / "zone").string(), text)); }
+
+  SignRequest request(UnixTime now) const {
+    SignRequest r;
+    r.zone_file = (dir / "zone").string();
+    r.origin = Name::parse("reuse.test.").value();
+    r.key_dir = (dir / "keys").string();
+    r.output = (dir / "signed").string();
+    r.now = now;
+    for (auto& k : r.keys) k.algorithm = Algorithm::ED25519;  // deterministic signatures
+    r.threads = 1;
+    r.refresh = 5 * day;
+    r.jitter = 12 * 3600;
+    return r;
+  }
+
+  std::string output() const { return read_file((dir / "signed").string()).value(); }
+
+  // Expiration of every RRSIG in the output, by covered owner and type.
+  std::vector<std::pair<std::string, std::uint32_t>> expirations() const {
+    auto parsed = parse_zone_file((dir / "signed").string(), ParseOptions{Name::parse("reuse.test.").value(), 4});
+    REQUIRE(parsed);
+    std::vector<std::pair<std::string, std::uint32_t>> out;
+    for (const auto& r : parsed->records) {
+      if (r.type != RrType::RRSIG) continue;
+      auto sig = Rrsig::from_rdata(r.rdata).value();
+      out.emplace_back(r.owner.to_string() + "/" + type_to_string(sig.type_covered), sig.expiration);
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "an unchanged zone re-signed a day later keeps every signature and the same bytes") {
+  auto first = sign_zone(request(start));
+  REQUIRE_MESSAGE(first, first.error().to_string());
+  CHECK(first->signatures_reused == 0);
+  std::string before = output();
+
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->signatures == first->signatures);
+  CHECK(second->signatures_reused == second->signatures);
+  CHECK(output() == before);
+  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
+  REQUIRE(report);
+  CHECK(report->ok());
+}
+
+TEST_CASE_FIXTURE(Fixture, "a changed RRset is signed again while the others keep their signatures") {
+  REQUIRE(sign_zone(request(start)));
+  auto before = expirations();
+  std::string changed = base_zone;
+  changed.replace(changed.find("192.0.2.80"), 10, "192.0.2.81");
+  write_zone(changed);
+
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  // Only www's A RRset changed; with NSEC3 its hash owner and type bitmap do not.
+  CHECK(second->signatures - second->signatures_reused == 1);
+  for (const auto& [what, expiration] : expirations()) {
+    bool is_www = what.rfind("www.reuse.test./A", 0) == 0;
+    bool same = std::find(before.begin(), before.end(), std::pair<std::string, std::uint32_t>{what, expiration}) != before.end();
+    CHECK_MESSAGE(same != is_www, what);
+  }
+}
+
+TEST_CASE_FIXTURE(Fixture, "signatures within the refresh margin of their expiration are made again") {
+  REQUIRE(sign_zone(request(start)));
+  // Validity 14 days minus at most 12 hours of jitter: after 9.5 days less
+  // than the 5-day refresh margin is left for some, after 10 days for all.
+  auto late = sign_zone(request(start + 10 * day));
+  REQUIRE_MESSAGE(late, late.error().to_string());
+  CHECK(late->signatures_reused == 0);
+  for (const auto& [what, expiration] : expirations())
+    CHECK_MESSAGE(expiration > start + 10 * day + 13 * day, what);
+}
+
+TEST_CASE_FIXTURE(Fixture, "without a refresh time every run signs everything afresh") {
+  auto r = request(start);
+  r.refresh.reset();
+  REQUIRE(sign_zone(r));
+  r.now = start + day;
+  auto second = sign_zone(r);
+  REQUIRE(second);
+  CHECK(second->signatures_reused == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "signatures of keys that no longer sign are not carried over") {
+  REQUIRE(sign_zone(request(start)));
+  std::filesystem::remove_all(dir / "keys");  // a new key set: none of the old signatures fits
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->signatures_reused == 0);
+  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
+  REQUIRE(report);
+  CHECK(report->ok());
+}
+
+TEST_CASE_FIXTURE(Fixture, "a previous output that does not parse is ignored with a note") {
+  REQUIRE(write_file_atomic((dir / "signed").string(), "this is not a zone file (\n"));
+  auto summary = sign_zone(request(start));
+  REQUIRE_MESSAGE(summary, summary.error().to_string());
+  CHECK(summary->signatures_reused == 0);
+  REQUIRE(summary->notes.size() == 1);
+  CHECK(summary->notes[0].find("not reused") != std::string::npos);
+}
+
+TEST_CASE("jittered expirations stay in the window, differ by owner and repeat for the same input") {
+  const Duration validity = 14 * day, jitter = 12 * 3600;
+  std::set<UnixTime> seen;
+  for (int i = 0; i < 200; ++i) {
+    Name owner = Name::parse("host" + std::to_string(i) + ".example.").value();
+    UnixTime e = jittered_expiration(owner, RrType::A, start, validity, jitter);
+    CHECK(e <= start + validity);
+    CHECK(e >= start + validity - jitter);
+    CHECK(e == jittered_expiration(owner, RrType::A, start, validity, jitter));
+    // Case does not matter: the same RRset, whatever its spelling.
+    Name upper = Name::parse("HOST" + std::to_string(i) + ".EXAMPLE.").value();
+    CHECK(e == jittered_expiration(upper, RrType::A, start, validity, jitter));
+    seen.insert(e);
+  }
+  CHECK(seen.size() > 150);  // spread out, not clumped on a few values
+  CHECK(jittered_expiration(Name::parse("a.example.").value(), RrType::A, start, validity, 0) == start + validity);
+}
