@@ -157,22 +157,32 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Pol
                                  format_duration(policy.run_interval) + " would simulate more than " +
                                  std::to_string(max_runs) + " runs: ask for fewer months");
 
-  std::vector<KeyInfo> keys = stored;  // the simulation's copy; `stored` stays as read
-  std::vector<std::string> labels;
-  std::vector<bool> assumed;
-  for (const KeyInfo& k : keys) {
-    labels.push_back(std::string(role_name(k.role)) + " " + std::to_string(k.tag));
-    assumed.push_back(false);
-  }
+  // The planner's working list. Removed keys are history (the planner skips
+  // them) and leave it, so a policy with hour-long lifetimes does not make
+  // every later run walk thousands of dead keys.
+  std::vector<KeyInfo> keys = stored;
+  struct Meta {
+    std::string label;
+    bool assumed = false;
+    std::size_t seq = 0;  // order of appearance: the lane order
+  };
+  std::vector<Meta> meta;
+  std::vector<std::pair<KeyInfo, Meta>> history;
+  std::size_t seq = 0;
+  for (const KeyInfo& k : keys) meta.push_back(Meta{std::string(role_name(k.role)) + " " + std::to_string(k.tag), false, seq++});
   std::set<std::uint16_t> used;
   for (const KeyInfo& k : keys) used.insert(k.tag);
-  // Made-up tags count down from the top, skipping stored ones, so a made-up
-  // key never shadows a real one in the planner's by-tag references.
+  // Made-up tags count down from the top, skipping stored ones and live
+  // made-up ones, so a made-up key never shadows another in the planner's
+  // by-tag references; a removed made-up key's tag may come round again
+  // (the planner ignores removed keys), as it does in a long plan.
   std::uint16_t next_tag = 65535;
   std::array<int, 3> per_role{};
   const KeyFactory make = [&](const NewKey& nk, UnixTime t) -> Result<std::uint16_t> {
-    while (next_tag > 0 && used.contains(next_tag)) --next_tag;
-    if (next_tag == 0) return fail(Errc::internal, "the plan ran out of placeholder key tags");
+    for (int tries = 0; used.contains(next_tag) || next_tag == 0; ++tries) {
+      if (tries > 65536) return fail(Errc::internal, "the plan ran out of placeholder key tags");
+      next_tag = next_tag == 0 ? 65535 : static_cast<std::uint16_t>(next_tag - 1);
+    }
     KeyInfo k;
     k.role = nk.role;
     k.algorithm = nk.algorithm;
@@ -182,10 +192,26 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Pol
     k.timestamps["created"] = t;
     used.insert(k.tag);
     const int n = ++per_role[static_cast<std::size_t>(nk.role)];
-    labels.push_back(std::string(role_name(nk.role)) + "#" + std::to_string(n));
-    assumed.push_back(true);
+    meta.push_back(Meta{std::string(role_name(nk.role)) + "#" + std::to_string(n), true, seq++});
     keys.push_back(std::move(k));
     return next_tag;
+  };
+  const auto prune = [&](UnixTime t) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (auto removed = stamp(keys[i], "removed"); removed && *removed <= t) {
+        if (meta[i].assumed) used.erase(keys[i].tag);
+        history.emplace_back(std::move(keys[i]), std::move(meta[i]));
+        continue;
+      }
+      if (kept != i) {
+        keys[kept] = std::move(keys[i]);
+        meta[kept] = std::move(meta[i]);
+      }
+      ++kept;
+    }
+    keys.resize(kept);
+    meta.resize(kept);
   };
 
   std::vector<Confirmation> pending;
@@ -225,6 +251,7 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Pol
       }
       if (!due_now) break;
     }
+    prune(t);
     UnixTime next = t + policy.run_interval;
     if (next_due && *next_due > t) next = std::min(next, *next_due);
     for (const Confirmation& c : pending)
@@ -232,11 +259,12 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Pol
     t = next;
   }
 
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    const KeyInfo& k = keys[i];
+  for (std::size_t i = 0; i < keys.size(); ++i) history.emplace_back(std::move(keys[i]), std::move(meta[i]));
+  std::sort(history.begin(), history.end(), [](const auto& a, const auto& b) { return a.second.seq < b.second.seq; });
+  for (const auto& [k, m] : history) {
     if (auto removed = stamp(k, "removed"); removed && *removed < now) continue;
     const std::size_t lane = tl.keys.size();
-    tl.keys.push_back(lane_of(k, labels[i], assumed[i]));
+    tl.keys.push_back(lane_of(k, m.label, m.assumed));
     for (TimelineEventKind kind : all_event_kinds)
       if (auto at = event_time(k, kind); at && *at >= now && *at < tl.end)
         tl.events.push_back(TimelineEvent{*at, lane, kind});
