@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "core/atomic_file.hpp"
 #include "keys/key_store.hpp"
@@ -172,6 +173,29 @@ TEST_CASE("each key's events come in their natural order: published, signing, re
     CHECK(std::is_sorted(tl->events.begin(), tl->events.end(),
                          [](const TimelineEvent& a, const TimelineEvent& b) { return a.at < b.at; }));
   }
+}
+
+TEST_CASE("with hour-long lifetimes each planned ZSK signs for its lifetime, within one run") {
+  // short-timers: hourly runs, ZSK 3h pre-publish, KSK 4h double-KSK.
+  auto loaded = load_policy((std::string(ZONESIGN_SOURCE_DIR) + "/test/policies/good/short-timers.yaml"));
+  REQUIRE(loaded);
+  const Policy& policy = loaded->policy;
+  auto tl = simulate_timeline({}, policy, "example.com.", t0, 1);
+  REQUIRE(tl);
+  const Duration lifetime = *policy.key_for(Role::zsk)->lifetime;
+  std::size_t full = 0;
+  std::set<std::string> labels;
+  for (const auto& k : tl->keys) {
+    CHECK(labels.insert(k.label).second);
+    if (k.role != Role::zsk || !k.signing || !k.signing->to) continue;
+    const Duration signed_for = *k.signing->to - k.signing->from;
+    CHECK(signed_for >= lifetime - policy.run_interval);
+    CHECK(signed_for <= lifetime + policy.run_interval);
+    ++full;
+  }
+  // January has 31 days of 3-hour ZSKs: 248 of them, all but the last finished.
+  CHECK(full >= 240);
+  CHECK(full <= 248);
 }
 
 TEST_CASE("planning a stored zone reads its keys and leaves the key folder byte-identical") {
