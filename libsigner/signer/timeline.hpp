@@ -94,8 +94,9 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& keys, const Polic
                                    UnixTime now, int months);
 
 // The same for a zone's stored keys: DIR/<zone>/state.yaml read under the
-// store's lock (nothing is created: a zone with no key folder starts from no
-// keys, as its first `sign` would). Errors: those of KeyStore::open.
+// store's lock (its lock file is the one thing that may be created, when no
+// run has made it yet; a zone with no key folder starts from no keys, as its
+// first `sign` would, and gets no folder). Errors: those of KeyStore::open.
 Result<Timeline> zone_timeline(const Name& origin, const std::string& key_dir, const Policy& policy, UnixTime now,
                                int months);
 
