@@ -119,6 +119,18 @@ Result<void> KeyStore::read_state() {
       }
       keys_.push_back(std::move(info));
     }
+    if (const YAML::Node last = root["signed"]) {
+      if (!last.IsMap()) return state_error(path, last.Mark(), "signed: expected a mapping");
+      SignedRecord record;
+      for (const char* field : {"time", "expires"}) {
+        auto t = parse_time(last[field].as<std::string>(""));
+        if (!t) return state_error(path, last.Mark(), std::string("signed.") + field + ": " + t.error().message);
+        (std::string_view(field) == "time" ? record.time : record.expires) = *t;
+      }
+      record.output = last["output"].as<std::string>("");
+      record.serial = last["serial"].as<std::uint32_t>(0);
+      last_signed_ = std::move(record);
+    }
   } catch (const YAML::Exception& e) {
     return state_error(path, e.mark, "malformed state file: " + e.msg);
   }
@@ -146,7 +158,16 @@ Result<void> KeyStore::commit() const {
     out << YAML::EndMap;
     out << YAML::EndMap;
   }
-  out << YAML::EndSeq << YAML::EndMap;
+  out << YAML::EndSeq;
+  if (last_signed_) {
+    out << YAML::Key << "signed" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "time" << YAML::Value << format_time(last_signed_->time);
+    out << YAML::Key << "output" << YAML::Value << last_signed_->output;
+    out << YAML::Key << "serial" << YAML::Value << last_signed_->serial;
+    out << YAML::Key << "expires" << YAML::Value << format_time(last_signed_->expires);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
   std::string text = out.c_str();
   text += '\n';
   return write_file_atomic(state_path(), text, 0644);

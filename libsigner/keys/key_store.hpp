@@ -48,6 +48,18 @@ struct KeyInfo {
   bool signs_zone() const noexcept { return role != Role::ksk; }   // ZSK or CSK
 };
 
+// What the last successful `sign` run published, so that `status` can tell
+// when its signatures expire without reading the signed zone. Stored in the
+// state file's optional `signed:` section (older files simply lack it).
+struct SignedRecord {
+  UnixTime time = 0;        // the run's `now`
+  std::string output;       // the file written
+  std::uint32_t serial = 0;
+  UnixTime expires = 0;     // the earliest RRSIG expiration in it
+
+  bool operator==(const SignedRecord&) const = default;
+};
+
 class KeyStore {
  public:
   // Opens DIR/<zone>/ (created when `create` is set), takes its lock and reads
@@ -71,6 +83,9 @@ class KeyStore {
   // not match: zonesign never replaces such a key on its own.
   Result<PrivateKey> load_private(const KeyInfo& info) const;
 
+  const std::optional<SignedRecord>& last_signed() const noexcept { return last_signed_; }
+  void set_last_signed(SignedRecord record) { last_signed_ = std::move(record); }
+
   // Writes state.yaml atomically.
   Result<void> commit() const;
 
@@ -87,6 +102,7 @@ class KeyStore {
   std::string folder_;
   FileLock lock_;
   std::vector<KeyInfo> keys_;
+  std::optional<SignedRecord> last_signed_;
 };
 
 }  // namespace zs

@@ -1,6 +1,7 @@
 #include "signer/sign_zone.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -386,6 +387,13 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       info.timestamps.try_emplace("published", request.now);
       info.timestamps.try_emplace("active", request.now);
     }
+  }
+  if (request.output != "-") {
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(request.output, ec);
+    store->set_last_signed(
+        SignedRecord{request.now, ec ? request.output : absolute.lexically_normal().string(), summary.serial,
+                     summary.expiration});
   }
   if (auto c = store->commit(); !c) return std::unexpected(c.error());
   return summary;

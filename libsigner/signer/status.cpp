@@ -40,6 +40,24 @@ Result<StatusReport> zone_status(const Name& origin, const std::string& key_dir,
   for (const auto& a : p->actions) report.due_now.push_back(a.text);
   for (const auto& t : p->operator_tasks) report.operator_tasks.push_back(t.text);
   report.next_due = p->next_due;
+  if (const auto& last = store->last_signed()) {
+    PublishedZoneStatus z;
+    z.signed_at = last->time;
+    z.output = last->output;
+    z.serial = last->serial;
+    z.expires = last->expires;
+    z.refresh_at = last->expires - policy.signatures.refresh;
+    z.resign_by = last->expires - (policy.ttl.zone_max + policy.delays.zone_propagation);
+    if (!report.next_due || z.refresh_at < *report.next_due) report.next_due = std::max(z.refresh_at, now);
+    if (now >= z.expires)
+      report.operator_tasks.push_back("the published signatures expired at " + format_time(z.expires) +
+                                      ": validating resolvers fail on the zone; run `zonesign sign` now");
+    else if (now >= z.resign_by)
+      report.operator_tasks.push_back("the published signatures expire at " + format_time(z.expires) +
+                                      " and answers cached from now on outlive them: run `zonesign sign` now "
+                                      "(is the cron job running?)");
+    report.published = std::move(z);
+  }
   return report;
 }
 
@@ -53,10 +71,20 @@ std::string status_text(const StatusReport& r) {
     if (k.retired) out += ", retired " + format_time(*k.retired);
     out += "\n";
     for (const auto& rec : k.records) {
-      out += "    " + rec.record + ": " + rec.state + " since " + format_time(rec.since);
+      out += "    " + rec.record + ": " + rec.state;
+      out += rec.since == 0 && rec.state == "hidden" ? " (never published)" : " since " + format_time(rec.since);
       if (rec.next) out += ", next change possible " + format_time(*rec.next);
       out += "\n";
     }
+  }
+  if (r.published) {
+    const auto& z = *r.published;
+    out += "published: serial " + std::to_string(z.serial) + " signed " + format_time(z.signed_at) + " to " +
+           z.output + "\n";
+    out += "  signatures expire from " + format_time(z.expires) + "; refreshed by the first run after " +
+           format_time(z.refresh_at) + "; must be re-signed before " + format_time(z.resign_by) + "\n";
+  } else {
+    out += "published: no signing run recorded for this key folder\n";
   }
   for (const auto& a : r.due_now) out += "due now: " + a + "\n";
   for (const auto& t : r.operator_tasks) out += "action needed: " + t + "\n";
@@ -91,6 +119,14 @@ std::string status_json(const StatusReport& r) {
   }
   doc["due_now"] = r.due_now;
   doc["operator_tasks"] = r.operator_tasks;
+  if (r.published) {
+    const auto& z = *r.published;
+    doc["published"] = {{"signed_at", format_time(z.signed_at)}, {"output", z.output},
+                        {"serial", z.serial},                    {"signatures_expire", format_time(z.expires)},
+                        {"refresh_at", format_time(z.refresh_at)}, {"resign_by", format_time(z.resign_by)}};
+  } else {
+    doc["published"] = nullptr;
+  }
   doc["next_due"] = opt_time(r.next_due);
   return doc.dump(2) + "\n";
 }

@@ -33,12 +33,27 @@ struct KeyStatusLine {
   std::vector<RecordStatusLine> records;
 };
 
+// The zone as the last `sign` run published it (the state file's record).
+struct PublishedZoneStatus {
+  UnixTime signed_at = 0;
+  std::string output;
+  std::uint32_t serial = 0;
+  UnixTime expires = 0;     // the earliest signature expiration
+  UnixTime refresh_at = 0;  // expires - signatures.refresh: the first run after it re-signs them
+  // expires - (ttl.zone-max + zone-propagation): a run after this moment is
+  // too late, since an answer cached just before it outlives its signature.
+  UnixTime resign_by = 0;
+};
+
 struct StatusReport {
   std::string zone;
   UnixTime now = 0;
   std::vector<KeyStatusLine> keys;         // removed keys left out
   std::vector<std::string> due_now;        // actions the next sign/rollover run performs
   std::vector<std::string> operator_tasks; // non-empty: exit code 10
+  std::optional<PublishedZoneStatus> published;  // nullopt: never signed with this key folder
+  // The next moment a run has work to do: a key change, or signatures to
+  // refresh; nullopt when only the operator can move things on.
   std::optional<UnixTime> next_due;
 };
 

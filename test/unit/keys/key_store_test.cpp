@@ -105,3 +105,32 @@ TEST_CASE("a state file with a tag that does not match its key is rejected with 
   CHECK(store.error().where->line > 1);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the record of the last signing run survives a round trip through the state file") {
+  std::string dir = fresh_dir("zs_keystore_signed");
+  SignedRecord record{1767225600, "/srv/zones/example.com.signed", 2026010101, 1768435200};
+  {
+    auto store = KeyStore::open(dir, zone(), true);
+    REQUIRE(store);
+    CHECK_FALSE(store->last_signed());
+    REQUIRE(store->generate(Role::csk, Algorithm::ED25519, 0, 1767225600));
+    store->set_last_signed(record);
+    REQUIRE(store->commit());
+  }
+  auto again = KeyStore::open(dir, zone(), false);
+  REQUIRE(again);
+  REQUIRE(again->last_signed());
+  CHECK(*again->last_signed() == record);
+  CHECK(again->keys().size() == 1);
+}
+
+TEST_CASE("a malformed signed section of the state file is rejected with its line") {
+  std::string dir = fresh_dir("zs_keystore_signed_bad");
+  std::filesystem::create_directories(dir + "/example.com");
+  REQUIRE(write_file_atomic(dir + "/example.com/state.yaml",
+                            "version: 1\nzone: example.com.\nkeys: []\nsigned:\n  time: yesterday\n"));
+  auto store = KeyStore::open(dir, zone(), false);
+  REQUIRE_FALSE(store);
+  CHECK(store.error().code == Errc::key_store);
+  CHECK(store.error().message.find("signed.time") != std::string::npos);
+}
