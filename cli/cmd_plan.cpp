@@ -30,7 +30,8 @@ Action add_plan_command(CLI::App& app) {
   cmd->add_option("--policy", opts->policy, "YAML signing policy")->required();
   cmd->add_option("--now", opts->now, "Time: Unix seconds, YYYYMMDDHHMMSS or RFC 3339 (default: clock)");
   cmd->add_option("--months", opts->months, "How far to look ahead")->check(CLI::Range(1, 120))->capture_default_str();
-  auto* svg = cmd->add_option("--svg", opts->svg, "Write the picture here (default: <zone>-plan.svg in the current folder)");
+  auto* svg = cmd->add_option("--svg", opts->svg,
+                              "Write the picture here (default: <zone>-plan.svg in the current folder)");
   cmd->add_flag("--no-svg", opts->no_svg, "Write no picture")->excludes(svg);
   cmd->add_flag("--json", opts->json, "Print as JSON");
   return [opts]() -> int {

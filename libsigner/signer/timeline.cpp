@@ -78,7 +78,8 @@ TimelineKey lane_of(const KeyInfo& key, std::string label, bool assumed) {
   lane.role = key.role;
   lane.algorithm = key.algorithm;
   auto ev = [&key](RecordKind r, RecordState s) { return stamp(key, record_event_name(r, s)); };
-  lane.published = period(ev(RecordKind::dnskey, RecordState::rumoured), ev(RecordKind::dnskey, RecordState::unretentive));
+  lane.published =
+      period(ev(RecordKind::dnskey, RecordState::rumoured), ev(RecordKind::dnskey, RecordState::unretentive));
   lane.cached = period(ev(RecordKind::dnskey, RecordState::unretentive), ev(RecordKind::dnskey, RecordState::hidden));
   const RecordKind sig = signing_record(key.role);
   lane.signing = period(ev(sig, RecordState::rumoured), ev(sig, RecordState::unretentive));
@@ -169,7 +170,8 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Pol
   std::vector<Meta> meta;
   std::vector<std::pair<KeyInfo, Meta>> history;
   std::size_t seq = 0;
-  for (const KeyInfo& k : keys) meta.push_back(Meta{std::string(role_name(k.role)) + " " + std::to_string(k.tag), false, seq++});
+  for (const KeyInfo& k : keys)
+    meta.push_back(Meta{std::string(role_name(k.role)) + " " + std::to_string(k.tag), false, seq++});
   std::set<std::uint16_t> used;
   for (const KeyInfo& k : keys) used.insert(k.tag);
   // Made-up tags count down from the top, skipping stored ones and live
@@ -335,7 +337,8 @@ std::string timeline_text(const Timeline& tl) {
     }
   }
   if (std::any_of(tl.keys.begin(), tl.keys.end(), [](const TimelineKey& k) { return !k.tag; }))
-    out += "keys named with a # (zsk#1) do not exist yet: the plan assumes them; their tags are chosen when they are made\n";
+    out += "keys named with a # (zsk#1) do not exist yet: the plan assumes them; their tags are chosen when they "
+           "are made\n";
   for (const auto& t : tl.operator_tasks) out += "action needed now: " + t + "\n";
   return out;
 }
