@@ -15,6 +15,7 @@
 #include "cache_model.hpp"
 #include "keys/key_store.hpp"
 #include "process.hpp"
+#include "signer/verify_file.hpp"
 #include "zone_version.hpp"
 
 namespace zs::sim {
@@ -155,6 +156,11 @@ std::optional<std::string> kind_of(const std::string& action) {
   return std::nullopt;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 std::vector<Ds> unique_ds(std::vector<Ds> ds) {
   auto key = [](const Ds& d) { return std::tuple(d.key_tag, d.algorithm, d.digest_type, d.digest); };
   std::sort(ds.begin(), ds.end(), [&](const Ds& a, const Ds& b) { return key(a) < key(b); });
@@ -231,11 +237,22 @@ class Simulation {
   std::vector<UnixTime> forced_at_;
   std::optional<UnixTime> switched_at_;
   std::optional<ZoneVersion> last_version_;
+  std::string last_output_;
   std::uint64_t spawned_ = 0;
-  double spawn_seconds_ = 0;
+  double spawn_seconds_ = 0, verify_seconds_ = 0;
 };
 
-void Simulation::failure(const std::string& text) {
+void Simulation::failure(const std::string& full) {
+  // A CLI error can be long (one line per problem): the first lines say enough.
+  std::string text;
+  std::size_t pos = 0;
+  for (int line = 0; line < 4 && pos < full.size(); ++line) {
+    std::size_t end = full.find('\n', pos);
+    if (end == std::string::npos) end = full.size();
+    text += (line ? "\n    " : "") + full.substr(pos, end - pos);
+    pos = end + 1;
+  }
+  if (pos < full.size()) text += "\n    ...";
   failures_.push_back(text);
   if (failures_.size() <= 40) std::printf("failure: %s\n", text.c_str());
   else if (failures_.size() == 41) std::printf("failure: (further failures counted, not printed)\n");
@@ -426,6 +443,22 @@ bool Simulation::sign(int index, UnixTime t) {
     }
     exits_[r->code]++;
   }
+  std::string content = read_file(output_);
+  if (!preload.empty() && content == last_output_)
+    failure(run_name + " was killed before it wrote the signed zone: the crash must come after the zone, before "
+            "the key state");
+  last_output_ = std::move(content);
+  // Every output must also pass the complete check of `zonesign verify` at its own time
+  // (chain, bitmaps, every signature), in process: it is the CLI's own verifier.
+  const auto v0 = std::chrono::steady_clock::now();
+  if (auto report = verify_zone_file(output_, origin_, t, 1); !report) {
+    failure(run_name + ": verify: " + report.error().to_string());
+  } else if (!report->ok()) {
+    const auto& p = report->problems.front();
+    failure(run_name + ": the output does not verify at its own time: " + p.owner.to_string() + " " +
+            type_to_string(p.type) + ": " + p.what + " (" + std::to_string(report->problems.size()) + " problems)");
+  }
+  verify_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - v0).count();
   auto v = read_zone_version(output_, origin_, samples_);
   if (!v) {
     failure(run_name + ": cannot read the output: " + v.error().to_string());
@@ -572,8 +605,9 @@ void Simulation::check_lifetimes(UnixTime end) {
                 bad ? "FAIL" : "ok");
     std::printf("  %s lifetimes: %s\n", role.c_str(), measured.c_str());
     // Each lifetime (plus its slack) ends in a rollover; one still under way at the
-    // end (it needs the parent's delay and a few days of cache windows) is not counted.
-    const int expected = static_cast<int>((end - o_.start - m_.parent_delay - 7 * day) / (life + slack));
+    // end is not counted: it needs the parent twice (the new DS, then the old one's
+    // withdrawal) and a few days of cache windows.
+    const int expected = static_cast<int>((end - o_.start - 2 * m_.parent_delay - 7 * day) / (life + slack));
     std::printf("rollovers completed %s: %d (at least %d expected)\n", role.c_str(), removed, expected);
     if (removed < expected)
       failure("only " + std::to_string(removed) + " " + role + " rollovers completed, expected at least " +
@@ -684,8 +718,8 @@ int Simulation::run() {
               static_cast<unsigned long long>(st.checks), static_cast<unsigned long long>(st.combinations),
               static_cast<unsigned long long>(st.verifications), static_cast<unsigned long long>(st.cache_hits));
   std::printf("gaps found: %zu\n", model_->gaps());
-  std::printf("wall time: %.1fs (%llu zonesign processes: %.1fs)\n", wall, static_cast<unsigned long long>(spawned_),
-              spawn_seconds_);
+  std::printf("wall time: %.1fs (%llu zonesign processes: %.1fs; full verification of each output: %.1fs)\n", wall,
+              static_cast<unsigned long long>(spawned_), spawn_seconds_, verify_seconds_);
   const bool ok = failures_.empty() && model_->gaps() == 0;
   std::printf("result: %s (%zu failures, %zu gaps)\n", ok ? "PASS" : "FAIL", failures_.size(), model_->gaps());
   return ok ? 0 : 1;
