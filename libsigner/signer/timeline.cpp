@@ -481,9 +481,12 @@ std::string timeline_svg(const Timeline& tl) {
            (i % 2 == 0 ? "#f3f3f3" : "#ffffff") + "\"/>\n";
   out += "  </g>\n";
 
-  // Month ticks; with many months only every k-th is labelled, so labels never overlap.
+  // Month ticks; only every k-th is labelled, so that labels ("2026-01",
+  // about 50 px at 12 px sans-serif) stay at least 64 px apart and never overlap.
   out += "  <g class=\"axis\" stroke=\"#d0d0d0\">\n";
-  const int label_every = (tl.months + 23) / 24;
+  constexpr std::int64_t label_spacing = 64;
+  const int label_every =
+      static_cast<int>(std::max<std::int64_t>(1, (tl.months * label_spacing + plot_width - 1) / plot_width));
   int index = 0;
   for (UnixTime m = month_start(tl.start); m <= tl.end; m = add_months(m, 1), ++index) {
     if (m < tl.start) continue;
