@@ -59,9 +59,6 @@ Result<Context> make_context(const std::vector<Name>& transparent) {
       {"do-not-query-localhost:", "no"},
       // One question to the server, the DS itself, nothing to minimise.
       {"qname-minimisation:", "no"},
-      // Answers go straight to us; an address family the host lacks would only
-      // cost a timeout.
-      {"prefer-ip6:", "no"},
   };
   for (const auto& [name, value] : options)
     if (auto r = ub_check(ub_ctx_set_option(ctx.get(), name, value), std::string("libunbound: ") + name); !r)
@@ -128,7 +125,8 @@ Result<std::vector<Bytes>> answer_rdata(const Pending& p, Duration timeout) {
   if (p.err != 0) return fail(Errc::io, std::string("libunbound: ") + ub_strerror(p.err));
   const ub_result* r = p.result.get();
   if (!r) return fail(Errc::io, "libunbound gave no result");
-  // SERVFAIL is also what libunbound reports when the server never answered.
+  // SERVFAIL is also what libunbound reports when the server never answered
+  // or refused (a server that is not authoritative for the parent zone).
   if (r->rcode != 0 && !r->nxdomain) return fail(Errc::io, "answered " + rcode_name(r->rcode));
   std::vector<Bytes> out;
   if (r->havedata)
