@@ -6,6 +6,7 @@
 #include "dnssec/rrsig.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -134,6 +135,39 @@ Result<Rrsig> RrsetSigner::sign(const Rrset& rrset, const Name& signer_name, con
                     .with_context("while signing " + rrset.owner.to_string() + " " + type_to_string(rrset.type)));
   r.signature = std::move(*signature);
   return r;
+}
+
+namespace {
+void append_u32(Bytes& out, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+void append_sized(Bytes& out, BytesView data) {
+  append_u32(out, static_cast<std::uint32_t>(data.size()));
+  out.insert(out.end(), data.begin(), data.end());
+}
+}  // namespace
+
+Bytes rrset_content_digest(const Rrset& rrset) {
+  std::vector<Bytes> canonical;
+  canonical.reserve(rrset.rdatas.size());
+  for (const auto& rdata : rrset.rdatas) canonical.push_back(canonical_rdata(rrset.type, rdata));
+  std::sort(canonical.begin(), canonical.end());
+  canonical.erase(std::unique(canonical.begin(), canonical.end()), canonical.end());
+  Bytes buf;
+  append_sized(buf, rrset.owner.lowercased().wire());
+  append_u32(buf, to_u16(rrset.type));
+  append_u32(buf, rrset.ttl);
+  for (const auto& rdata : canonical) append_sized(buf, rdata);
+  return digest(DigestType::SHA256, buf);
+}
+
+std::string signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata) {
+  Bytes buf;
+  append_sized(buf, rrsig_rdata);
+  append_sized(buf, dnskey_rdata);
+  append_sized(buf, rrset_content_digest(rrset));
+  Bytes d = digest(DigestType::SHA256, buf);
+  return std::string(d.begin(), d.end());
 }
 
 Result<bool> verify_rrsig(const Rrset& rrset, const Rrsig& rrsig, BytesView dnskey_rdata) {

@@ -58,6 +58,17 @@ class RrsetSigner {
 // ignores validity times (callers compare them with `now`). True if valid.
 Result<bool> verify_rrsig(const Rrset& rrset, const Rrsig& rrsig, BytesView dnskey_rdata);
 
+// A digest of an RRset as a signature covers it (RFC 4034 §6.2, §6.3):
+// lower-case owner, type, TTL and the canonical RDATAs in canonical order,
+// without duplicates. Two RRsets with equal digests take the same signatures.
+Bytes rrset_content_digest(const Rrset& rrset);
+
+// Names one verified fact: "RRSIG `rrsig_rdata` over `rrset` verifies with
+// DNSKEY `dnskey_rdata`" (a SHA-256 over all three). The signer's self-check
+// uses it to skip the cryptography of signatures it already verified in the
+// previous run (VerifyOptions::verified).
+std::string signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata);
+
 // RFC 4034 §3.1.5 serial-number arithmetic on 32-bit times (RFC 1982):
 // is `t` within [inception, expiration] taken at `now`?
 bool rrsig_time_valid(const Rrsig& rrsig, std::uint64_t now) noexcept;

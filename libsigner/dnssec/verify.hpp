@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "dns/name.hpp"
@@ -26,15 +27,25 @@ struct VerifyProblem {
   std::string what;
 };
 
+// Signatures whose cryptography is known good, by signature_fingerprint()
+// (dnssec/rrsig.hpp).
+using VerifiedSignatures = std::unordered_set<std::string>;
+
 struct VerifyOptions {
   std::uint64_t now = 0;     // Unix seconds
   unsigned threads = 1;      // crypto checks may run on several threads
+  // Signatures whose fingerprint is listed here skip only the cryptographic
+  // check (every field, time and coverage check still applies): the signer
+  // passes the ones it kept from a previous output whose exact bytes it
+  // verified in full when it wrote them.
+  const VerifiedSignatures* verified = nullptr;
 };
 
 struct VerifyReport {
   enum class Denial { none, nsec, nsec3 } denial = Denial::none;
   std::size_t rrsets_checked = 0;
   std::size_t signatures_checked = 0;
+  std::size_t signatures_known_good = 0;  // of those, accepted through VerifyOptions::verified
   std::vector<VerifyProblem> problems;  // in canonical order of owner
   bool ok() const noexcept { return problems.empty(); }
 };

@@ -129,6 +129,7 @@ Result<void> KeyStore::read_state() {
       }
       record.output = last["output"].as<std::string>("");
       record.serial = last["serial"].as<std::uint32_t>(0);
+      record.sha256 = last["sha256"].as<std::string>("");
       last_signed_ = std::move(record);
     }
   } catch (const YAML::Exception& e) {
@@ -165,6 +166,7 @@ Result<void> KeyStore::commit() const {
     out << YAML::Key << "output" << YAML::Value << last_signed_->output;
     out << YAML::Key << "serial" << YAML::Value << last_signed_->serial;
     out << YAML::Key << "expires" << YAML::Value << format_time(last_signed_->expires);
+    if (!last_signed_->sha256.empty()) out << YAML::Key << "sha256" << YAML::Value << last_signed_->sha256;
     out << YAML::EndMap;
   }
   out << YAML::EndMap;

@@ -56,6 +56,7 @@ struct SignedRecord {
   std::string output;       // the file written
   std::uint32_t serial = 0;
   UnixTime expires = 0;     // the earliest RRSIG expiration in it
+  std::string sha256;       // hex digest of the file's bytes, as verified before writing
 
   bool operator==(const SignedRecord&) const = default;
 };

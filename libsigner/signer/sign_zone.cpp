@@ -6,12 +6,15 @@
 #include <thread>
 
 #include "core/atomic_file.hpp"
+#include "core/encoding.hpp"
+#include "crypto/keys.hpp"
 #include "dnssec/dnskey.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/verify.hpp"
 #include "keys/key_state.hpp"
 #include "keys/key_store.hpp"
 #include "keys/rollover.hpp"
+#include "signer/parent_ds.hpp"
 #include "signer/serial.hpp"
 #include "signer/signature_reuse.hpp"
 #include "zone/zone.hpp"
@@ -102,6 +105,12 @@ Result<std::map<std::uint16_t, KeyUse>> decide_key_uses(KeyStore& store, const S
     }
     return uses;
   }
+  // A DS change the parent's servers already show needs no --ds-seen: the
+  // planner then goes on in this same run. Unreachable servers are warnings.
+  auto parent = confirm_from_parent(store.keys(), *request.policy, store.zone(), request.now);
+  if (!parent) return std::unexpected(parent.error());
+  for (auto& line : parent->lines) summary.key_actions.push_back("parent: " + line);
+  for (auto& warning : parent->warnings) summary.notes.push_back(warning);
   auto p = plan(store.keys(), *request.policy, request.now);
   if (!p) return std::unexpected(p.error());
   auto created = apply_plan(*p, store);
@@ -276,12 +285,14 @@ void attach_signatures(Zone& zone, const std::vector<Task>& tasks, std::vector<S
 // The independent self-check: read the text back as any consumer would and
 // verify it from scratch, so neither the writer nor the in-memory zone is
 // trusted.
-Result<void> self_check(const std::string& text, const SignRequest& request, unsigned threads) {
+Result<void> self_check(const std::string& text, const SignRequest& request, unsigned threads,
+                        const VerifiedSignatures& verified) {
   auto parsed = parse_zone_text(text, "<signed output>", ParseOptions{request.origin, 16});
   if (!parsed) return fail(Errc::internal, "signed output does not read back: " + parsed.error().to_string());
   auto zone = Zone::build(std::move(parsed->records), request.origin, parsed->files, Zone::BuildOptions{true});
   if (!zone) return fail(Errc::internal, "signed output does not read back: " + zone.error().to_string());
-  VerifyReport report = verify_zone(*zone, VerifyOptions{static_cast<std::uint64_t>(request.now), threads});
+  VerifyReport report =
+      verify_zone(*zone, VerifyOptions{static_cast<std::uint64_t>(request.now), threads, &verified});
   if (report.ok()) return {};
   std::string message = "the signed zone failed its self-check; nothing was written:";
   std::size_t shown = 0;
@@ -293,6 +304,12 @@ Result<void> self_check(const std::string& text, const SignRequest& request, uns
     message += "\n  " + p.owner.to_string() + " " + type_to_string(p.type) + ": " + p.what;
   }
   return fail(Errc::verify, message);
+}
+
+std::string absolute_path(const std::string& path) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.lexically_normal().string();
 }
 
 }  // namespace
@@ -346,10 +363,13 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   }
 
   PreviousSignatures previous;
+  const std::string output_path = absolute_path(request.output);
   if (request.refresh && request.output != "-") {
     // A previous output that does not read back is no reason to stop:
     // everything is then signed afresh.
-    auto loaded = PreviousSignatures::load(request.output, request.origin);
+    std::string vouched;
+    if (const auto& last = store->last_signed(); last && last->output == output_path) vouched = last->sha256;
+    auto loaded = PreviousSignatures::load(request.output, request.origin, vouched);
     if (loaded)
       previous = std::move(*loaded);
     else
@@ -371,7 +391,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
 
   std::string text;
   write_zone_text(zone, text);
-  if (auto r = self_check(text, request, threads); !r) return std::unexpected(r.error());
+  if (auto r = self_check(text, request, threads, previous.verified()); !r) return std::unexpected(r.error());
 
   if (request.output == "-") {
     summary.output = std::move(text);
@@ -388,13 +408,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       info.timestamps.try_emplace("active", request.now);
     }
   }
-  if (request.output != "-") {
-    std::error_code ec;
-    auto absolute = std::filesystem::absolute(request.output, ec);
-    store->set_last_signed(
-        SignedRecord{request.now, ec ? request.output : absolute.lexically_normal().string(), summary.serial,
-                     summary.expiration});
-  }
+  if (request.output != "-")
+    store->set_last_signed(SignedRecord{request.now, output_path, summary.serial, summary.expiration,
+                                        to_hex(digest(DigestType::SHA256, to_bytes(text)))});
   if (auto c = store->commit(); !c) return std::unexpected(c.error());
   return summary;
 }

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/atomic_file.hpp"
+#include "core/encoding.hpp"
 #include "crypto/keys.hpp"
-#include "dns/rdata.hpp"
+#include "dnssec/dnskey.hpp"
 #include "dnssec/rrsig.hpp"
 #include "zonefile/zonefile.hpp"
 
@@ -21,29 +23,6 @@ std::string index_key(const Name& owner, RrType type) {
   return key;
 }
 
-void append_u32(Bytes& out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
-}
-
-// The RRset as the signature covers it (RFC 4034 §6.2, §6.3): lower-case
-// owner, type, TTL and the canonical RDATAs in canonical order; hashed so the
-// index stays small.
-Bytes content_digest(const Name& owner, RrType type, std::uint32_t ttl, const std::vector<Bytes>& rdatas) {
-  std::vector<Bytes> canonical;
-  canonical.reserve(rdatas.size());
-  for (const auto& rdata : rdatas) canonical.push_back(canonical_rdata(type, rdata));
-  std::sort(canonical.begin(), canonical.end());
-  canonical.erase(std::unique(canonical.begin(), canonical.end()), canonical.end());
-  Bytes buf = owner.lowercased().wire();
-  append_u32(buf, to_u16(type));
-  append_u32(buf, ttl);
-  for (const auto& rdata : canonical) {
-    append_u32(buf, static_cast<std::uint32_t>(rdata.size()));
-    buf.insert(buf.end(), rdata.begin(), rdata.end());
-  }
-  return digest(DigestType::SHA256, buf);
-}
-
 // Seconds from `now` to a 32-bit RRSIG time, in serial-number arithmetic
 // (RFC 4034 §3.1.5): negative when it lies in the past.
 std::int64_t seconds_until(std::uint32_t when, UnixTime now) {
@@ -52,41 +31,60 @@ std::int64_t seconds_until(std::uint32_t when, UnixTime now) {
 
 }  // namespace
 
-Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, const Name& origin) {
+Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, const Name& origin,
+                                                    const std::string& verified_sha256) {
   PreviousSignatures index;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return index;
-  auto parsed = parse_zone_file(path, ParseOptions{origin, 16});
+  auto text = read_file(path);
+  if (!text) return std::unexpected(text.error());
+  // Only a file with exactly the bytes the last run verified in full before
+  // writing it vouches for its signatures. One changed since (by hand, by
+  // another tool, by a disk fault) could hold bad ones, which the self-check
+  // would then refuse run after run: it is signed afresh instead.
+  if (verified_sha256.empty())
+    return fail(Errc::io, path + " has no record of being written by the last signing run");
+  if (to_hex(digest(DigestType::SHA256, to_bytes(*text))) != verified_sha256)
+    return fail(Errc::io, path + " changed since the last signing run wrote it");
+  auto parsed = parse_zone_text(*text, path, ParseOptions{origin, 16});
   if (!parsed) return std::unexpected(parsed.error());
 
-  struct Group {
-    Name owner;
-    RrType type = RrType::A;
-    std::uint32_t ttl = 0;
-    std::vector<Bytes> rdatas;
-    std::vector<Bytes> rrsigs;
-  };
-  std::unordered_map<std::string, Group> groups;
+  std::unordered_map<std::string, Rrset> rrsets;
+  std::unordered_map<std::string, std::vector<Bytes>> rrsigs;
   for (auto& record : parsed->records) {
-    RrType type = record.type;
     if (record.type == RrType::RRSIG) {
       auto rrsig = Rrsig::from_rdata(record.rdata);
       if (!rrsig) continue;  // the self-check of that run would have refused it; just sign afresh
-      type = rrsig->type_covered;
+      rrsigs[index_key(record.owner, rrsig->type_covered)].push_back(std::move(record.rdata));
+      continue;
     }
-    Group& g = groups[index_key(record.owner, type)];
-    if (record.type == RrType::RRSIG) {
-      g.rrsigs.push_back(std::move(record.rdata));
-    } else {
-      g.owner = record.owner;
-      g.type = type;
-      g.ttl = record.ttl;  // the writer prints one TTL per RRset
-      g.rdatas.push_back(std::move(record.rdata));
-    }
+    Rrset& r = rrsets[index_key(record.owner, record.type)];
+    r.owner = record.owner;
+    r.type = record.type;
+    r.ttl = record.ttl;  // the writer prints one TTL per RRset
+    r.rdatas.push_back(std::move(record.rdata));
   }
-  for (auto& [key, g] : groups) {
-    if (g.rdatas.empty() || g.rrsigs.empty()) continue;
-    index.entries_.emplace(key, Entry{content_digest(g.owner, g.type, g.ttl, g.rdatas), std::move(g.rrsigs)});
+
+  // Each signature is recorded as verified with the DNSKEY (same tag and
+  // algorithm, in that file's DNSKEY RRset) it verified with.
+  const Rrset* dnskeys = nullptr;
+  if (auto it = rrsets.find(index_key(origin, RrType::DNSKEY)); it != rrsets.end()) dnskeys = &it->second;
+
+  for (auto& [key, sigs] : rrsigs) {
+    auto it = rrsets.find(key);
+    if (it == rrsets.end()) continue;
+    const Rrset& rrset = it->second;
+    if (dnskeys) {
+      for (const auto& sig_rdata : sigs) {
+        auto rrsig = Rrsig::from_rdata(sig_rdata);  // parsed once already above
+        for (const auto& dnskey_rdata : dnskeys->rdatas) {
+          auto dnskey = Dnskey::from_rdata(dnskey_rdata);
+          if (dnskey && dnskey->algorithm == rrsig->algorithm && key_tag(dnskey_rdata) == rrsig->key_tag)
+            index.verified_.insert(signature_fingerprint(sig_rdata, rrset, dnskey_rdata));
+        }
+      }
+    }
+    index.entries_.emplace(key, Entry{rrset_content_digest(rrset), std::move(sigs)});
   }
   return index;
 }
@@ -95,7 +93,7 @@ std::optional<Bytes> PreviousSignatures::find(const Rrset& rrset, const Name& or
                                               Algorithm algorithm, UnixTime now, Duration refresh) const {
   auto it = entries_.find(index_key(rrset.owner, rrset.type));
   if (it == entries_.end()) return std::nullopt;
-  if (it->second.content != content_digest(rrset.owner, rrset.type, rrset.ttl, rrset.rdatas)) return std::nullopt;
+  if (it->second.content != rrset_content_digest(rrset)) return std::nullopt;
   for (const auto& rdata : it->second.rrsigs) {
     auto rrsig = Rrsig::from_rdata(rdata);
     if (!rrsig) continue;

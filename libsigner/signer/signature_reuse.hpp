@@ -7,8 +7,12 @@
 // smaller zone transfers (IXFR), and the expirations stay spread out by the
 // jitter instead of all falling on one moment.
 //
-// Nothing here is trusted blindly: every reused signature goes through the
-// same self-check (a full cryptographic verify of the output) as a new one.
+// Only signatures verified before are reused: the state file records the
+// SHA-256 of each output after its full self-check, and a previous output
+// with other bytes is not used at all. The self-check of the new output then
+// checks everything again except the cryptography of those signatures
+// (dnssec/verify.hpp VerifyOptions::verified), which is what makes a re-sign
+// of an unchanged zone cheap.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +27,7 @@
 #include "crypto/algorithm.hpp"
 #include "dns/name.hpp"
 #include "dns/record.hpp"
+#include "dnssec/verify.hpp"
 
 namespace zs {
 
@@ -31,10 +36,14 @@ class PreviousSignatures {
  public:
   PreviousSignatures() = default;
 
-  // Reads the signed zone at `path` (the output of the previous run). A
-  // missing file gives an empty index; a file that does not parse is an
-  // error the caller may ignore (it then signs everything afresh).
-  static Result<PreviousSignatures> load(const std::string& path, const Name& origin);
+  // Reads the signed zone at `path` (the output of the previous run), whose
+  // SHA-256 (hex) the last run recorded as `verified_sha256` after verifying
+  // it in full. A missing file gives an empty index. A file without that
+  // record, with other bytes, or that does not parse is an error the caller
+  // may ignore (it then signs everything afresh): only signatures a run has
+  // verified are ever reused, and verified() lists them for the self-check.
+  static Result<PreviousSignatures> load(const std::string& path, const Name& origin,
+                                         const std::string& verified_sha256);
 
   // The RRSIG RDATA of the previous output that covers exactly this RRset
   // (same owner, type, TTL and RDATA set), made by the key (tag, algorithm)
@@ -44,6 +53,9 @@ class PreviousSignatures {
                             UnixTime now, Duration refresh) const;
 
   std::size_t rrset_count() const noexcept { return entries_.size(); }
+  // Fingerprints (dnssec/rrsig.hpp signature_fingerprint) of the signatures
+  // in the file, all verified by the run that wrote it.
+  const VerifiedSignatures& verified() const noexcept { return verified_; }
 
  private:
   struct Entry {
@@ -51,6 +63,7 @@ class PreviousSignatures {
     std::vector<Bytes> rrsigs;   // RRSIG RDATAs covering it
   };
   std::unordered_map<std::string, Entry> entries_;  // key: lower-case owner wire + type
+  VerifiedSignatures verified_;
 };
 
 // The expiration of the signatures over one RRset: now + validity, minus an

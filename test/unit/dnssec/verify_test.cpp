@@ -10,6 +10,8 @@
 #include "core/encoding.hpp"
 #include "dns/rdata.hpp"
 #include "dnssec/denial.hpp"
+#include "dnssec/dnskey.hpp"
+#include "dnssec/rrsig.hpp"
 #include "dnssec/verify.hpp"
 #include "zone_text.hpp"
 
@@ -112,6 +114,52 @@ TEST_CASE("a record changed after signing is reported at its owner and type") {
   CHECK(has_problem(report, "ai.example.", RrType::A, "no valid signature"));
   CHECK_FALSE(has_problem(report, "ai.example.", RrType::AAAA));
   CHECK(report.problems.size() == 2);
+}
+
+TEST_CASE("a signature listed as verified skips only its cryptography, and only for the RRset and key it names") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  const Node* ai = find_node(zone, name("ai.example."));
+  const Rrset* a = ai->find(RrType::A);
+  const Signature* sig = nullptr;
+  for (const auto& s : ai->signatures)
+    if (s.covered == RrType::A) sig = &s;
+  REQUIRE(sig);
+  const Bytes* zsk = nullptr;
+  for (const auto& rdata : zone.apex().find(RrType::DNSKEY)->rdatas)
+    if (key_tag(rdata) == Rrsig::from_rdata(sig->rdata).value().key_tag) zsk = &rdata;
+  REQUIRE(zsk);
+
+  // Break the signature, then vouch for exactly that broken signature over
+  // exactly this RRset and key: the verifier takes the word for it.
+  Zone broken = zone;
+  Node* node = find_node(broken, name("ai.example."));
+  for (auto& s : node->signatures)
+    if (s.covered == RrType::A) s.rdata.back() ^= 1;
+  const Signature* broken_sig = nullptr;
+  for (const auto& s : node->signatures)
+    if (s.covered == RrType::A) broken_sig = &s;
+  VerifiedSignatures verified{signature_fingerprint(broken_sig->rdata, *a, *zsk)};
+  VerifyOptions options{jan_2026, 1, &verified};
+  VerifyReport vouched = verify_zone(broken, options);
+  INFO(describe(vouched));
+  CHECK(vouched.ok());
+  CHECK(vouched.signatures_known_good == 1);
+
+  // The same fingerprint does not cover a changed RRset: the signature is checked and fails.
+  only_rdata(broken, "ai.example.", RrType::A).back() ^= 1;
+  VerifyReport changed = verify_zone(broken, options);
+  CHECK(changed.signatures_known_good == 0);
+  CHECK(has_problem(changed, "ai.example.", RrType::A, "does not verify"));
+
+  // Nor does a fingerprint made with another key.
+  Bytes other_key = *zsk;
+  other_key.back() ^= 1;
+  VerifiedSignatures wrong_key{signature_fingerprint(broken_sig->rdata, *a, other_key)};
+  Zone broken_again = zone;
+  for (auto& s : find_node(broken_again, name("ai.example."))->signatures)
+    if (s.covered == RrType::A) s.rdata.back() ^= 1;
+  VerifyReport refused = verify_zone(broken_again, VerifyOptions{jan_2026, 1, &wrong_key});
+  CHECK(has_problem(refused, "ai.example.", RrType::A, "does not verify"));
 }
 
 TEST_CASE("a deleted NSEC is reported as a name missing from the chain") {

@@ -108,7 +108,7 @@ TEST_CASE("a state file with a tag that does not match its key is rejected with 
 
 TEST_CASE("the record of the last signing run survives a round trip through the state file") {
   std::string dir = fresh_dir("zs_keystore_signed");
-  SignedRecord record{1767225600, "/srv/zones/example.com.signed", 2026010101, 1768435200};
+  SignedRecord record{1767225600, "/srv/zones/example.com.signed", 2026010101, 1768435200, "00ff"};
   {
     auto store = KeyStore::open(dir, zone(), true);
     REQUIRE(store);

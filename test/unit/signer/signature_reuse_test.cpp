@@ -146,6 +146,28 @@ TEST_CASE_FIXTURE(Fixture, "a previous output that does not parse is ignored wit
   CHECK(summary->notes[0].find("not reused") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(Fixture, "a previous output changed since the last run is not trusted: everything is signed afresh") {
+  REQUIRE(sign_zone(request(start)));
+  // Flip the last base64 digit of the first RRSIG: still a zone file, but a bad signature.
+  std::string text = output();
+  std::size_t rrsig = text.find("RRSIG");
+  REQUIRE(rrsig != std::string::npos);
+  std::size_t eol = text.find('\n', rrsig);
+  char& last = text[eol - 2];  // before the trailing base64 character, which may carry padding bits
+  last = last == 'A' ? 'B' : 'A';
+  REQUIRE(write_file_atomic((dir / "signed").string(), text));
+
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->signatures_reused == 0);
+  REQUIRE(second->notes.size() == 1);
+  CHECK(second->notes[0].find("changed since the last signing run") != std::string::npos);
+  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
+  REQUIRE(report);
+  CHECK(report->ok());
+  CHECK(report->signatures_known_good == 0);
+}
+
 TEST_CASE("jittered expirations stay in the window, differ by owner and repeat for the same input") {
   const Duration validity = 14 * day, jitter = 12 * 3600;
   std::set<UnixTime> seen;
