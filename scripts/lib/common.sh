@@ -11,10 +11,11 @@ readonly ZS_ROOT
 # dig comes with bind9-dnsutils; /usr/bin/time (package time) measures peak RSS in bench-sign;
 # unshare (util-linux) gives the resolver test its private network; libunbound-dev (found with
 # pkg-config) is the DNS client that asks the parent's servers for the DS.
+# xmllint (libxml2-utils) checks that the SVG of `zonesign plan` is well-formed XML.
 ZS_PACKAGES=(
   build-essential cmake libssl-dev libcli11-dev libyaml-cpp-dev libfmt-dev doctest-dev
   nlohmann-json3-dev libunbound-dev pkg-config ldnsutils bind9-utils bind9-dnsutils knot-dnssecutils knot nsd unbound
-  iproute2 python3 time util-linux
+  iproute2 python3 libxml2-utils time util-linux
 )
 
 zs_log() { printf '==> %s\n' "$*" >&2; }
