@@ -168,6 +168,22 @@ std::string read_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// What changes when a key step shows in an output: the DNSKEY and CDS RRsets and
+// which keys sign the sampled RRsets.
+std::string key_fingerprint(const ZoneVersion& v) {
+  std::string out;
+  if (v.dnskey)
+    for (const Bytes& rd : v.dnskey->rrset.rdatas) out += std::to_string(key_tag(rd)) + ",";
+  out += "|";
+  for (const Ds& d : v.cds) out += std::to_string(d.key_tag) + ",";
+  std::set<std::uint16_t> signers;
+  for (const auto& [label, s] : v.samples)
+    for (const Rrsig& sig : s.sigs) signers.insert(sig.key_tag);
+  out += "|";
+  for (auto tag : signers) out += std::to_string(tag) + ",";
+  return out;
+}
+
 std::vector<Ds> unique_ds(std::vector<Ds> ds) {
   auto key = [](const Ds& d) { return std::tuple(d.key_tag, d.algorithm, d.digest_type, d.digest); };
   std::sort(ds.begin(), ds.end(), [&](const Ds& a, const Ds& b) { return key(a) < key(b); });
@@ -246,6 +262,8 @@ class Simulation {
   std::optional<UnixTime> switched_at_;
   std::optional<ZoneVersion> last_version_;
   std::string last_output_;
+  std::string last_keys_seen_;
+  std::uint64_t full_verifications_ = 0;
   std::uint64_t spawned_ = 0;
   double spawn_seconds_ = 0, verify_seconds_ = 0;
 };
@@ -416,7 +434,11 @@ std::set<std::string> Simulation::planned_kinds(UnixTime t) {
 bool Simulation::sign(int index, UnixTime t) {
   std::string preload;
   std::set<std::string> crash_now;
-  if (!o_.crash.empty() && crashed_.size() < o_.crash.size()) {
+  // Dry runs (one more process per run) only while some group of kinds is not proved yet.
+  std::set<std::string> open_groups;
+  for (const auto& k : o_.crash) open_groups.insert(crash_group(k));
+  for (const auto& [k, at] : crashed_) open_groups.erase(crash_group(k));
+  if (!open_groups.empty()) {
     for (const auto& k : planned_kinds(t))
       if (o_.crash.contains(k) && !crashed_.contains(k)) crash_now.insert(k);
     if (!crash_now.empty()) preload = o_.shim;
@@ -456,22 +478,30 @@ bool Simulation::sign(int index, UnixTime t) {
     failure(run_name + " was killed before it wrote the signed zone: the crash must come after the zone, before "
             "the key state");
   last_output_ = std::move(content);
-  // Every output must also pass the complete check of `zonesign verify` at its own time
-  // (chain, bitmaps, every signature), in process: it is the CLI's own verifier.
-  const auto v0 = std::chrono::steady_clock::now();
-  if (auto report = verify_zone_file(output_, origin_, t, 1); !report) {
-    failure(run_name + ": verify: " + report.error().to_string());
-  } else if (!report->ok()) {
-    const auto& p = report->problems.front();
-    failure(run_name + ": the output does not verify at its own time: " + p.owner.to_string() + " " +
-            type_to_string(p.type) + ": " + p.what + " (" + std::to_string(report->problems.size()) + " problems)");
-  }
-  verify_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - v0).count();
   auto v = read_zone_version(output_, origin_, samples_);
   if (!v) {
     failure(run_name + ": cannot read the output: " + v.error().to_string());
     return false;
   }
+  // Outputs must also pass the complete check of `zonesign verify` at their own time
+  // (chain, bitmaps, every signature), in process. The signer already ran the same
+  // verifier before writing, and it took 10% of the simulation's time when run on every
+  // output, so it runs on every output in which a key step shows (DNSKEY or CDS RRset
+  // or the signing keys changed), on every crashed run's, and once per simulated day.
+  const std::string keys_seen = key_fingerprint(*v);
+  if (keys_seen != last_keys_seen_ || !preload.empty() || (t - o_.start) % day == 0) {
+    const auto v0 = std::chrono::steady_clock::now();
+    ++full_verifications_;
+    if (auto report = verify_zone_file(output_, origin_, t, 1); !report) {
+      failure(run_name + ": verify: " + report.error().to_string());
+    } else if (!report->ok()) {
+      const auto& p = report->problems.front();
+      failure(run_name + ": the output does not verify at its own time: " + p.owner.to_string() + " " +
+              type_to_string(p.type) + ": " + p.what + " (" + std::to_string(report->problems.size()) + " problems)");
+    }
+    verify_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - v0).count();
+  }
+  last_keys_seen_ = keys_seen;
   if (!v->dnskey) failure(run_name + ": the output has no DNSKEY RRset");
   model_->publish_zone(t, *v, run_name);
   parent_scan(t, *v);
@@ -753,7 +783,8 @@ int Simulation::run() {
     else std::printf("crashed: %s (%s)\n", group.c_str(), kinds.c_str());
   }
   for (const auto& kind : o_.crash)
-    if (!crashed_.contains(kind)) std::printf("crashed: no sign run had a \"%s\" step\n", kind.c_str());
+    if (!crashed_.contains(kind))
+      std::printf("crashed: not at a \"%s\" step (none came before every group was proved)\n", kind.c_str());
 
   const auto& gaps = model_->gap_reports();
   for (std::size_t i = 0; i < gaps.size() && i < 25; ++i) std::printf("gap: %s\n", gaps[i].c_str());
@@ -776,8 +807,9 @@ int Simulation::run() {
               static_cast<unsigned long long>(st.checks), static_cast<unsigned long long>(st.combinations),
               static_cast<unsigned long long>(st.verifications), static_cast<unsigned long long>(st.cache_hits));
   std::printf("gaps found: %zu\n", model_->gaps());
-  std::printf("wall time: %.1fs (%llu zonesign processes: %.1fs; full verification of each output: %.1fs)\n", wall,
-              static_cast<unsigned long long>(spawned_), spawn_seconds_, verify_seconds_);
+  std::printf("wall time: %.1fs (%llu zonesign processes: %.1fs; %llu outputs verified in full: %.1fs)\n", wall,
+              static_cast<unsigned long long>(spawned_), spawn_seconds_,
+              static_cast<unsigned long long>(full_verifications_), verify_seconds_);
   const bool ok = failures_.empty() && model_->gaps() == 0;
   std::printf("result: %s (%zu failures, %zu gaps)\n", ok ? "PASS" : "FAIL", failures_.size(), model_->gaps());
   return ok ? 0 : 1;
