@@ -75,7 +75,8 @@ Action add_rollover_command(CLI::App& app) {
     for (const auto& line : report->parent) std::printf("parent: %s\n", line.c_str());
     const char* verb = opts->dry_run ? "would" : "done";
     for (const auto& a : report->actions) std::printf("%s: %s\n", verb, a.c_str());
-    if (report->actions.empty()) std::printf("no key action due\n");
+    for (const auto& a : report->deferred) std::printf("next sign: %s\n", a.c_str());
+    if (report->actions.empty() && report->deferred.empty()) std::printf("no key action due\n");
     if (report->next_due) std::printf("next action due: %s\n", format_time(*report->next_due).c_str());
     for (const auto& t : report->operator_tasks) std::printf("action needed: %s\n", t.c_str());
     return report->operator_tasks.empty() ? exit_ok : exit_action_needed;

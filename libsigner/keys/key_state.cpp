@@ -159,7 +159,7 @@ KeyState key_state(const KeyInfo& info, UnixTime now) {
                            RecordState::hidden})
       if (info.timestamps.contains(record_event_name(kind, st))) any_event = true;
   }
-  if (!any_event && created) {
+  if (!any_event && created && !info.timestamps.contains("planned")) {
     // A key from before rollovers: the zone published it (and its CDS) when
     // it was created. Rumoured is the safe reading: it becomes omnipresent
     // after the cache windows have passed.

@@ -83,7 +83,9 @@ struct KeyState {
 // events (written before rollovers existed) is read as published when it was
 // created: its DNSKEY and signatures rumoured since "created", its DS
 // rumoured since "created" (the CDS named it) until a "ds-seen" event; the
-// planner then writes those events down ("adopt").
+// planner then writes those events down ("adopt"). A key the planner created
+// carries a "planned" event and is never read that way: until a `sign` run
+// publishes it, all its records are hidden.
 KeyState key_state(const KeyInfo& info, UnixTime now);
 
 // How long a change of each record kind takes to reach every cache (RFC 7583

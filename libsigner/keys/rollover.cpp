@@ -457,7 +457,10 @@ Result<std::vector<std::uint16_t>> apply_plan(const Plan& p, std::vector<KeyInfo
         if (s.active) set_once(*k, "active", *s.active);
         break;
       }
-      case ActionKind::create: break;
+      // "planned" marks a key the planner manages from its creation on: one
+      // with no record event yet is then waiting to be published, not a key
+      // from an old state file that the zone already shows (key_state()).
+      case ActionKind::create: set_once(*k, "planned", p.now); break;
       case ActionKind::retire: set_once(*k, "retired", p.now); break;
       case ActionKind::transition:
         k->timestamps[record_event_name(a.record, a.to)] = p.now;

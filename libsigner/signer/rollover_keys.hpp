@@ -1,5 +1,6 @@
-// The `rollover` use case: apply the key actions due at `now` without signing
-// (keys/rollover.hpp), after recording the parent events the operator reports
+// The `rollover` use case: apply the key actions due at `now` that do not
+// change the published zone, without signing (keys/rollover.hpp; the record
+// changes are left to the next `sign`), after recording the parent events the operator reports
 // (--ds-seen, --ds-withdrawn) and those found by asking the parent's servers
 // (signer/parent_ds.hpp confirm_from_parent, when the policy names them or
 // turns on discovery). The next `sign` publishes the result.
@@ -33,6 +34,9 @@ struct RolloverRequest {
 
 struct RolloverReport {
   std::vector<std::string> actions;         // done (or, with dry_run, that would be done)
+  // Record changes of the plan left to the next `sign`, which publishes them
+  // (a record change counts from the moment a zone shows it, see roll_keys).
+  std::vector<std::string> deferred;
   std::vector<std::string> operator_tasks;  // non-empty: exit code 10
   std::optional<UnixTime> next_due;
   std::vector<std::string> parent;    // what the parent's servers showed, and what it recorded

@@ -162,6 +162,32 @@ TEST_CASE("a signature listed as verified skips only its cryptography, and only 
   CHECK(has_problem(refused, "ai.example.", RrType::A, "does not verify"));
 }
 
+TEST_CASE("a signature of an algorithm not yet in DNSKEY is skipped; one of a known algorithm by an unknown key is not") {
+  Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
+  Node* ai = find_node(zone, name("ai.example."));
+  Signature extra;
+  for (const auto& s : ai->signatures)
+    if (s.covered == RrType::A) extra = s;
+  REQUIRE_FALSE(extra.rdata.empty());
+
+  // RFC 6781 §4.1.4: the new algorithm's signatures come before its DNSKEY.
+  Zone prepublished = zone;
+  Signature ed = extra;
+  ed.rdata[2] = static_cast<std::uint8_t>(Algorithm::ED25519);
+  find_node(prepublished, name("ai.example."))->signatures.push_back(ed);
+  VerifyReport early = verify(prepublished);
+  INFO(describe(early));
+  CHECK(early.ok());
+
+  // The zone's own algorithm with a key tag no DNSKEY has: a stale signature.
+  Zone stale = zone;
+  Signature unknown = extra;
+  unknown.rdata[16] ^= 0x5a;  // key tag, RFC 4034 §3.1
+  find_node(stale, name("ai.example."))->signatures.push_back(unknown);
+  VerifyReport late = verify(stale);
+  CHECK(has_problem(late, "ai.example.", RrType::A, "no zone key in the apex DNSKEY RRset"));
+}
+
 TEST_CASE("a deleted NSEC is reported as a name missing from the chain") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   Node* node = find_node(zone, name("ns1.example."));

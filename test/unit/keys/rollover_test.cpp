@@ -712,3 +712,43 @@ TEST_CASE("a stored state that already allows a failing cache combination only g
     return a.kind == ActionKind::transition && a.key.tag == 2 && a.to == RecordState::unretentive;
   }));
 }
+
+TEST_CASE("a key the planner created but no run has published yet stays hidden, not adopted") {
+  Policy policy = short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                                key(Role::zsk, 90 * day, RolloverMethod::pre_publish)});
+  std::vector<KeyInfo> keys;
+  std::uint16_t next_tag = 2000;
+  KeyFactory make = [&](const NewKey& nk, UnixTime t) -> Result<std::uint16_t> {
+    KeyInfo k;
+    k.role = nk.role;
+    k.algorithm = nk.algorithm;
+    k.tag = next_tag++;
+    k.flags = static_cast<std::uint16_t>(nk.role == Role::zsk ? 256 : 257);
+    k.timestamps["created"] = t;
+    keys.push_back(k);
+    return k.tag;
+  };
+  // What `zonesign rollover` applies: the creations, not the record changes.
+  auto p = plan(keys, policy, t0);
+  REQUIRE(p);
+  Plan creations_only = *p;
+  std::erase_if(creations_only.actions, [](const Action& a) { return a.kind == ActionKind::transition; });
+  REQUIRE(apply_plan(creations_only, keys, make));
+  REQUIRE(keys.size() == 2);
+  for (const auto& k : keys) {
+    CHECK(k.timestamps.contains("planned"));
+    KeyState s = key_state(k, t0 + 7 * day);
+    CHECK_FALSE(s.legacy);
+    for (RecordKind kind : all_record_kinds) CHECK(s[kind].state == RecordState::hidden);
+  }
+  // A week later, the first run that can publish them starts from the beginning.
+  auto later = plan(keys, policy, t0 + 7 * day);
+  REQUIRE(later);
+  bool publishes = false;
+  for (const auto& a : later->actions) {
+    CHECK(a.kind != ActionKind::adopt);
+    publishes |= a.kind == ActionKind::transition && a.record == RecordKind::dnskey && a.to == RecordState::rumoured;
+  }
+  CHECK(publishes);
+  CHECK(published_set(keys, t0 + 7 * day).dnskey.empty());
+}
