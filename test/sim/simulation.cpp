@@ -299,8 +299,12 @@ std::set<std::string> Simulation::planned_kinds(UnixTime t) {
     if (end == std::string::npos) end = r->out.size();
     std::string line = r->out.substr(pos, end - pos);
     pos = end + 1;
-    if (line.rfind("would: ", 0) != 0) continue;
-    if (auto k = kind_of(line.substr(7))) kinds.insert(*k);
+    // `rollover` prints the steps it would apply as "would: ..." and the record
+    // changes it leaves to the next sign as "next sign: ..."; a sign run does both.
+    for (std::string_view prefix : {"would: ", "next sign: "}) {
+      if (line.rfind(prefix, 0) != 0) continue;
+      if (auto k = kind_of(line.substr(prefix.size()))) kinds.insert(*k);
+    }
   }
   return kinds;
 }
