@@ -25,16 +25,7 @@ Result<std::vector<Error>> zone_ttl_problems(const std::string& path, const Name
   if (!parsed) return std::unexpected(parsed.error());
   std::vector<Error> problems;
   for (const Record& r : parsed->records) {
-    switch (r.type) {
-      case RrType::DNSKEY:
-      case RrType::RRSIG:
-      case RrType::NSEC:
-      case RrType::NSEC3:
-      case RrType::NSEC3PARAM:
-      case RrType::CDS:
-      case RrType::CDNSKEY: continue;
-      default: break;
-    }
+    if (is_dnssec_generated_type(r.type)) continue;
     if (auto fits = check_zone_ttls(policy, r.ttl); !fits)
       problems.emplace_back(Errc::policy, r.owner.to_string() + " " + type_to_string(r.type) + ": " +
                                               fits.error().message,

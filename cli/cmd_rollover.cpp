@@ -12,10 +12,7 @@ namespace zs::cli {
 
 namespace {
 struct RolloverOptions {
-  std::string origin;
-  std::string keys = "keys";
-  std::string policy;
-  std::string now;
+  ZoneOptions zone;
   std::vector<unsigned> ds_seen;
   std::vector<unsigned> ds_withdrawn;
   bool dry_run = false;
@@ -28,10 +25,7 @@ struct RolloverOptions {
 Action add_rollover_command(CLI::App& app) {
   auto opts = std::make_shared<RolloverOptions>();
   CLI::App* cmd = app.add_subcommand("rollover", "Apply the key actions due now, without signing");
-  cmd->add_option("--origin", opts->origin, "The zone's name")->required();
-  cmd->add_option("--keys", opts->keys, "Key directory")->capture_default_str();
-  cmd->add_option("--policy", opts->policy, "YAML signing policy")->required();
-  cmd->add_option("--now", opts->now, "Time: Unix seconds, YYYYMMDDHHMMSS or RFC 3339 (default: clock)");
+  add_zone_options(*cmd, opts->zone);
   cmd->add_option("--ds-seen", opts->ds_seen, "The parent now serves the DS of key TAG on all its servers")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--ds-withdrawn", opts->ds_withdrawn, "The parent no longer serves the DS of key TAG")
@@ -44,13 +38,9 @@ Action add_rollover_command(CLI::App& app) {
   cmd->add_option("--resolver", opts->resolver,
                   "Find the parent's servers through this recursive resolver ADDR[@PORT]");
   return [opts]() -> int {
-    auto origin = parse_origin(opts->origin);
-    if (!origin) return report_error(origin.error());
-    auto now = parse_now(opts->now);
-    if (!now) return report_error(now.error());
-    auto policy = load_policy_file(opts->policy);
-    if (!policy) return report_error(policy.error());
-    RolloverRequest request{*origin, opts->keys, std::move(*policy), *now, {}, {}, opts->dry_run, std::nullopt, std::nullopt};
+    auto zone = load_zone_options(opts->zone);
+    if (!zone) return report_error(zone.error());
+    RolloverRequest request{zone->origin, opts->zone.keys, std::move(zone->policy), zone->now, {}, {}, opts->dry_run, std::nullopt, std::nullopt};
     for (unsigned tag : opts->ds_seen) request.ds_seen.push_back(static_cast<std::uint16_t>(tag));
     for (unsigned tag : opts->ds_withdrawn) request.ds_withdrawn.push_back(static_cast<std::uint16_t>(tag));
     if (!opts->force.empty()) request.force = role_from_string(opts->force);

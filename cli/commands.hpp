@@ -45,4 +45,21 @@ Result<DigestType> parse_digest(const std::string& text);
 // Loads and lints a policy file, printing its warnings on stderr.
 Result<Policy> load_policy_file(const std::string& path);
 
+// The options of the subcommands that work on one zone's key folder under a
+// policy (rollover, status, plan): --origin, --keys, --policy, --now.
+struct ZoneOptions {
+  std::string origin;
+  std::string keys = "keys";
+  std::string policy;
+  std::string now;
+};
+void add_zone_options(CLI::App& cmd, ZoneOptions& options);
+// The same, parsed: the zone, the moment and the loaded (and linted) policy.
+struct ZoneContext {
+  Name origin;
+  UnixTime now = 0;
+  Policy policy;
+};
+Result<ZoneContext> load_zone_options(const ZoneOptions& options);
+
 }  // namespace zs::cli

@@ -47,4 +47,21 @@ Result<Policy> load_policy_file(const std::string& path) {
   return std::move(loaded->policy);
 }
 
+void add_zone_options(CLI::App& cmd, ZoneOptions& o) {
+  cmd.add_option("--origin", o.origin, "The zone's name")->required();
+  cmd.add_option("--keys", o.keys, "Key directory")->capture_default_str();
+  cmd.add_option("--policy", o.policy, "YAML signing policy")->required();
+  cmd.add_option("--now", o.now, "Time: Unix seconds, YYYYMMDDHHMMSS or RFC 3339 (default: clock)");
+}
+
+Result<ZoneContext> load_zone_options(const ZoneOptions& o) {
+  auto origin = parse_origin(o.origin);
+  if (!origin) return std::unexpected(origin.error());
+  auto now = parse_now(o.now);
+  if (!now) return std::unexpected(now.error());
+  auto policy = load_policy_file(o.policy);
+  if (!policy) return std::unexpected(policy.error());
+  return ZoneContext{std::move(*origin), *now, std::move(*policy)};
+}
+
 }  // namespace zs::cli
