@@ -714,26 +714,16 @@ TEST_CASE("a stored state that already allows a failing cache combination only g
 }
 
 TEST_CASE("a key the planner created but no run has published yet stays hidden, not adopted") {
-  Policy policy = short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
-                                key(Role::zsk, 90 * day, RolloverMethod::pre_publish)});
-  std::vector<KeyInfo> keys;
-  std::uint16_t next_tag = 2000;
-  KeyFactory make = [&](const NewKey& nk, UnixTime t) -> Result<std::uint16_t> {
-    KeyInfo k;
-    k.role = nk.role;
-    k.algorithm = nk.algorithm;
-    k.tag = next_tag++;
-    k.flags = static_cast<std::uint16_t>(nk.role == Role::zsk ? 256 : 257);
-    k.timestamps["created"] = t;
-    keys.push_back(k);
-    return k.tag;
-  };
+  Sim sim(short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                        key(Role::zsk, 90 * day, RolloverMethod::pre_publish)}));
+  const Policy& policy = sim.policy;
+  std::vector<KeyInfo>& keys = sim.keys;
   // What `zonesign rollover` applies: the creations, not the record changes.
   auto p = plan(keys, policy, t0);
   REQUIRE(p);
   Plan creations_only = *p;
   std::erase_if(creations_only.actions, [](const Action& a) { return a.kind == ActionKind::transition; });
-  REQUIRE(apply_plan(creations_only, keys, make));
+  REQUIRE(apply_plan(creations_only, keys, sim.factory()));
   REQUIRE(keys.size() == 2);
   for (const auto& k : keys) {
     CHECK(k.timestamps.contains("planned"));
