@@ -284,7 +284,9 @@ void attach_signatures(Zone& zone, const std::vector<Task>& tasks, std::vector<S
 
 // The independent self-check: read the text back as any consumer would and
 // verify it from scratch, so neither the writer nor the in-memory zone is
-// trusted.
+// trusted. The one exception is the cryptography of signatures reused from
+// the previous output, which that run verified (`verified`, see
+// signer/signature_reuse.hpp); every other check applies to them too.
 Result<void> self_check(const std::string& text, const SignRequest& request, unsigned threads,
                         const VerifiedSignatures& verified) {
   auto parsed = parse_zone_text(text, "<signed output>", ParseOptions{request.origin, 16});
