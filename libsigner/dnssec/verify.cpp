@@ -232,7 +232,9 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
     }
   }
 
-  std::vector<SigResult> results = check_crypto(jobs, keys, options.threads, options.verified);
+  // An empty list (a fresh signing) costs nothing: no fingerprint is computed.
+  const VerifiedSignatures* verified = options.verified && !options.verified->empty() ? options.verified : nullptr;
+  std::vector<SigResult> results = check_crypto(jobs, keys, options.threads, verified);
   report.signatures_checked = jobs.size();
   report.signatures_known_good =
       static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const SigResult& r) { return r.known_good; }));
