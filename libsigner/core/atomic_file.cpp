@@ -25,16 +25,37 @@ struct Fd {
   }
 };
 
+// `.NAME.tmp-` for a target NAME: the prefix of its temporary files.
+std::string temp_prefix(const std::filesystem::path& target) { return "." + target.filename().string() + ".tmp-"; }
+
+bool is_temp_name(const std::string& name) {
+  // ".X.tmp-" followed by mkstemp's six characters.
+  const auto pos = name.rfind(".tmp-");
+  return name.size() > 1 && name[0] == '.' && pos != std::string::npos && pos > 1 && name.size() == pos + 11;
+}
+
+// Removes `path` if it is a regular file whose flock() nobody holds: its
+// writer is gone (a writer keeps its lock until the rename).
+bool remove_if_orphaned(const std::string& path) {
+  Fd file;
+  file.fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (file.fd < 0) return false;
+  struct stat st {};
+  if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (::flock(file.fd, LOCK_EX | LOCK_NB) != 0) return false;
+  return ::unlink(path.c_str()) == 0;
+}
+
 }  // namespace
 
-Result<void> write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+Result<StagedFile> StagedFile::write(const std::string& path, std::string_view content, unsigned mode) {
   std::filesystem::path target(path);
   std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
-  std::string tmp_name = ".";
-  tmp_name += target.filename().string();
-  tmp_name += ".tmp-XXXXXX";
-  std::string tmp_template = (dir / tmp_name).string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(target, ec))
+    return fail(Errc::io, "cannot write '" + path + "': it is a directory");
+  std::string tmp_template = (dir / (temp_prefix(target) + "XXXXXX")).string();
   Fd file;
   file.fd = ::mkstemp(tmp_template.data());
   if (file.fd < 0) return io_error("cannot create a temporary file beside", path);
@@ -44,6 +65,8 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
     ::unlink(tmp.c_str());
     return err;
   };
+  // Held until the rename: remove_stale_temp_files() leaves a locked file alone.
+  if (::flock(file.fd, LOCK_EX | LOCK_NB) != 0) return cleanup_fail("cannot lock");
   if (::fchmod(file.fd, mode) != 0) return cleanup_fail("cannot set the mode of");
   const char* data = content.data();
   std::size_t left = content.size();
@@ -57,16 +80,65 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
     left -= static_cast<std::size_t>(n);
   }
   if (::fsync(file.fd) != 0) return cleanup_fail("cannot sync");
-  if (::close(file.fd) != 0) {
-    file.fd = -1;
-    return cleanup_fail("cannot close");
-  }
+  StagedFile staged(path, tmp, file.fd);
   file.fd = -1;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return cleanup_fail("cannot rename into place");
+  return staged;
+}
+
+StagedFile::StagedFile(StagedFile&& other) noexcept
+    : target_(std::move(other.target_)), temp_(std::move(other.temp_)), fd_(other.fd_) {
+  other.fd_ = -1;
+  other.temp_.clear();
+}
+
+StagedFile::~StagedFile() {
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<void> StagedFile::commit() {
+  if (temp_.empty()) return fail(Errc::internal, "staged file '" + target_ + "' committed twice");
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) return io_error("cannot rename into place", target_);
+  temp_.clear();
+  ::close(fd_);
+  fd_ = -1;
+  std::filesystem::path dir = std::filesystem::path(target_).parent_path();
+  if (dir.empty()) dir = ".";
   Fd dirfd;
   dirfd.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (dirfd.fd >= 0) ::fsync(dirfd.fd);  // best effort: the rename is already visible
   return {};
+}
+
+Result<void> write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+  auto staged = StagedFile::write(path, content, mode);
+  if (!staged) return std::unexpected(staged.error());
+  return staged->commit();
+}
+
+std::size_t remove_stale_temp_files(const std::string& path) {
+  std::filesystem::path target(path);
+  std::filesystem::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  const std::string prefix = temp_prefix(target);
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(prefix) && name.size() == prefix.size() + 6 && remove_if_orphaned(entry.path().string()))
+      ++removed;
+  }
+  return removed;
+}
+
+std::size_t remove_stale_temp_files_in(const std::string& folder) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (is_temp_name(name) && remove_if_orphaned(entry.path().string())) ++removed;
+  }
+  return removed;
 }
 
 Result<std::string> read_file(const std::string& path) {

@@ -35,6 +35,7 @@ std::string_view errc_name(Errc code) noexcept {
     case Errc::policy: return "policy";
     case Errc::verify: return "verify";
     case Errc::internal: return "internal";
+    case Errc::state_not_saved: return "state-not-saved";
   }
   return "internal";
 }

@@ -54,6 +54,8 @@ enum class Errc : std::uint16_t {
   // --- verification of a signed zone
   verify,
   internal,
+  // --- outcomes that are not plain failures
+  state_not_saved,  // the zone was published but the key state could not be written
 };
 
 std::string_view errc_name(Errc code) noexcept;

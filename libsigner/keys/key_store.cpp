@@ -1,11 +1,14 @@
 #include "keys/key_store.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include <yaml-cpp/yaml.h>
 
@@ -55,17 +58,226 @@ Result<KeyStore> KeyStore::open(const std::string& key_dir, const Name& zone, bo
     return fail(Errc::key_store, "zone name '" + zone.to_string() + "' cannot be used as a key folder name");
   std::string folder = (std::filesystem::path(key_dir) / name).string();
   std::error_code ec;
+  std::vector<std::string> created;
   if (!std::filesystem::is_directory(folder, ec)) {
     if (!create) return fail(Errc::key_store, "no keys for " + zone.to_string() + " in '" + key_dir + "'");
+    // Remember what this run creates, so that a failed first run can leave
+    // no trace of itself.
+    for (auto p = std::filesystem::path(folder); !p.empty() && !std::filesystem::exists(p, ec);
+         p = p.parent_path()) {
+      created.push_back(p.string());
+      if (p == p.parent_path()) break;
+    }
     std::filesystem::create_directories(folder, ec);
     if (ec) return fail(Errc::io, "cannot create key folder '" + folder + "': " + ec.message());
-    ::chmod(folder.c_str(), 0700);
+    for (const auto& dir : created) ::chmod(dir.c_str(), 0700);
   }
+  auto lock = FileLock::acquire(folder + "/.lock");
+  if (!lock) {
+    for (const auto& dir : created) ::rmdir(dir.c_str());
+    return std::unexpected(lock.error());
+  }
+  KeyStore store(zone, folder, std::move(*lock));
+  store.created_dirs_ = std::move(created);  // the destructor removes them unless committed
+  if (auto r = store.check_folder_safety(key_dir, true); !r) return std::unexpected(r.error());
+  store.recover_killed_run();
+  if (auto r = store.read_state(); !r) return std::unexpected(r.error());
+  if (auto r = store.refuse_keys_without_state(key_dir); !r) return std::unexpected(r.error());
+  return store;
+}
+
+Result<KeyStore> KeyStore::open_read_only(const std::string& key_dir, const Name& zone) {
+  std::string name = folder_name(zone);
+  if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
+    return fail(Errc::key_store, "zone name '" + zone.to_string() + "' cannot be used as a key folder name");
+  std::string folder = (std::filesystem::path(key_dir) / name).string();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec))
+    return fail(Errc::key_store, "no keys for " + zone.to_string() + " in '" + key_dir + "'");
+  KeyStore store(zone, folder, std::nullopt);
+  store.read_only_ = true;
+  if (auto r = store.check_folder_safety(key_dir, false); !r) return std::unexpected(r.error());
+  if (auto r = store.read_state(); !r) return std::unexpected(r.error());
+  if (auto r = store.refuse_keys_without_state(key_dir); !r) return std::unexpected(r.error());
+  return store;
+}
+
+Result<KeyStore> KeyStore::open_for_adoption(const std::string& key_dir, const Name& zone) {
+  std::string folder = (std::filesystem::path(key_dir) / folder_name(zone)).string();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec))
+    return fail(Errc::key_store, "no key folder for " + zone.to_string() + " in '" + key_dir + "'");
+  if (std::filesystem::exists(std::filesystem::symlink_status(folder + "/state.yaml", ec)))
+    return fail(Errc::key_store, "'" + folder + "/state.yaml' exists: `key adopt` only rebuilds a lost state "
+                                 "file, it never replaces one");
   auto lock = FileLock::acquire(folder + "/.lock");
   if (!lock) return std::unexpected(lock.error());
   KeyStore store(zone, folder, std::move(*lock));
-  if (auto r = store.read_state(); !r) return std::unexpected(r.error());
+  if (auto r = store.check_folder_safety(key_dir, true); !r) return std::unexpected(r.error());
+  store.recover_killed_run();
   return store;
+}
+
+std::vector<std::string> KeyStore::private_key_files() const {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(".pem") && !name.starts_with(".")) files.push_back(name);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Result<std::string> KeyStore::read_private_file(const std::string& file) const {
+  const std::string path = folder_ + "/" + file;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return fail(Errc::io, "cannot read '" + path + "': " + std::strerror(errno));
+  if (S_ISLNK(st.st_mode))
+    return fail(Errc::key_store, "private key file '" + path + "' is a symbolic link: zonesign uses only "
+                                 "regular files in the key folder; replace the link with the file (mode 0600)");
+  if (!S_ISREG(st.st_mode)) return fail(Errc::key_store, "'" + path + "' is not a regular file");
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return fail(Errc::key_store, "private key file '" + path + "' is accessible by others (mode " + mode +
+                                     "): it must be readable by its owner only; run `chmod 600 '" + path +
+                                     "'` and consider the key exposed if others could read it");
+  }
+  return read_file(path);
+}
+
+KeyStore::KeyStore(KeyStore&& other) noexcept
+    : zone_(std::move(other.zone_)),
+      folder_(std::move(other.folder_)),
+      lock_(std::move(other.lock_)),
+      keys_(std::move(other.keys_)),
+      last_signed_(std::move(other.last_signed_)),
+      last_run_(other.last_run_),
+      run_time_(other.run_time_),
+      original_state_(std::move(other.original_state_)),
+      original_keys_(std::move(other.original_keys_)),
+      original_last_signed_(std::move(other.original_last_signed_)),
+      original_last_run_(other.original_last_run_),
+      new_keys_(std::move(other.new_keys_)),
+      created_dirs_(std::move(other.created_dirs_)),
+      read_only_(other.read_only_),
+      staged_(other.staged_),
+      committed_(other.committed_),
+      published_(other.published_),
+      live_(other.live_) {
+  other.live_ = false;
+  other.lock_.reset();
+}
+
+KeyStore::~KeyStore() {
+  if (!live_ || read_only_ || published_ || committed_) return;
+  undo_staged();
+}
+
+void KeyStore::undo_staged() noexcept {
+  try {
+    if (staged_) {
+      // Back to the bytes the folder held: the old state, without the keys
+      // this run made. The journal goes last, so a kill in between is still
+      // cleaned up by the next run.
+      if (original_state_) (void)write_file_atomic(state_path(), *original_state_, 0644);
+      else ::unlink(state_path().c_str());
+      for (const auto& k : new_keys_) ::unlink((folder_ + "/" + k.file).c_str());
+      ::unlink(journal_path().c_str());
+    }
+    if (!created_dirs_.empty()) {
+      ::unlink((folder_ + "/.lock").c_str());
+      lock_.reset();
+      for (const auto& dir : created_dirs_) ::rmdir(dir.c_str());  // only if empty
+    }
+  } catch (...) {
+    // Undoing is best effort; the next run's recovery covers what is left.
+  }
+}
+
+Result<void> KeyStore::check_folder_safety(const std::string& key_dir, bool writing) const {
+  // Group- or world-writable folders let others swap keys or the state under
+  // us (OpenSSH refuses such key files for the same reason).
+  for (const std::string& dir : {key_dir, folder_}) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) continue;
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      return fail(Errc::key_store, "key folder '" + dir + "' is writable by " +
+                                       ((st.st_mode & S_IWOTH) ? "others" : "its group") + " (mode " + mode +
+                                       "): others could replace keys or the key state; run `chmod go-w '" + dir +
+                                       "'` and try again");
+    }
+  }
+  struct stat st {};
+  if (::lstat(state_path().c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+    return fail(Errc::key_store, "'" + state_path() + "' is a symbolic link: zonesign replaces the state file "
+                                 "atomically and would break the link; put the real file there");
+  (void)writing;
+  return {};
+}
+
+namespace {
+
+// A private key file of ours or another signer's (BIND, ldns: K*.private).
+bool looks_like_private_key(const std::string& name) {
+  return (name.ends_with(".pem") || (name.starts_with("K") && name.ends_with(".private"))) && !name.starts_with(".");
+}
+
+}  // namespace
+
+Result<void> KeyStore::refuse_keys_without_state(const std::string& key_dir) const {
+  if (original_state_) return {};
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (looks_like_private_key(name)) found.push_back(name);
+  }
+  if (found.empty()) return {};
+  std::sort(found.begin(), found.end());
+  std::string list;
+  for (std::size_t i = 0; i < found.size() && i < 4; ++i) list += (i ? ", " : "") + found[i];
+  if (found.size() > 4) list += ", ...";
+  std::error_code abs_ec;
+  std::string dir = std::filesystem::absolute(key_dir, abs_ec).lexically_normal().string();
+  if (abs_ec) dir = key_dir;
+  if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return fail(Errc::key_store,
+              "'" + folder_ + "' holds private keys (" + list +
+                  ") but no state.yaml: zonesign will not make new keys beside them, as the parent's DS may "
+                  "point at one of them. Restore state.yaml from a backup, or rebuild it from the key files "
+                  "with: zonesign key adopt --origin " + zone_.to_string() + " --keys '" + dir + "'");
+}
+
+void KeyStore::recover_killed_run() {
+  // A killed run's temporary files (no writer holds their lock any more).
+  remove_stale_temp_files_in(folder_);
+  // Key files a killed run wrote before its state named them: never in a
+  // published zone (the state naming a key precedes any zone showing it).
+  auto journal = read_file(journal_path());
+  if (!journal) return;
+  std::set<std::string> listed;
+  if (auto text = read_file(state_path())) {
+    try {
+      YAML::Node root = YAML::Load(*text);
+      for (const auto& node : root["keys"]) listed.insert(node["file"].as<std::string>(""));
+    } catch (const YAML::Exception&) {
+      return;  // read_state() reports the broken file; remove nothing
+    }
+  }
+  std::size_t pos = 0;
+  while (pos < journal->size()) {
+    std::size_t end = journal->find('\n', pos);
+    if (end == std::string::npos) end = journal->size();
+    std::string file = journal->substr(pos, end - pos);
+    pos = end + 1;
+    if (file.empty() || file.find('/') != std::string::npos || file.starts_with(".")) continue;
+    if (!listed.contains(file)) ::unlink((folder_ + "/" + file).c_str());
+  }
+  ::unlink(journal_path().c_str());
 }
 
 Result<void> KeyStore::read_state() {
@@ -73,6 +285,7 @@ Result<void> KeyStore::read_state() {
   if (!std::filesystem::exists(path)) return {};
   auto text = read_file(path);
   if (!text) return std::unexpected(text.error());
+  original_state_ = *text;
   YAML::Node root;
   try {
     root = YAML::Load(*text);
@@ -132,20 +345,31 @@ Result<void> KeyStore::read_state() {
       record.sha256 = last["sha256"].as<std::string>("");
       last_signed_ = std::move(record);
     }
+    if (const YAML::Node last_run = root["last-run"]) {
+      auto t = parse_time(last_run.as<std::string>(""));
+      if (!t) return state_error(path, last_run.Mark(), "last-run: " + t.error().message);
+      last_run_ = *t;
+    }
+    original_keys_ = keys_;
+    original_last_signed_ = last_signed_;
+    original_last_run_ = last_run_;
   } catch (const YAML::Exception& e) {
     return state_error(path, e.mark, "malformed state file: " + e.msg);
   }
   return {};
 }
 
-Result<void> KeyStore::commit() const {
+namespace {
+
+std::string render_state(const Name& zone, const std::vector<KeyInfo>& keys,
+                         const std::optional<SignedRecord>& last_signed, std::optional<UnixTime> last_run) {
   YAML::Emitter out;
   out << YAML::Comment("zonesign key state: no secrets here; private keys are the .pem files beside it");
   out << YAML::BeginMap;
   out << YAML::Key << "version" << YAML::Value << state_version;
-  out << YAML::Key << "zone" << YAML::Value << zone_.lowercased().to_string();
+  out << YAML::Key << "zone" << YAML::Value << zone.lowercased().to_string();
   out << YAML::Key << "keys" << YAML::Value << YAML::BeginSeq;
-  for (const auto& k : keys_) {
+  for (const auto& k : keys) {
     out << YAML::BeginMap;
     out << YAML::Key << "role" << YAML::Value << std::string(role_name(k.role));
     out << YAML::Key << "algorithm" << YAML::Value << algorithm_name(k.algorithm);
@@ -160,22 +384,119 @@ Result<void> KeyStore::commit() const {
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
-  if (last_signed_) {
+  if (last_signed) {
     out << YAML::Key << "signed" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "time" << YAML::Value << format_time(last_signed_->time);
-    out << YAML::Key << "output" << YAML::Value << last_signed_->output;
-    out << YAML::Key << "serial" << YAML::Value << last_signed_->serial;
-    out << YAML::Key << "expires" << YAML::Value << format_time(last_signed_->expires);
-    if (!last_signed_->sha256.empty()) out << YAML::Key << "sha256" << YAML::Value << last_signed_->sha256;
+    out << YAML::Key << "time" << YAML::Value << format_time(last_signed->time);
+    out << YAML::Key << "output" << YAML::Value << last_signed->output;
+    out << YAML::Key << "serial" << YAML::Value << last_signed->serial;
+    out << YAML::Key << "expires" << YAML::Value << format_time(last_signed->expires);
+    if (!last_signed->sha256.empty()) out << YAML::Key << "sha256" << YAML::Value << last_signed->sha256;
     out << YAML::EndMap;
   }
+  if (last_run) out << YAML::Key << "last-run" << YAML::Value << format_time(*last_run);
   out << YAML::EndMap;
   std::string text = out.c_str();
   text += '\n';
-  return write_file_atomic(state_path(), text, 0644);
+  return text;
+}
+
+}  // namespace
+
+std::string KeyStore::render_state(bool staged_only) const {
+  if (!staged_only) {
+    std::optional<UnixTime> last_run = last_run_;
+    if (run_time_) last_run = last_run ? std::max(*last_run, *run_time_) : *run_time_;
+    return zs::render_state(zone_, keys_, last_signed_, last_run);
+  }
+  // Step 1 of the commit: the state as it was, plus each new key as made and
+  // waiting to be published (the zone does not show it yet), whatever this
+  // run plans for it.
+  std::vector<KeyInfo> keys = original_keys_;
+  for (const auto& k : keys_) {
+    if (!pending_key(k.file)) continue;
+    KeyInfo fresh = k;
+    std::erase_if(fresh.timestamps, [](const auto& event) { return event.first != "created" && event.first != "planned"; });
+    keys.push_back(std::move(fresh));
+  }
+  return zs::render_state(zone_, keys, original_last_signed_, original_last_run_);
+}
+
+const KeyStore::NewKeyFile* KeyStore::pending_key(const std::string& file) const {
+  for (const auto& k : new_keys_)
+    if (k.file == file) return &k;
+  return nullptr;
+}
+
+Result<void> KeyStore::stage_new_keys() {
+  if (read_only_) return fail(Errc::internal, "key store opened read-only");
+  if (staged_ || new_keys_.empty()) return {};
+  staged_ = true;  // from here on, a failure is undone by undo_staged()
+  std::string journal;
+  for (const auto& k : new_keys_) journal += k.file + "\n";
+  if (auto w = write_file_atomic(journal_path(), journal, 0600); !w) return w;
+  for (const auto& k : new_keys_)
+    if (auto w = write_file_atomic(folder_ + "/" + k.file, k.pem, 0600); !w) return w;
+  // The old state plus the new keys as planned: true until the zone shows them.
+  const std::string staged_text = render_state(true);
+  if (auto w = write_file_atomic(state_path(), staged_text, 0644); !w) return w;
+  ::unlink(journal_path().c_str());
+  return {};
+}
+
+Result<void> KeyStore::commit() {
+  if (read_only_) return fail(Errc::internal, "key store opened read-only");
+  if (auto r = stage_new_keys(); !r) return r;
+  if (auto w = write_file_atomic(state_path(), render_state(false), 0644); !w) return w;
+  committed_ = true;
+  created_dirs_.clear();
+  return {};
+}
+
+std::optional<KeyStore::Recorded> KeyStore::latest_recorded() const {
+  std::optional<Recorded> latest;
+  auto consider = [&](UnixTime t, const std::string& what) {
+    if (!latest || t > latest->time) latest = Recorded{t, what};
+  };
+  if (last_run_) consider(*last_run_, "the last run");
+  if (last_signed_) consider(last_signed_->time, "the last signing run");
+  for (const auto& k : keys_)
+    for (const auto& [event, when] : k.timestamps)
+      consider(when, std::string(role_name(k.role)) + " " + std::to_string(k.tag) + " " + event);
+  return latest;
+}
+
+Result<std::vector<std::string>> KeyStore::check_clock(UnixTime now, bool allow_back) {
+  std::vector<std::string> moved;
+  auto latest = latest_recorded();
+  if (latest && now < latest->time) {
+    if (!allow_back)
+      return fail(Errc::key_store,
+                  "the time of this run, " + format_time(now) + ", is before " + latest->what + " recorded in '" +
+                      state_path() + "' (" + format_time(latest->time) +
+                      "): the clock (or --now) looks stepped back, and keys would be read as not yet made. "
+                      "Nothing was changed. Correct the clock or --now; if this time is right and the "
+                      "recorded one is wrong, run again with --allow-clock-back (every recorded time after " +
+                      format_time(now) + " is then moved back to it, so cache windows restart)");
+    for (auto& k : keys_)
+      for (auto& [event, when] : k.timestamps)
+        if (when > now) {
+          moved.push_back(std::string(role_name(k.role)) + " " + std::to_string(k.tag) + " " + event + " " +
+                          format_time(when) + " -> " + format_time(now));
+          when = now;
+        }
+    if (last_signed_ && last_signed_->time > now) {
+      moved.push_back("last signing run " + format_time(last_signed_->time) + " -> " + format_time(now));
+      last_signed_->time = now;
+    }
+    if (last_run_ && *last_run_ > now) last_run_ = now;
+  }
+  run_time_ = now;
+  return moved;
 }
 
 Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa_bits, UnixTime now) {
+  if (read_only_) return fail(Errc::internal, "key store opened read-only");
+  if (staged_) return fail(Errc::internal, "a key generated after the new keys were staged");
   if (!algorithm_can_sign(algorithm))
     return fail(Errc::key_store, "cannot generate keys of algorithm " + algorithm_name(algorithm));
   for (int attempt = 0; attempt < max_generate_attempts; ++attempt) {
@@ -189,11 +510,12 @@ Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa
     info.bits = key->bits();
     info.tag = key_tag(info.dnskey().to_rdata());
     bool collides = std::any_of(keys_.begin(), keys_.end(), [&](const KeyInfo& k) { return k.tag == info.tag; });
-    if (collides) continue;
     info.file = key_file_name(zone_, algorithm, info.tag);
+    // A stray file of that name (not in the state) is never overwritten.
+    std::error_code ec;
+    if (collides || std::filesystem::exists(std::filesystem::symlink_status(folder_ + "/" + info.file, ec))) continue;
     info.timestamps["created"] = now;
-    if (auto w = write_file_atomic(folder_ + "/" + info.file, key->to_pem(), 0600); !w)
-      return std::unexpected(w.error());
+    new_keys_.push_back(NewKeyFile{info.file, key->to_pem()});
     keys_.push_back(std::move(info));
     return &keys_.back();
   }
@@ -202,11 +524,14 @@ Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa
 
 Result<PrivateKey> KeyStore::load_private(const KeyInfo& info) const {
   const std::string path = folder_ + "/" + info.file;
-  auto pem = read_file(path);
-  if (!pem)
+  if (const NewKeyFile* fresh = pending_key(info.file)) return PrivateKey::from_pem(fresh->pem, info.algorithm);
+  auto pem = read_private_file(info.file);
+  if (!pem) {
+    if (pem.error().code != Errc::io) return std::unexpected(pem.error());
     return fail(Errc::key_store, "key " + std::to_string(info.tag) + " (" + std::string(role_name(info.role)) +
                                      ") is listed in the state file but its private key cannot be read: " +
                                      pem.error().message + "; restore the file, zonesign will not replace it");
+  }
   auto key = PrivateKey::from_pem(*pem, info.algorithm);
   if (!key)
     return fail(Errc::key_store, "private key file '" + path + "' is unusable: " + key.error().message);

@@ -4,10 +4,27 @@
 // algorithm, tag, public key and timestamps (never a secret).
 //
 // All writes are atomic (core/atomic_file.hpp); a lock file (DIR/<zone>/.lock)
-// keeps two runs from working on one zone at once. New key files are written
-// as soon as they are generated, but the state file only on commit(), so a
-// run that fails leaves at most an unreferenced key file behind, never a
-// state that names a missing key.
+// keeps two runs from working on one zone at once. A run's changes reach the
+// folder only when it commits, in an order that a kill at any moment cannot
+// turn into a state that runs ahead of the published zone or names a missing
+// key (ARCHITECTURE.md "Data flow", docs/architecture.md "Key store"):
+//   1. stage_new_keys(): a journal (.pending-keys) naming the new key files,
+//      the new private keys (0600), then state.yaml with the new keys listed
+//      as planned and unpublished (the old state plus the new keys), then the
+//      journal is removed. Before its zone is published, this state is true.
+//   2. the caller publishes the zone and says so (mark_published()).
+//   3. commit(): state.yaml with every event of the run.
+// A store destroyed before mark_published() undoes step 1 (restores the old
+// state.yaml bytes, removes the new key files, and removes the zone folder if
+// this run created it), so a failed run leaves the folder as it was. The next
+// run that opens the folder for writing removes what a killed run left: key
+// files a journal names that no state lists, and unlocked temporary files.
+//
+// A key folder that holds private keys but no state.yaml is never treated as
+// empty: open() refuses it and names the recovery (`zonesign key adopt`).
+// Private keys must be regular files of mode 0600 or stricter, and neither
+// the key folder nor the zone's folder may be writable by group or others
+// (as OpenSSH does with its keys).
 #pragma once
 
 #include <cstdint>
@@ -63,18 +80,41 @@ struct SignedRecord {
 
 class KeyStore {
  public:
-  // Opens DIR/<zone>/ (created when `create` is set), takes its lock and reads
-  // state.yaml if present. Errors: Errc::key_store (bad state file, naming its
-  // line), Errc::io (folder, lock).
+  // Opens DIR/<zone>/ for a run that may change it (created when `create` is
+  // set), takes its lock, cleans up after a killed run and reads state.yaml.
+  // Errors: Errc::key_store (bad state file, naming its line; private keys
+  // without a state file; unsafe permissions or symlinks), Errc::io (folder,
+  // lock).
   static Result<KeyStore> open(const std::string& key_dir, const Name& zone, bool create);
+  // Opens DIR/<zone>/ to read it only (status, ds, plan): creates nothing,
+  // takes no lock (state.yaml is replaced atomically, so it reads whole), and
+  // needs only read access. commit() and generate() are refused.
+  static Result<KeyStore> open_read_only(const std::string& key_dir, const Name& zone);
+  // Opens DIR/<zone>/ to rebuild a lost state file (`zonesign key adopt`):
+  // takes the lock; state.yaml must be absent. Errors: Errc::key_store.
+  static Result<KeyStore> open_for_adoption(const std::string& key_dir, const Name& zone);
+
+  // The private key files in the zone's folder (K*.pem), sorted.
+  std::vector<std::string> private_key_files() const;
+  // The text of private key file `file` in the zone's folder, after the
+  // checks load_private() makes (a regular file, not a link, mode 0600).
+  Result<std::string> read_private_file(const std::string& file) const;
+  // Lists a key whose private key file is already in the folder.
+  void adopt(KeyInfo info) { keys_.push_back(std::move(info)); }
+
+  KeyStore(KeyStore&& other) noexcept;
+  KeyStore& operator=(KeyStore&&) = delete;
+  KeyStore(const KeyStore&) = delete;
+  KeyStore& operator=(const KeyStore&) = delete;
+  ~KeyStore();
 
   const Name& zone() const noexcept { return zone_; }
   const std::string& folder() const noexcept { return folder_; }
   const std::vector<KeyInfo>& keys() const noexcept { return keys_; }
   std::vector<KeyInfo>& keys() noexcept { return keys_; }
 
-  // Generates a key, writes its PEM (0600) and adds it to the in-memory state
-  // with created=now. A key whose tag collides with any key already listed
+  // Generates a key and adds it to the in-memory state with created=now; its
+  // private key is written only when the run commits (stage_new_keys). A key whose tag collides with any key already listed
   // (of any algorithm, RFC 4034 Appendix B tags are not unique) is thrown
   // away and made again, so a bare tag names one key.
   Result<KeyInfo*> generate(Role role, Algorithm algorithm, unsigned rsa_bits, UnixTime now);
@@ -87,23 +127,73 @@ class KeyStore {
   const std::optional<SignedRecord>& last_signed() const noexcept { return last_signed_; }
   void set_last_signed(SignedRecord record) { last_signed_ = std::move(record); }
 
-  // Writes state.yaml atomically.
-  Result<void> commit() const;
+  // The latest moment the state records (the last run, any key event, the
+  // last signing), with what it is, for the clock check.
+  struct Recorded {
+    UnixTime time = 0;
+    std::string what;
+  };
+  std::optional<Recorded> latest_recorded() const;
+  // Refuses a run whose `now` lies before latest_recorded(): a clock that
+  // stepped back would make the planner read keys as not yet created and
+  // undo key events (issue 8). With `allow_back` the run goes on and every
+  // recorded time after `now` is moved back to `now` (so windows restart,
+  // which is always safe); the returned lines say what moved. Errors:
+  // Errc::key_store, nothing changed.
+  Result<std::vector<std::string>> check_clock(UnixTime now, bool allow_back);
+
+  // Step 1 of the commit (see above); a no-op without new keys.
+  Result<void> stage_new_keys();
+  // The zone naming this run's keys is published: from now on a failure
+  // keeps the staged keys (the zone shows them) instead of undoing them.
+  void mark_published() noexcept { published_ = true; }
+  // Writes the new keys (stage_new_keys, if not done yet) and then
+  // state.yaml atomically, recording the time check_clock() was given as the
+  // last run. On failure before mark_published(), the store undoes its staged
+  // changes when destroyed.
+  Result<void> commit();
 
   // The zone folder name for a zone: lower-case, no trailing dot, "_root" for ".".
   static std::string folder_name(const Name& zone);
 
  private:
-  KeyStore(Name zone, std::string folder, FileLock lock)
+  // A key generated by this run, not yet on disk.
+  struct NewKeyFile {
+    std::string file;
+    std::string pem;
+  };
+
+  KeyStore(Name zone, std::string folder, std::optional<FileLock> lock)
       : zone_(std::move(zone)), folder_(std::move(folder)), lock_(std::move(lock)) {}
   Result<void> read_state();
+  Result<void> check_folder_safety(const std::string& key_dir, bool writing) const;
+  Result<void> refuse_keys_without_state(const std::string& key_dir) const;
+  void recover_killed_run();
+  std::string render_state(bool staged_only) const;
+  const NewKeyFile* pending_key(const std::string& file) const;
+  void undo_staged() noexcept;
   std::string state_path() const { return folder_ + "/state.yaml"; }
+  std::string journal_path() const { return folder_ + "/.pending-keys"; }
 
   Name zone_;
   std::string folder_;
-  FileLock lock_;
+  std::optional<FileLock> lock_;  // none when read-only
   std::vector<KeyInfo> keys_;
   std::optional<SignedRecord> last_signed_;
+  std::optional<UnixTime> last_run_;  // the state's `last-run`
+  std::optional<UnixTime> run_time_;  // this run's `now` (check_clock)
+  // What the folder held when opened, to undo a failed run byte for byte.
+  std::optional<std::string> original_state_;
+  std::vector<KeyInfo> original_keys_;
+  std::optional<SignedRecord> original_last_signed_;
+  std::optional<UnixTime> original_last_run_;
+  std::vector<NewKeyFile> new_keys_;
+  std::vector<std::string> created_dirs_;  // deepest first
+  bool read_only_ = false;
+  bool staged_ = false;      // stage_new_keys() wrote to the folder
+  bool committed_ = false;   // the final state.yaml is written
+  bool published_ = false;   // mark_published()
+  bool live_ = true;         // false once moved from
 };
 
 }  // namespace zs

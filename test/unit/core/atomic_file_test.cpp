@@ -32,3 +32,58 @@ TEST_CASE("a second lock on the same file fails while the first is held") {
   { auto moved = std::move(*first); }
   CHECK(FileLock::acquire(path));
 }
+
+TEST_CASE("a staged file reaches its target only on commit and vanishes when dropped") {
+  auto dir = std::filesystem::temp_directory_path() / "zs_staged_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "zone.signed").string();
+  REQUIRE(write_file_atomic(path, "old", 0644));
+  {
+    auto staged = StagedFile::write(path, "new", 0644);
+    REQUIRE(staged);
+    CHECK(read_file(path).value() == "old");
+  }
+  CHECK(read_file(path).value() == "old");
+  auto staged = StagedFile::write(path, "new", 0644);
+  REQUIRE(staged);
+  REQUIRE(staged->commit());
+  CHECK(read_file(path).value() == "new");
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++entries;
+  CHECK(entries == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a staged write to a directory or a missing folder fails and leaves nothing") {
+  auto dir = std::filesystem::temp_directory_path() / "zs_staged_fail";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "sub");
+  auto into_dir = StagedFile::write((dir / "sub").string(), "x");
+  REQUIRE_FALSE(into_dir);
+  CHECK(into_dir.error().code == Errc::io);
+  CHECK_FALSE(StagedFile::write((dir / "missing" / "z").string(), "x"));
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++entries;
+  CHECK(entries == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("stale temporary files of a killed writer are removed, a live writer's are kept") {
+  auto dir = std::filesystem::temp_directory_path() / "zs_stale_tmp";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "zone.signed").string();
+  // What a killed run leaves: a temporary file nobody holds a lock on.
+  REQUIRE(write_file_atomic((dir / "other").string(), "x"));
+  std::filesystem::rename(dir / "other", dir / ".zone.signed.tmp-AbC123");
+  auto live = StagedFile::write(path, "in progress");  // holds its lock
+  REQUIRE(live);
+  CHECK(remove_stale_temp_files(path) == 1);
+  CHECK_FALSE(std::filesystem::exists(dir / ".zone.signed.tmp-AbC123"));
+  REQUIRE(live->commit());
+  CHECK(read_file(path).value() == "in progress");
+  std::filesystem::rename(dir / "zone.signed", dir / ".state.yaml.tmp-XyZ789");
+  CHECK(remove_stale_temp_files_in(dir.string()) == 1);
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,132 @@
+#include "signer/key_adopt.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "crypto/keys.hpp"
+#include "dnssec/dnskey.hpp"
+#include "zonefile/zonefile.hpp"
+
+namespace zs {
+
+namespace {
+
+struct FileName {
+  Algorithm algorithm = Algorithm::ECDSAP256SHA256;
+  std::uint16_t tag = 0;
+};
+
+// K<zone>+AAA+TTTTT.pem, as KeyStore names its files.
+std::optional<FileName> parse_file_name(const std::string& name) {
+  if (!name.starts_with("K") || !name.ends_with(".pem")) return std::nullopt;
+  const std::string stem = name.substr(0, name.size() - 4);
+  const auto tag_sep = stem.rfind('+');
+  if (tag_sep == std::string::npos || tag_sep == 0) return std::nullopt;
+  const auto alg_sep = stem.rfind('+', tag_sep - 1);
+  if (alg_sep == std::string::npos) return std::nullopt;
+  unsigned alg = 0, tag = 0;
+  const char* a = stem.data() + alg_sep + 1;
+  const char* t = stem.data() + tag_sep + 1;
+  if (std::from_chars(a, stem.data() + tag_sep, alg).ec != std::errc{} || alg > 255) return std::nullopt;
+  if (std::from_chars(t, stem.data() + stem.size(), tag).ec != std::errc{} || tag > 65535) return std::nullopt;
+  return FileName{static_cast<Algorithm>(alg), static_cast<std::uint16_t>(tag)};
+}
+
+// The DNSKEY RRset at the apex of a signed zone file.
+Result<std::vector<Dnskey>> published_dnskeys(const std::string& path, const Name& origin) {
+  auto parsed = parse_zone_file(path, ParseOptions{origin, 16});
+  if (!parsed) return std::unexpected(parsed.error());
+  std::vector<Dnskey> keys;
+  for (const auto& record : parsed->records) {
+    if (record.type != RrType::DNSKEY || !(record.owner == origin)) continue;
+    auto key = Dnskey::from_rdata(record.rdata);
+    if (!key) return std::unexpected(key.error());
+    keys.push_back(*key);
+  }
+  if (keys.empty()) return fail(Errc::key_store, "'" + path + "' has no DNSKEY RRset at " + origin.to_string());
+  return keys;
+}
+
+}  // namespace
+
+Result<AdoptReport> adopt_keys(const AdoptRequest& request) {
+  auto store = KeyStore::open_for_adoption(request.key_dir, request.origin);
+  if (!store) return std::unexpected(store.error());
+  std::optional<std::vector<Dnskey>> published;
+  if (request.signed_zone) {
+    auto keys = published_dnskeys(*request.signed_zone, request.origin);
+    if (!keys) return std::unexpected(keys.error());
+    published = std::move(*keys);
+  }
+
+  AdoptReport report;
+  std::vector<KeyInfo> found;
+  for (const std::string& file : store->private_key_files()) {
+    auto name = parse_file_name(file);
+    if (!name) {
+      report.skipped.push_back(file + ": not named K<zone>+<algorithm>+<tag>.pem");
+      continue;
+    }
+    auto pem = store->read_private_file(file);
+    if (!pem) return std::unexpected(pem.error());  // unsafe or unreadable: the operator must look
+    auto key = PrivateKey::from_pem(*pem, name->algorithm);
+    if (!key) {
+      report.skipped.push_back(file + ": not a private key of algorithm " + algorithm_name(name->algorithm));
+      continue;
+    }
+    KeyInfo info;
+    info.algorithm = name->algorithm;
+    info.public_key = key->dnskey_public_key();
+    info.bits = key->bits();
+    info.file = file;
+    std::optional<std::uint16_t> flags;
+    for (std::uint16_t f : {static_cast<std::uint16_t>(dnskey_flag_zone | dnskey_flag_sep), dnskey_flag_zone}) {
+      info.flags = f;
+      if (key_tag(info.dnskey().to_rdata()) == name->tag) flags = f;
+    }
+    if (published) {
+      // The published DNSKEY decides (it also carries the flags).
+      auto it = std::find_if(published->begin(), published->end(), [&](const Dnskey& d) {
+        return d.algorithm == info.algorithm && d.public_key == info.public_key;
+      });
+      if (it == published->end()) {
+        report.skipped.push_back(file + ": not in the DNSKEY RRset of '" + *request.signed_zone + "'");
+        continue;
+      }
+      flags = it->flags;
+    }
+    if (!flags) {
+      report.skipped.push_back(file + ": its key tag matches neither a KSK nor a ZSK (renamed file?)");
+      continue;
+    }
+    info.flags = *flags;
+    info.tag = key_tag(info.dnskey().to_rdata());
+    info.role = (info.flags & dnskey_flag_sep) ? Role::ksk : Role::zsk;
+    info.timestamps["created"] = request.now;
+    found.push_back(std::move(info));
+  }
+  if (published)
+    for (const Dnskey& d : *published)
+      if (std::none_of(found.begin(), found.end(), [&](const KeyInfo& k) { return k.public_key == d.public_key; }))
+        report.warnings.push_back("DNSKEY " + std::to_string(key_tag(d.to_rdata())) + " (" +
+                                  algorithm_name(d.algorithm) + ", flags " + std::to_string(d.flags) + ") in '" +
+                                  *request.signed_zone +
+                                  "' has no private key here: the next sign leaves it out of the zone; if the "
+                                  "parent's DS points at it, restore its key file before signing");
+  if (found.empty())
+    return fail(Errc::key_store, "no key file in '" + store->folder() + "' could be adopted" +
+                                     (report.skipped.empty() ? std::string() : ": " + report.skipped.front()));
+  // A zone needs a zone-signing key: SEP keys without a ZSK beside them sign
+  // everything, as a CSK.
+  const bool has_zsk = std::any_of(found.begin(), found.end(), [](const KeyInfo& k) { return k.role == Role::zsk; });
+  for (auto& k : found)
+    if (!has_zsk) k.role = Role::csk;
+  for (const auto& k : found) store->adopt(k);
+  report.adopted = found;
+  if (request.dry_run) return report;
+  if (auto clock = store->check_clock(request.now, false); !clock) return std::unexpected(clock.error());
+  if (auto c = store->commit(); !c) return std::unexpected(c.error());
+  return report;
+}
+
+}  // namespace zs
