@@ -1,8 +1,9 @@
 // LD_PRELOAD shim for the crash-safety test (issue 4 "Proof"): kills the
 // process with SIGKILL just before it renames a file into place whose name
-// ends in "state.yaml" -- after `zonesign sign` has written the signed zone
-// (AtomicFile: temp file, fsync, rename) and before it commits the key
-// state. SIGKILL cannot be caught, so nothing the program does afterwards
+// ends in "state.yaml" after it has renamed the signed zone into place --
+// after `zonesign sign` has published the zone and before it commits the key
+// state. (A run that makes keys also writes state.yaml once before the zone,
+// listing them as unpublished: keys/key_store.hpp; that write is let through.) SIGKILL cannot be caught, so nothing the program does afterwards
 // (destructors, atexit, unlocking) runs: the same as a power cut between the
 // two writes, minus the page cache.
 #include <dlfcn.h>
@@ -18,6 +19,22 @@ bool is_state_file(const char* path) {
   return n >= s && std::strcmp(path + n - s, suffix) == 0;
 }
 
+// Renames of the key folder's own files (new private keys, their journal)
+// come before the zone's; any other rename is the zone's.
+bool is_key_folder_file(const char* path) {
+  const std::size_t n = std::strlen(path);
+  return (n >= 4 && std::strcmp(path + n - 4, ".pem") == 0) ||
+         (n >= 12 && std::strcmp(path + n - 12, "pending-keys") == 0);
+}
+
+bool zone_published = false;
+
+bool should_die(const char* to) {
+  if (is_state_file(to)) return zone_published;
+  if (!is_key_folder_file(to)) zone_published = true;
+  return false;
+}
+
 template <class F>
 F next(const char* name) {
   return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
@@ -28,19 +45,19 @@ F next(const char* name) {
 extern "C" {
 
 int rename(const char* from, const char* to) {
-  if (is_state_file(to)) raise(SIGKILL);
+  if (should_die(to)) raise(SIGKILL);
   static auto real = next<int (*)(const char*, const char*)>("rename");
   return real(from, to);
 }
 
 int renameat(int fromdir, const char* from, int todir, const char* to) {
-  if (is_state_file(to)) raise(SIGKILL);
+  if (should_die(to)) raise(SIGKILL);
   static auto real = next<int (*)(int, const char*, int, const char*)>("renameat");
   return real(fromdir, from, todir, to);
 }
 
 int renameat2(int fromdir, const char* from, int todir, const char* to, unsigned int flags) {
-  if (is_state_file(to)) raise(SIGKILL);
+  if (should_die(to)) raise(SIGKILL);
   static auto real = next<int (*)(int, const char*, int, const char*, unsigned int)>("renameat2");
   return real(fromdir, from, todir, to, flags);
 }
