@@ -1,10 +1,13 @@
-// zonesign check --policy P [--zone ZONEFILE --origin Z] [-v]
+// zonesign check --policy P [-v]
+// zonesign check --zone ZONEFILE --origin Z [--policy P] [-v]
 // Loads and lints a policy (every load does; this shows the findings), and
-// optionally checks a zone's TTLs against the policy's ttl.zone-max.
+// checks an unsigned zone with every check `sign` makes before it touches a
+// key (signer/zone_input.hpp), with no keys: syntax, the zone's semantics,
+// and, with a policy, each TTL against ttl.zone-max.
 #include <cstdio>
 
 #include "commands.hpp"
-#include "zonefile/zonefile.hpp"
+#include "signer/zone_input.hpp"
 
 namespace zs::cli {
 
@@ -15,53 +18,48 @@ struct CheckOptions {
   std::string origin;
   bool verbose = false;
 };
-
-// The records `sign` would publish from this file whose TTL is above
-// ttl.zone-max, each as an error at its position. DNSSEC records left by an
-// earlier signing are skipped: sign drops and regenerates them. Each record
-// is checked, not each RRset, so a record that a merge would hide is found.
-Result<std::vector<Error>> zone_ttl_problems(const std::string& path, const Name& origin, const Policy& policy) {
-  auto parsed = parse_zone_file(path, ParseOptions{origin});
-  if (!parsed) return std::unexpected(parsed.error());
-  std::vector<Error> problems;
-  for (const Record& r : parsed->records) {
-    if (is_dnssec_generated_type(r.type)) continue;
-    if (auto fits = check_zone_ttls(policy, r.ttl); !fits)
-      problems.emplace_back(Errc::policy, r.owner.to_string() + " " + type_to_string(r.type) + ": " +
-                                              fits.error().message,
-                            record_location(r, parsed->files));
-  }
-  return problems;
-}
 }  // namespace
 
 Action add_check_command(CLI::App& app) {
   auto opts = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand("check", "Check a signing policy (and a zone's TTLs against it)");
-  cmd->add_option("--policy", opts->policy, "YAML signing policy")->required();
-  auto* zone = cmd->add_option("--zone", opts->zone, "Also check this zone file's TTLs against ttl.zone-max");
+  CLI::App* cmd =
+      app.add_subcommand("check", "Check a signing policy, and a zone file as sign would (no keys needed)");
+  cmd->add_option("--policy", opts->policy, "YAML signing policy (with --zone: also check TTLs against it)");
+  auto* zone = cmd->add_option("--zone", opts->zone, "Zone file to check with every check sign makes");
   auto* origin = cmd->add_option("--origin", opts->origin, "The zone's name (with --zone)");
   zone->needs(origin);
   origin->needs(zone);
   cmd->add_flag("-v,--verbose", opts->verbose, "Print the effective policy, every field");
   return [opts]() -> int {
-    auto loaded = load_policy(opts->policy);
-    if (!loaded) return report_error(loaded.error());
-    for (const auto& w : loaded->warnings) std::printf("%s\n", w.to_string().c_str());
-    std::printf("policy OK%s\n",
-                loaded->warnings.empty() ? ""
-                                         : (" (" + std::to_string(loaded->warnings.size()) + " warning" +
-                                            (loaded->warnings.size() == 1 ? ")" : "s)"))
-                                               .c_str());
-    if (opts->verbose) std::fwrite(describe(loaded->policy).data(), 1, describe(loaded->policy).size(), stdout);
+    if (opts->policy.empty() && opts->zone.empty())
+      return report_error(Error(Errc::usage, "check needs --policy FILE, or --zone FILE --origin NAME (or both)"));
+    std::optional<Policy> policy;
+    if (!opts->policy.empty()) {
+      auto loaded = load_policy(opts->policy);
+      if (!loaded) return report_error(loaded.error());
+      for (const auto& w : loaded->warnings) std::printf("%s\n", w.to_string().c_str());
+      std::printf("policy OK%s\n",
+                  loaded->warnings.empty() ? ""
+                                           : (" (" + std::to_string(loaded->warnings.size()) + " warning" +
+                                              (loaded->warnings.size() == 1 ? ")" : "s)"))
+                                                 .c_str());
+      if (opts->verbose) {
+        const std::string text = describe(loaded->policy);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+      }
+      policy = std::move(loaded->policy);
+    }
     if (opts->zone.empty()) return exit_ok;
     auto name = parse_origin(opts->origin);
     if (!name) return report_error(name.error());
-    auto problems = zone_ttl_problems(opts->zone, *name, loaded->policy);
-    if (!problems) return report_error(problems.error());
-    for (const auto& e : *problems) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    if (!problems->empty()) return exit_error;
-    std::printf("zone OK: every TTL fits ttl.zone-max %s\n", format_duration(loaded->policy.ttl.zone_max).c_str());
+    std::optional<std::uint32_t> zone_max;
+    if (policy) zone_max = static_cast<std::uint32_t>(policy->ttl.zone_max);
+    auto checked = check_unsigned_zone(opts->zone, *name, zone_max);
+    if (!checked) return report_error(checked.error());
+    for (const auto& e : checked->problems) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    if (!checked->problems.empty()) return exit_error;
+    std::printf("zone OK: %zu records pass every check sign makes%s\n", checked->records_in,
+                policy ? (", every TTL within ttl.zone-max " + format_duration(policy->ttl.zone_max)).c_str() : "");
     return exit_ok;
   };
 }

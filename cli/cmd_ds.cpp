@@ -1,5 +1,6 @@
 // zonesign ds --origin NAME --keys DIR [--digest D]... [--json] [--policy P] [--now T]
 //             [--check-parent [--server ADDR[@PORT]]... [--resolver ADDR[@PORT]] [--timeout S]]
+//             [--action-needed-exit CODE]
 // The command line is a contract (issue 4): extend it, never rename.
 #include <cstdio>
 #include <map>
@@ -15,41 +16,44 @@ namespace zs::cli {
 namespace {
 struct DsOptions {
   std::string origin;
-  std::string keys = "keys";
+  std::string keys;
   std::vector<std::string> digests;
   bool json = false;
   std::string policy;
   std::string now;
   bool check_parent = false;
-  std::vector<std::string> servers;
-  std::string resolver;
-  unsigned timeout = 4;
+  ParentOptions parent;
+  int action_needed_exit = exit_action_needed;
 };
 
 void out(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
-// The rollover command that records the parent's move, with the options this
-// run was given, so the operator can paste it.
-std::string rollover_command(const DsOptions& o, const char* event, std::uint16_t tag) {
-  return "zonesign rollover --origin " + o.origin + " --keys " + o.keys + " --policy " +
-         (o.policy.empty() ? std::string("POLICY") : o.policy) + " " + event + " " + std::to_string(tag);
-}
-
 // What the operator still has to do, on stderr (stdout stays the DS set, for
-// scripts that paste it to the parent).
-void print_tasks(const DsOptions& o, const Name& origin, const DsReport& report) {
-  std::map<std::uint16_t, std::vector<std::string>> submit, withdraw;
+// scripts that paste it to the parent). Each task names the command that
+// records the parent's move, with this run's options, when there is one that
+// works: `rollover` needs the zone's policy.
+void print_tasks(const Name& origin, const DsReport& report, const HintContext& hints, UnixTime now) {
+  std::map<std::uint16_t, std::vector<const DsEntry*>> submit, withdraw;
   for (const auto& e : report.entries)
-    if (e.status == ds_status_submit) submit[e.key_tag].push_back(ds_record_line(origin, e));
-  for (const auto& e : report.withdraw) withdraw[e.key_tag].push_back(ds_record_line(origin, e));
-  for (const auto& [tag, lines] : submit) {
-    for (const auto& l : lines) std::fprintf(stderr, "action needed: submit to the parent: %s\n", l.c_str());
-    std::fprintf(stderr, "  then run `%s`\n", rollover_command(o, "--ds-seen", tag).c_str());
-  }
-  for (const auto& [tag, lines] : withdraw) {
-    for (const auto& l : lines) std::fprintf(stderr, "action needed: remove at the parent: %s\n", l.c_str());
-    std::fprintf(stderr, "  then run `%s`\n", rollover_command(o, "--ds-withdrawn", tag).c_str());
-  }
+    if (e.status == ds_status_submit) submit[e.key_tag].push_back(&e);
+  for (const auto& e : report.withdraw) withdraw[e.key_tag].push_back(&e);
+  auto print = [&](const auto& tasks, const char* what, OperatorTaskKind kind) {
+    for (const auto& [tag, entries] : tasks) {
+      for (const DsEntry* e : entries)
+        std::fprintf(stderr, "action needed: %s: %s (waiting since %s, %s)\n", what,
+                     ds_record_line(origin, *e).c_str(), format_time(e->since).c_str(),
+                     format_elapsed(std::max<Duration>(0, now - e->since)).c_str());
+      const std::string command = ds_event_command(hints, kind, tag);
+      if (!command.empty())
+        std::fprintf(stderr, "  then run `%s`\n", command.c_str());
+      else
+        std::fprintf(stderr, "  then record it (key %u): run ds again with the zone's --policy for the command that "
+                             "does\n",
+                     tag);
+    }
+  };
+  print(submit, "submit to the parent", OperatorTaskKind::submit_ds);
+  print(withdraw, "remove at the parent", OperatorTaskKind::withdraw_ds);
   if (report.at_moment && report.entries.empty())
     std::fprintf(stderr, "note: the zone wants no DS at the parent at this moment\n");
 }
@@ -109,21 +113,9 @@ std::string comparison_json(const Name& origin, const ParentComparison& c, const
 }
 
 int check_parent(const DsOptions& o, const Name& origin, const DsReport& report, const Policy* policy) {
-  ParentQuery query = policy ? parent_query_for(*policy) : ParentQuery{};
-  query.timeout = o.timeout;
-  if (!o.servers.empty()) {
-    query.servers.clear();
-    for (const auto& text : o.servers) {
-      auto s = parse_server_address(text);
-      if (!s) return report_error(Error(Errc::usage, "--server: " + s.error().message));
-      query.servers.push_back(*s);
-    }
-  }
-  if (!o.resolver.empty()) {
-    auto r = parse_server_address(o.resolver);
-    if (!r) return report_error(Error(Errc::usage, "--resolver: " + r.error().message));
-    query.resolver = *r;
-  }
+  auto built = parent_query(o.parent, policy);
+  if (!built) return report_error(built.error());
+  const ParentQuery& query = *built;
   if (!query.enabled())
     return report_error(Error(Errc::usage,
                               "--check-parent needs the parent's servers: --server, --resolver, or a --policy with "
@@ -136,7 +128,7 @@ int check_parent(const DsOptions& o, const Name& origin, const DsReport& report,
   for (const auto& u : c.unreachable) std::fprintf(stderr, "warning: parent server %s\n", u.c_str());
   out(o.json ? comparison_json(origin, c, *live) : comparison_text(origin, c, *live));
   if (c.answered == 0) return report_error(Error(Errc::io, "no parent server answered"));
-  return c.matches() ? exit_ok : exit_action_needed;
+  return final_exit_code(c.matches() ? exit_ok : exit_action_needed, o.action_needed_exit);
 }
 
 }  // namespace
@@ -145,25 +137,23 @@ Action add_ds_command(CLI::App& app) {
   auto opts = std::make_shared<DsOptions>();
   CLI::App* cmd = app.add_subcommand("ds", "Print the DS records the zone wants at the parent now");
   cmd->add_option("--origin", opts->origin, "The zone's name")->required();
-  cmd->add_option("--keys", opts->keys, "Key directory")->capture_default_str();
+  cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/); required");
   cmd->add_option("--digest", opts->digests,
                   "SHA-256 (default, or the policy's parent.cds-digests), SHA-384, or SHA-1 (only when named); "
                   "repeatable");
   cmd->add_flag("--json", opts->json, "Print the fields a registrar's form asks for, as JSON");
   cmd->add_option("--policy", opts->policy, "YAML signing policy (digests, parent servers)");
-  cmd->add_option("--now", opts->now, "Time: Unix seconds, YYYYMMDDHHMMSS or RFC 3339 (default: clock)");
+  cmd->add_option("--now", opts->now, now_help);
   cmd->add_flag("--check-parent", opts->check_parent,
                 "Compare the wanted DS set with the one the parent's servers serve");
-  cmd->add_option("--server", opts->servers, "A parent server ADDR[@PORT] to ask (repeatable; overrides the policy)");
-  cmd->add_option("--resolver", opts->resolver,
-                  "Find the parent's servers through this recursive resolver ADDR[@PORT]");
-  cmd->add_option("--timeout", opts->timeout, "Seconds to wait for the parent's servers")
-      ->check(CLI::Range(1, 60))
-      ->capture_default_str();
+  add_parent_options(*cmd, opts->parent, true);
+  add_action_needed_exit_option(*cmd, opts->action_needed_exit);
   return [opts]() -> int {
     auto origin = parse_origin(opts->origin);
     if (!origin) return report_error(origin.error());
-    auto now = parse_now(opts->now);
+    auto keys = require_keys(opts->keys);
+    if (!keys) return report_error(keys.error());
+    auto now = parse_now(opts->now, TimeUse::reading);
     if (!now) return report_error(now.error());
     std::optional<Policy> policy;
     if (!opts->policy.empty()) {
@@ -171,7 +161,7 @@ Action add_ds_command(CLI::App& app) {
       if (!p) return report_error(p.error());
       policy = std::move(*p);
     }
-    DsRequest request{*origin, opts->keys, {}, *now};
+    DsRequest request{*origin, *keys, {}, *now};
     for (const auto& text : opts->digests) {
       auto d = parse_digest(text);
       if (!d) return report_error(d.error());
@@ -182,9 +172,23 @@ Action add_ds_command(CLI::App& app) {
     auto report = make_ds_status(request);
     if (!report) return report_error(report.error());
     if (opts->check_parent) return check_parent(*opts, *origin, *report, policy ? &*policy : nullptr);
+    if (!policy && !report->rolled) {
+      // Keys used without a policy are never rolled: there is no DS event
+      // to record, and nothing zonesign can wait for. Every KSK's DS is
+      // printed; the operator puts it at the parent once.
+      request.now.reset();
+      report = make_ds_status(request);
+      if (!report) return report_error(report.error());
+      out(opts->json ? ds_report_json(*origin, *report) : ds_report_text(*origin, report->entries));
+      std::fprintf(stderr,
+                   "note: this zone is signed without a policy, so its keys are never rolled: the parent must "
+                   "serve one of these DS for the zone to be secure; --check-parent with --server or --resolver "
+                   "compares with what it serves\n");
+      return exit_ok;
+    }
     out(opts->json ? ds_report_json(*origin, *report) : ds_report_text(*origin, report->entries));
-    print_tasks(*opts, *origin, *report);
-    return report->operator_must_act() ? exit_action_needed : exit_ok;
+    print_tasks(*origin, *report, hint_context(*origin, *keys, opts->policy), *now);
+    return final_exit_code(report->operator_must_act() ? exit_action_needed : exit_ok, opts->action_needed_exit);
   };
 }
 

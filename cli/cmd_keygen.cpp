@@ -9,7 +9,7 @@ namespace zs::cli {
 namespace {
 struct KeygenOptions {
   std::string origin;
-  std::string keys = "keys";
+  std::string keys;
   std::string role = "ksk";
   std::string algorithm = "ECDSAP256SHA256";
   unsigned rsa_bits = 2048;
@@ -21,23 +21,25 @@ Action add_keygen_command(CLI::App& app) {
   auto opts = std::make_shared<KeygenOptions>();
   CLI::App* cmd = app.add_subcommand("keygen", "Create a key for a zone (private key 0600, never printed)");
   cmd->add_option("--origin", opts->origin, "The zone's name")->required();
-  cmd->add_option("--keys", opts->keys, "Key directory")->capture_default_str();
+  cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/); required");
   cmd->add_option("--role", opts->role, "ksk, zsk or csk")
       ->check(CLI::IsMember({"ksk", "zsk", "csk"}))
       ->capture_default_str();
   cmd->add_option("--algorithm", opts->algorithm, "Key algorithm")->capture_default_str();
   cmd->add_option("--rsa-bits", opts->rsa_bits, "RSA modulus size")->capture_default_str();
-  cmd->add_option("--now", opts->now, "Creation time (default: clock)");
+  cmd->add_option("--now", opts->now, now_help);
   return [opts]() -> int {
     auto origin = parse_origin(opts->origin);
     if (!origin) return report_error(origin.error());
+    auto keys = require_keys(opts->keys);
+    if (!keys) return report_error(keys.error());
     auto alg = parse_algorithm(opts->algorithm);
     if (!alg) return report_error(alg.error());
-    auto now = parse_now(opts->now);
+    auto now = parse_now(opts->now, TimeUse::signing);
     if (!now) return report_error(now.error());
     if (opts->rsa_bits < 2048 || opts->rsa_bits > 4096)
       return report_error(Error(Errc::usage, "--rsa-bits: must be between 2048 and 4096"));
-    KeygenRequest request{*origin, opts->keys, *role_from_string(opts->role), *alg, opts->rsa_bits, *now};
+    KeygenRequest request{*origin, *keys, *role_from_string(opts->role), *alg, opts->rsa_bits, *now};
     auto info = generate_key(request);
     if (!info) return report_error(info.error());
     std::printf("created %s %u (%s, %u bits) for %s: %s\n", std::string(role_name(info->role)).c_str(),

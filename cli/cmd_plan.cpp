@@ -29,10 +29,15 @@ Action add_plan_command(CLI::App& app) {
   cmd->add_flag("--no-svg", opts->no_svg, "Write no picture")->excludes(svg);
   cmd->add_flag("--json", opts->json, "Print as JSON");
   return [opts]() -> int {
-    auto zone = load_zone_options(opts->zone);
+    auto zone = load_zone_options(opts->zone, TimeUse::reading);
     if (!zone) return report_error(zone.error());
-    auto timeline = zone_timeline(zone->origin, opts->zone.keys, zone->policy, zone->now, opts->months);
+    auto timeline = zone_timeline(zone->origin, zone->keys, zone->policy, zone->now, opts->months);
     if (!timeline) return report_error(timeline.error());
+    // Each task as the other commands show it: how long it has waited and
+    // the command that records it, with this run's options.
+    const HintContext hints = hint_context(zone->origin, zone->keys, opts->zone.policy);
+    for (std::size_t i = 0; i < timeline->tasks.size() && i < timeline->operator_tasks.size(); ++i)
+      timeline->operator_tasks[i] = task_line(task_report(timeline->tasks[i], hints), zone->now);
     std::optional<std::string> svg_path;
     if (!opts->no_svg) {
       svg_path = opts->svg.empty() ? KeyStore::folder_name(zone->origin) + "-plan.svg" : opts->svg;

@@ -1,4 +1,5 @@
-// zonesign sign ZONEFILE --origin NAME --keys DIR --output OUT [--policy FILE] [--now TIME] ...
+// zonesign sign ZONEFILE --origin NAME --keys DIR --output OUT [--policy FILE] [--now TIME] [--json]
+//               [--action-needed-exit CODE] ...
 // The command line is a contract (issue 3): extend it, never rename.
 #include <cstdio>
 
@@ -15,7 +16,7 @@ namespace {
 struct SignOptions {
   std::string zone_file;
   std::string origin;
-  std::string keys = "keys";
+  std::string keys;
   std::string output;
   std::string policy;
   std::string now;
@@ -35,6 +36,9 @@ struct SignOptions {
   std::string dnskey_ttl = "1h";
   unsigned threads = 0;
   bool verbose = false;
+  bool allow_clock_back = false;
+  bool json = false;
+  int action_needed_exit = exit_action_needed;
 };
 
 // Policy values first (when --policy is given), then every option the user
@@ -43,12 +47,18 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
   auto given = [&](const char* name) { return cmd.count(name) > 0; };
   SignRequest r;
   r.zone_file = o.zone_file;
-  r.key_dir = o.keys;
+  auto keys = require_keys(o.keys);
+  if (!keys) return std::unexpected(keys.error());
+  r.key_dir = *keys;
   r.output = o.output;
+  // With `--output -` the zone is standard output: a JSON summary there would
+  // corrupt it.
+  if (o.json && o.output == "-")
+    return fail(Errc::usage, "--json needs --output FILE: with --output - the zone goes to standard output");
   auto origin = parse_origin(o.origin);
   if (!origin) return std::unexpected(origin.error());
   r.origin = *origin;
-  auto now = parse_now(o.now);
+  auto now = parse_now(o.now, TimeUse::signing);
   if (!now) return std::unexpected(now.error());
   r.now = *now;
 
@@ -167,6 +177,7 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
     r.dnskey_ttl = static_cast<std::uint32_t>(*ttl);
   }
   r.threads = o.threads;
+  r.allow_clock_back = o.allow_clock_back;
   return r;
 }
 
@@ -177,11 +188,11 @@ Action add_sign_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("sign", "Sign a zone file; creates a KSK and a ZSK when the zone has none");
   cmd->add_option("ZONEFILE", opts->zone_file, "Zone file (RFC 1035 master file)")->required();
   cmd->add_option("--origin", opts->origin, "The zone's name")->required();
-  cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/)")->capture_default_str();
+  cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/); required");
   cmd->add_option("--output", opts->output, "Signed zone file to write atomically, or - for standard output")
       ->required();
   cmd->add_option("--policy", opts->policy, "YAML signing policy");
-  cmd->add_option("--now", opts->now, "Time to sign at: Unix seconds, YYYYMMDDHHMMSS or RFC 3339 (default: clock)");
+  cmd->add_option("--now", opts->now, now_help);
   cmd->add_option("--algorithm", opts->algorithm, "Algorithm for keys created by this run")->capture_default_str();
   cmd->add_option("--rsa-bits", opts->rsa_bits, "RSA modulus size for new RSA keys")->capture_default_str();
   cmd->add_option("--denial", opts->denial, "Authenticated denial of existence")
@@ -208,6 +219,11 @@ Action add_sign_command(CLI::App& app) {
   cmd->add_option("--dnskey-ttl", opts->dnskey_ttl, "TTL of DNSKEY, CDS and CDNSKEY")->capture_default_str();
   cmd->add_option("--threads", opts->threads, "Signing threads (0: one per core)")->capture_default_str();
   cmd->add_flag("-v,--verbose", opts->verbose, "Print a summary on standard error");
+  cmd->add_flag("--allow-clock-back", opts->allow_clock_back,
+                "Run although --now (or the clock) is before the last run the key state records; recorded "
+                "times after it are moved back to it");
+  cmd->add_flag("--json", opts->json, "Print a JSON summary on standard output (not with --output -)");
+  add_action_needed_exit_option(*cmd, opts->action_needed_exit);
   return [opts, cmd]() -> int {
     auto request = make_request(*opts, *cmd);
     if (!request) return report_error(request.error());
@@ -224,8 +240,36 @@ Action add_sign_command(CLI::App& app) {
     for (const auto& note : summary->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     if (opts->verbose)
       for (const auto& action : summary->key_actions) std::fprintf(stderr, "key action: %s\n", action.c_str());
-    for (const auto& task : summary->operator_tasks) std::fprintf(stderr, "action needed: %s\n", task.c_str());
-    return summary->operator_tasks.empty() ? exit_ok : exit_action_needed;
+    print_key_events(summary->key_events);
+    if (summary->notice) std::fprintf(stderr, "notice: %s\n", summary->notice->text.c_str());
+    const HintContext hints = hint_context(request->origin, request->key_dir, opts->policy);
+    std::vector<TaskReport> tasks;
+    for (const auto& t : summary->operator_tasks) tasks.push_back(task_report(t, hints));
+    for (const auto& t : tasks) std::fprintf(stderr, "action needed: %s\n", task_line(t, request->now).c_str());
+    const int code = tasks.empty() ? exit_ok : exit_action_needed;
+    if (opts->json) {
+      nlohmann::ordered_json doc;
+      doc["zone"] = request->origin.to_string();
+      doc["now"] = format_time(request->now);
+      doc["output"] = absolute_path(request->output);
+      doc["serial"] = summary->serial;
+      doc["records_in"] = summary->records_in;
+      doc["records_out"] = summary->records_out;
+      doc["rrsets_signed"] = summary->rrsets_signed;
+      doc["signatures"] = summary->signatures;
+      doc["signatures_reused"] = summary->signatures_reused;
+      doc["first_expiration"] = format_time(summary->expiration);
+      doc["key_events"] = nlohmann::ordered_json::array();
+      for (const auto& e : summary->key_events) doc["key_events"].push_back(key_event_json(e));
+      doc["operator_tasks"] = nlohmann::ordered_json::array();
+      for (const auto& t : tasks) doc["operator_tasks"].push_back(task_json(t, request->now));
+      doc["notice"] = summary->notice ? nlohmann::ordered_json(summary->notice->text) : nlohmann::ordered_json(nullptr);
+      doc["notes"] = summary->notes;
+      doc["exit_code"] = final_exit_code(code, opts->action_needed_exit);
+      const std::string text = doc.dump(2) + "\n";
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    }
+    return final_exit_code(code, opts->action_needed_exit);
   };
 }
 

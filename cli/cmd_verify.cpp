@@ -30,13 +30,13 @@ Action add_verify_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("verify", "Check a signed zone file completely (signatures, keys, denial chain)");
   cmd->add_option("FILE", opts->file, "Signed zone file")->required();
   cmd->add_option("--origin", opts->origin, "The zone's name")->required();
-  cmd->add_option("--now", opts->now, "Time to validate at (default: clock)");
+  cmd->add_option("--now", opts->now, now_help);
   cmd->add_option("--threads", opts->threads, "Verification threads (0: one per core)")->capture_default_str();
   cmd->add_flag("-q,--quiet", opts->quiet, "Print problems only");
   return [opts]() -> int {
     auto origin = parse_origin(opts->origin);
     if (!origin) return report_error(origin.error());
-    auto now = parse_now(opts->now);
+    auto now = parse_now(opts->now, TimeUse::reading);
     if (!now) return report_error(now.error());
     auto report = verify_zone_file(opts->file, *origin, *now, opts->threads);
     if (!report) return report_error(report.error());

@@ -1,33 +1,52 @@
 // zonesign: a DNSSEC signer for authoritative zones.
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
+  zs::cli::set_program_path(argc > 0 ? argv[0] : nullptr);
   CLI::App app{"zonesign: sign DNS zones with DNSSEC, print DS records, verify signed zones"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "zonesign 0.1.0");
-  zs::cli::Action sign = zs::cli::add_sign_command(app);
-  zs::cli::Action ds = zs::cli::add_ds_command(app);
-  zs::cli::Action keygen = zs::cli::add_keygen_command(app);
-  zs::cli::Action verify = zs::cli::add_verify_command(app);
-  zs::cli::Action rollover = zs::cli::add_rollover_command(app);
-  zs::cli::Action status = zs::cli::add_status_command(app);
-  zs::cli::Action plan = zs::cli::add_plan_command(app);
-  zs::cli::Action check = zs::cli::add_check_command(app);
+  // One entry per subcommand: its name and the action its file registered.
+  const std::vector<std::pair<const char*, zs::cli::Action>> commands = {
+      {"sign", zs::cli::add_sign_command(app)},         {"ds", zs::cli::add_ds_command(app)},
+      {"keygen", zs::cli::add_keygen_command(app)},     {"verify", zs::cli::add_verify_command(app)},
+      {"rollover", zs::cli::add_rollover_command(app)}, {"status", zs::cli::add_status_command(app)},
+      {"plan", zs::cli::add_plan_command(app)},         {"check", zs::cli::add_check_command(app)},
+      {"key", zs::cli::add_key_command(app)},
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports a missing required option (or subcommand) before the
+    // arguments it did not recognise, and then does not name them: a typo
+    // ("--polcy") would read as "ZONEFILE is required". Name them first.
+    if (e.get_exit_code() != 0) {
+      std::string unknown;
+      std::string where = "zonesign";
+      auto collect = [&](const CLI::App& a) {
+        for (const auto& word : a.remaining())
+          if (word.size() > 1 && word[0] == '-') unknown += (unknown.empty() ? "" : " ") + word;
+      };
+      collect(app);
+      for (const CLI::App* sub : app.get_subcommands()) {
+        collect(*sub);
+        where += " " + sub->get_name();
+      }
+      if (!unknown.empty()) {
+        std::fprintf(stderr, "error: unknown option for `%s`: %s\nRun `%s --help` for the options.\n",
+                     where.c_str(), unknown.c_str(), where.c_str());
+        return zs::cli::exit_usage;
+      }
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : zs::cli::exit_usage;
   }
-  if (app.got_subcommand("sign")) return sign();
-  if (app.got_subcommand("ds")) return ds();
-  if (app.got_subcommand("keygen")) return keygen();
-  if (app.got_subcommand("verify")) return verify();
-  if (app.got_subcommand("rollover")) return rollover();
-  if (app.got_subcommand("status")) return status();
-  if (app.got_subcommand("plan")) return plan();
-  if (app.got_subcommand("check")) return check();
+  for (const auto& [name, action] : commands)
+    if (app.got_subcommand(name)) return action();
   return zs::cli::exit_usage;
 }

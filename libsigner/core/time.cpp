@@ -114,16 +114,30 @@ std::string format_duration(Duration seconds) {
   return out;
 }
 
-Result<UnixTime> parse_time(std::string_view text) {
+namespace {
+
+Result<UnixTime> in_range(Result<UnixTime> t, std::string_view text) {
+  if (t && (*t < 0 || *t > latest_time))
+    return fail(Errc::usage, "time '" + std::string(text) +
+                                 "' is outside what can be stored (1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)");
+  return t;
+}
+
+Result<UnixTime> parse_absolute(std::string_view text) {
   if (all_digits(text) && text.size() == 14) {
     return from_fields(to_int(text.substr(0, 4)), to_int(text.substr(4, 2)), to_int(text.substr(6, 2)),
                        to_int(text.substr(8, 2)), to_int(text.substr(10, 2)), to_int(text.substr(12, 2)), text);
   }
   if (all_digits(text) && text.size() <= 12) return to_int(text);
+  // A date alone: midnight UTC, as `date -d 2026-12-07 -u` reads it.
+  if (text.size() == 10 && all_digits(text.substr(0, 4)) && text[4] == '-' && all_digits(text.substr(5, 2)) &&
+      text[7] == '-' && all_digits(text.substr(8, 2)))
+    return from_fields(to_int(text.substr(0, 4)), to_int(text.substr(5, 2)), to_int(text.substr(8, 2)), 0, 0, 0, text);
   // RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
   auto bad = [&] {
     return fail(Errc::usage,
-                "bad time '" + std::string(text) + "' (use Unix seconds, YYYYMMDDHHMMSS or RFC 3339)");
+                "bad time '" + std::string(text) +
+                    "' (use Unix seconds, YYYYMMDDHHMMSS, RFC 3339, YYYY-MM-DD, or +40d / now-2h)");
   };
   if (text.size() < 20) return bad();
   auto digits_at = [&](std::size_t pos, std::size_t n) { return all_digits(text.substr(pos, n)); };
@@ -152,6 +166,24 @@ Result<UnixTime> parse_time(std::string_view text) {
   return *t - offset;
 }
 
+}  // namespace
+
+Result<UnixTime> parse_time(std::string_view text) { return in_range(parse_absolute(text), text); }
+
+Result<UnixTime> parse_moment(std::string_view text, UnixTime reference) {
+  std::string_view rest = text;
+  const bool named = rest.starts_with("now");
+  if (named) rest.remove_prefix(3);
+  if (named && rest.empty()) return in_range(reference, text);
+  if (rest.empty() || (rest[0] != '+' && rest[0] != '-')) {
+    if (named) return fail(Errc::usage, "bad time '" + std::string(text) + "' (use now, now+40d or now-2h)");
+    return parse_time(text);
+  }
+  auto span = parse_duration(rest.substr(1));
+  if (!span) return fail(Errc::usage, "bad relative time '" + std::string(text) + "': " + span.error().message);
+  return in_range(rest[0] == '+' ? reference + *span : reference - *span, text);
+}
+
 std::string format_time(UnixTime t) {
   Civil c = civil_from_time(t);
   char buf[40];
@@ -166,6 +198,16 @@ std::string format_time_compact(UnixTime t) {
   std::snprintf(buf, sizeof buf, "%04lld%02u%02u%02u%02u%02u", static_cast<long long>(c.y), c.m, c.d, c.hh, c.mm,
                 c.ss);
   return buf;
+}
+
+std::string format_elapsed(Duration seconds) {
+  auto count = [](Duration n, const char* unit) {
+    return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+  };
+  if (seconds >= 86400) return count(seconds / 86400, "day");
+  if (seconds >= 3600) return count(seconds / 3600, "hour");
+  if (seconds >= 60) return count(seconds / 60, "minute");
+  return "less than a minute";
 }
 
 UnixTime system_now() {

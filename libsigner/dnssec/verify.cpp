@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/time.hpp"
 #include "crypto/keys.hpp"
 #include "dns/rdata.hpp"
 #include "dnssec/dnskey.hpp"
@@ -212,7 +213,8 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
       if (!job.time_valid)
         problems.add(node.owner, sig.covered,
                      "RRSIG " + tag_text(r) + " is outside its validity window (inception " +
-                         std::to_string(r.inception) + ", expiration " + std::to_string(r.expiration) + ")");
+                         format_time_compact(r.inception) + ", expiration " + format_time_compact(r.expiration) +
+                         ")");
       for (std::size_t k = 0; k < keys.size(); ++k) {
         const Dnskey& key = keys[k].dnskey;
         // RFC 4034 §2.1.1: a key without the zone flag must not verify RRSIGs.

@@ -18,13 +18,13 @@ std::string ds_line(const Name& origin, std::uint16_t tag, Algorithm alg, Digest
 }
 
 void add_entries(std::vector<DsEntry>& out, const Name& origin, const KeyInfo& info,
-                 const std::vector<DigestType>& digests, const char* status) {
+                 const std::vector<DigestType>& digests, const char* status, UnixTime since = 0) {
   Dnskey dnskey = info.dnskey();
   Bytes rdata = dnskey.to_rdata();
   for (DigestType digest : digests) {
     Ds ds = make_ds(origin, rdata, digest);
     out.push_back(DsEntry{ds.key_tag, ds.algorithm, ds.digest_type, to_hex(ds.digest), dnskey.flags, dnskey.protocol,
-                          to_base64(dnskey.public_key), std::string(role_name(info.role)), status});
+                          to_base64(dnskey.public_key), std::string(role_name(info.role)), status, since});
   }
 }
 
@@ -42,7 +42,10 @@ nlohmann::ordered_json entry_json(const Name& origin, const DsEntry& e) {
                     {"algorithm", static_cast<unsigned>(e.algorithm)},
                     {"public_key", e.public_key_base64}};
   item["ds_record"] = ds_record_line(origin, e);
-  if (!e.status.empty()) item["status"] = e.status;
+  if (!e.status.empty()) {
+    item["status"] = e.status;
+    item["since"] = format_time(e.since);
+  }
   return item;
 }
 
@@ -59,7 +62,7 @@ bool DsReport::operator_must_act() const noexcept {
 }
 
 Result<DsReport> make_ds_status(const DsRequest& request) {
-  auto store = KeyStore::open(request.key_dir, request.origin, false);
+  auto store = KeyStore::open_read_only(request.key_dir, request.origin);
   if (!store) return std::unexpected(store.error());
   DsReport report;
   report.at_moment = request.now.has_value();
@@ -68,6 +71,8 @@ Result<DsReport> make_ds_status(const DsRequest& request) {
   std::vector<std::uint16_t> cds;
   if (request.now) cds = published_set(keys, *request.now).cds;
   for (const auto& info : keys) {
+    if (request.now)
+      if (KeyState ks = key_state(info, *request.now); ks.exists && !ks.legacy) report.rolled = true;
     if (!info.signs_keys() || info.timestamps.contains("removed")) continue;
     any_ksk = true;
     if (!request.now) {
@@ -82,9 +87,9 @@ Result<DsReport> make_ds_status(const DsRequest& request) {
       const char* status = ds.state == RecordState::omnipresent ? ds_status_published
                            : seen                               ? ds_status_propagating
                                                                 : ds_status_submit;
-      add_entries(report.entries, request.origin, info, request.digests, status);
+      add_entries(report.entries, request.origin, info, request.digests, status, ds.since);
     } else if (ds.state == RecordState::unretentive && !(s.ds_withdrawn && *s.ds_withdrawn >= ds.since)) {
-      add_entries(report.withdraw, request.origin, info, request.digests, ds_status_withdraw);
+      add_entries(report.withdraw, request.origin, info, request.digests, ds_status_withdraw, ds.since);
     }
   }
   if (!any_ksk)

@@ -47,6 +47,7 @@ struct DsEntry {
   std::string public_key_base64;
   std::string role;              // "ksk" or "csk"
   std::string status;            // one of ds_status_*; empty without DsRequest::now
+  UnixTime since = 0;            // with a status: when the DS entered that state (submit: asked since)
 
   Ds ds() const;  // the record itself, for comparisons
 };
@@ -55,6 +56,10 @@ struct DsReport {
   std::vector<DsEntry> entries;   // the DS set the zone wants at the parent
   std::vector<DsEntry> withdraw;  // DS the zone wants gone (status "withdraw")
   bool at_moment = false;         // made for DsRequest::now: statuses and withdraw are meaningful
+  // Some key has record states stored: the zone's keys are managed by the
+  // rollover planner (signed with a policy). false: signed without one, so
+  // its keys are never rolled and no DS event is ever waited for.
+  bool rolled = false;
 
   // A DS to submit or to withdraw: the operator must act (exit code 10).
   bool operator_must_act() const noexcept;

@@ -17,6 +17,7 @@
 #include "signer/parent_ds.hpp"
 #include "signer/serial.hpp"
 #include "signer/signature_reuse.hpp"
+#include "signer/zone_input.hpp"
 #include "zone/zone.hpp"
 #include "zonefile/writer.hpp"
 #include "zonefile/zonefile.hpp"
@@ -93,15 +94,27 @@ Result<void> ensure_keys(KeyStore& store, const SignRequest& request, std::size_
 // Which keys this run publishes and signs with. With a policy, the rollover
 // planner moves the keys along first and their states decide; without one,
 // a zone without keys gets a KSK and a ZSK and every listed key is used by
-// its role.
+// its role. Also reports the run's key events, the operator's tasks and a
+// coming KSK/CSK rollover's DS request.
 Result<std::map<std::uint16_t, KeyUse>> decide_key_uses(KeyStore& store, const SignRequest& request,
                                                         SignSummary& summary) {
   std::map<std::uint16_t, KeyUse> uses;
   if (!request.policy) {
+    std::vector<std::uint16_t> before;
+    for (const auto& info : store.keys()) before.push_back(info.tag);
     if (auto r = ensure_keys(store, request, summary.keys_created); !r) return std::unexpected(r.error());
     for (const auto& info : store.keys()) {
       if (is_removed(info)) continue;
       uses[info.tag] = KeyUse{true, info.signs_keys(), info.signs_zone(), info.signs_keys()};
+      const std::string who = std::string(role_name(info.role)) + " " + std::to_string(info.tag) + " (" +
+                              algorithm_name(info.algorithm) + ")";
+      if (std::ranges::find(before, info.tag) == before.end())
+        summary.key_events.push_back(
+            KeyEvent{KeyEventKind::created, info.role, info.tag, info.algorithm, "created " + who});
+      // Without a policy every key is published by the first run that sees it.
+      if (!info.timestamps.contains("published"))
+        summary.key_events.push_back(KeyEvent{KeyEventKind::published, info.role, info.tag, info.algorithm,
+                                              "published the DNSKEY of " + who});
     }
     return uses;
   }
@@ -117,27 +130,17 @@ Result<std::map<std::uint16_t, KeyUse>> decide_key_uses(KeyStore& store, const S
   if (!created) return std::unexpected(created.error());
   summary.keys_created = created->size();
   for (const auto& a : p->actions) summary.key_actions.push_back(a.text);
-  for (const auto& t : p->operator_tasks) summary.operator_tasks.push_back(t.text);
+  summary.key_events = key_events(*p, *created, store.keys());
+  summary.operator_tasks = resolve_task_tags(p->operator_tasks, *created);
+  auto notice = upcoming_ds_request(store.keys(), *request.policy, store.zone().to_string(), request.now);
+  if (!notice) return std::unexpected(notice.error());
+  summary.notice = std::move(*notice);
   PublishedSet set = published_set(store.keys(), request.now);
   for (auto tag : set.dnskey) uses[tag].publish = true;
   for (auto tag : set.sign_dnskey) uses[tag].sign_dnskey = true;
   for (auto tag : set.sign_zone) uses[tag].sign_zone = true;
   for (auto tag : set.cds) uses[tag].cds = true;
   return uses;
-}
-
-// The largest TTL in the zone, with the record that carries it, for the
-// policy's ttl.zone-max check.
-Result<void> check_zone_max_ttl(const Zone& zone, std::uint32_t limit, const std::string& file) {
-  for (const auto& node : zone.nodes())
-    for (const auto& rrset : node.rrsets)
-      if (rrset.ttl > limit)
-        return fail(Errc::policy,
-                    node.owner.to_string() + " " + type_to_string(rrset.type) + ": TTL " + std::to_string(rrset.ttl) +
-                        " exceeds the policy's ttl.zone-max of " + std::to_string(limit) +
-                        " (signature and rollover timing assume it)",
-                    Location{file, 0, 0});
-  return {};
 }
 
 Rrset make_apex_rrset(const Zone& zone, RrType type, std::uint32_t ttl) {
@@ -314,24 +317,41 @@ std::string absolute_path(const std::string& path) {
   return ec ? path : absolute.lexically_normal().string();
 }
 
+// The signed zone must never land in the key folder: a typo there would
+// overwrite a private key or the key state, which nothing can recreate.
+Result<void> refuse_output_in_key_folder(const std::string& output, const std::string& key_dir) {
+  std::error_code ec;
+  auto keys = std::filesystem::weakly_canonical(key_dir, ec);
+  if (ec) return {};
+  auto out = std::filesystem::weakly_canonical(output, ec);
+  if (ec) return {};
+  auto [k, o] = std::mismatch(keys.begin(), keys.end(), out.begin(), out.end());
+  if (k == keys.end() || (std::next(k) == keys.end() && k->empty()))
+    return fail(Errc::usage, "--output '" + output + "' is inside the key folder '" + key_dir +
+                                 "': zonesign never writes a zone among the keys (it could replace a private key "
+                                 "or the key state); choose an output outside it");
+  return {};
+}
+
 }  // namespace
 
 Result<SignSummary> sign_zone(const SignRequest& request) {
   SignSummary summary;
+  if (request.output != "-")
+    if (auto r = refuse_output_in_key_folder(request.output, request.key_dir); !r) return std::unexpected(r.error());
   const unsigned threads = request.threads ? request.threads : std::max(1u, std::thread::hardware_concurrency());
 
-  auto parsed = parse_zone_file(request.zone_file, ParseOptions{request.origin, 16});
-  if (!parsed) return std::unexpected(parsed.error());
-  summary.records_in = parsed->records.size();
-  auto built = Zone::build(std::move(parsed->records), request.origin, parsed->files);
-  if (!built) return std::unexpected(built.error());
-  Zone& zone = *built;
-  if (request.zone_max_ttl)
-    if (auto r = check_zone_max_ttl(zone, *request.zone_max_ttl, request.zone_file); !r)
-      return std::unexpected(r.error());
+  // The same reading and checks as `zonesign check --zone` (signer/zone_input).
+  auto input = read_unsigned_zone(request.zone_file, request.origin, request.zone_max_ttl);
+  if (!input) return std::unexpected(input.error());
+  summary.records_in = input->records_in;
+  Zone& zone = input->zone;
 
   auto store = KeyStore::open(request.key_dir, request.origin, true);
   if (!store) return std::unexpected(store.error());
+  auto clock = store->check_clock(request.now, request.allow_clock_back);
+  if (!clock) return std::unexpected(clock.error());
+  for (const auto& line : *clock) summary.notes.push_back("--allow-clock-back: moved " + line);
   auto uses = decide_key_uses(*store, request, summary);
   if (!uses) return std::unexpected(uses.error());
 
@@ -395,11 +415,28 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   write_zone_text(zone, text);
   if (auto r = self_check(text, request, threads, previous.verified()); !r) return std::unexpected(r.error());
 
+  // Publishing, in an order that a failure or a kill at any step cannot turn
+  // into a published zone whose keys are lost, or a key state that runs ahead
+  // of the published zone (keys/key_store.hpp): the zone is written in full
+  // beside its target first, the new keys and a state listing them as
+  // unpublished next, then the zone is renamed into place, and last the key
+  // state records what this run did. Any failure before the rename leaves the
+  // output and the key folder as they were.
+  std::optional<StagedFile> staged;
   if (request.output == "-") {
     summary.output = std::move(text);
-  } else if (auto w = write_file_atomic(request.output, text, 0644); !w) {
-    return std::unexpected(w.error());
+  } else {
+    remove_stale_temp_files(request.output);  // what killed runs left beside it
+    auto written = StagedFile::write(request.output, text, 0644);
+    if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
+    staged.emplace(std::move(*written));
   }
+  if (auto r = store->stage_new_keys(); !r)
+    return std::unexpected(std::move(r.error()).with_context("while storing the new keys; nothing was published"));
+  if (staged) {
+    if (auto r = staged->commit(); !r) return std::unexpected(std::move(r.error()).with_context("nothing was published"));
+    store->mark_published();
+  }  // with --output -, the zone is printed only once the key state is committed
 
   // Committed after the zone is written: the state may lag what is published,
   // never run ahead of it.
@@ -413,7 +450,14 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   if (request.output != "-")
     store->set_last_signed(SignedRecord{request.now, output_path, summary.serial, summary.expiration,
                                         to_hex(digest(DigestType::SHA256, to_bytes(text)))});
-  if (auto c = store->commit(); !c) return std::unexpected(c.error());
+  if (auto c = store->commit(); !c) {
+    if (!staged) return std::unexpected(c.error());
+    return fail(Errc::state_not_saved,
+                "the signed zone was published to '" + request.output + "', but the key state '" + store->folder() +
+                    "/state.yaml' could not be updated: " + c.error().message +
+                    ". The published zone is valid; the next run repeats this run's key steps once the key "
+                    "folder is writable again");
+  }
   return summary;
 }
 

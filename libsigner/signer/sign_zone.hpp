@@ -16,6 +16,8 @@
 #include "dnssec/denial.hpp"
 #include "dns/name.hpp"
 #include "policy/policy.hpp"
+#include "keys/rollover.hpp"
+#include "signer/rollover_keys.hpp"
 #include "signer/serial.hpp"
 
 namespace zs {
@@ -54,6 +56,10 @@ struct SignRequest {
   // published, sign, and appear in CDS/CDNSKEY. Without one, the zone's keys
   // are used as they are: every listed key is published and signs by role.
   std::optional<Policy> policy;
+  // A `now` before the last run recorded in the key state is refused (the
+  // clock stepped back) unless this is set; then recorded times after `now`
+  // are moved back to `now` (KeyStore::check_clock).
+  bool allow_clock_back = false;
 };
 
 struct SignSummary {
@@ -64,8 +70,15 @@ struct SignSummary {
   std::size_t signatures_reused = 0;  // kept from the previous output
   std::size_t keys_created = 0;
   std::uint32_t serial = 0;
-  std::vector<std::string> key_actions;     // what the rollover planner did this run
-  std::vector<std::string> operator_tasks;  // what the operator must do (exit code 10)
+  std::vector<std::string> key_actions;     // what the rollover planner did this run (-v)
+  // Keys created, published, retired or removed, and algorithm rollovers
+  // started, by this run: a `key event:` line each, also without -v.
+  std::vector<KeyEvent> key_events;
+  // What the operator must do (exit code 10); the tags of keys this run
+  // created are filled in.
+  std::vector<OperatorTask> operator_tasks;
+  // A KSK/CSK rollover's DS request coming soon (signer/rollover_keys.hpp).
+  std::optional<DsRequestNotice> notice;
   UnixTime expiration = 0;      // the earliest signature expiration in the output
   std::vector<std::string> notes;  // things worth a line on standard error
   std::string output;           // the signed zone text when output == "-"

@@ -1,19 +1,78 @@
 #include "signer/status.hpp"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
+#include "dnssec/dnskey.hpp"
 #include "keys/key_state.hpp"
 #include "keys/key_store.hpp"
 #include "keys/rollover.hpp"
 
 namespace zs {
 
-Result<StatusReport> zone_status(const Name& origin, const std::string& key_dir, const Policy& policy, UnixTime now) {
-  auto store = KeyStore::open(key_dir, origin, false);
+namespace {
+
+// The parent's answers against the keys the zone publishes: a server whose
+// DS set is not empty but names none of them leaves no chain of trust
+// (RFC 4035 §5.2), so every validating resolver that asks it fails.
+void check_parent(StatusReport& report, const Name& origin, const std::vector<KeyInfo>& keys, UnixTime now,
+                  const std::vector<ServerDs>& parent) {
+  std::vector<Bytes> published;
+  for (const auto& info : keys) {
+    KeyState s = key_state(info, now);
+    if (s.exists && !s.removed && s.published(RecordKind::dnskey)) published.push_back(info.dnskey().to_rdata());
+  }
+  for (const ServerDs& server : parent) {
+    if (!server.answer) {
+      report.parent.push_back(server.server + ": no answer (" + server.answer.error().message + ")");
+      continue;
+    }
+    const auto& set = *server.answer;
+    const auto matching = std::ranges::count_if(set, [&](const Ds& d) {
+      return std::ranges::any_of(published, [&](const Bytes& rdata) { return ds_matches_key(d, origin, rdata); });
+    });
+    report.parent.push_back(server.server + ": " + std::to_string(set.size()) + " DS, " + std::to_string(matching) +
+                            " of them for a key the zone publishes");
+    if (!set.empty() && matching == 0)
+      report.failing.push_back("parent server " + server.server + " serves " + std::to_string(set.size()) +
+                               " DS and none is for a key the zone publishes: validating resolvers fail on the zone");
+  }
+}
+
+}  // namespace
+
+std::string_view task_kind_name(TaskKind kind) noexcept {
+  switch (kind) {
+    case TaskKind::submit_ds: return "submit-ds";
+    case TaskKind::withdraw_ds: return "withdraw-ds";
+    case TaskKind::resign: return "resign";
+  }
+  return "submit-ds";
+}
+
+TaskReport task_report(const OperatorTask& task) {
+  TaskReport t;
+  t.kind = task.kind == OperatorTaskKind::submit_ds ? TaskKind::submit_ds : TaskKind::withdraw_ds;
+  if (!task.key.new_key) t.tag = task.key.tag;
+  t.since = task.since;
+  t.text = task.text;
+  return t;
+}
+
+std::string task_line(const TaskReport& task, UnixTime now) {
+  std::string line = task.text + " (waiting since " + format_time(task.since) + ", " +
+                     format_elapsed(std::max<Duration>(0, now - task.since)) + ")";
+  if (!task.command.empty()) line += "; then run `" + task.command + "`";
+  return line;
+}
+
+Result<StatusReport> zone_status(const Name& origin, const std::string& key_dir, const Policy& policy, UnixTime now,
+                                 const std::vector<ServerDs>* parent) {
+  auto store = KeyStore::open_read_only(key_dir, origin);
   if (!store) return std::unexpected(store.error());
   StatusReport report;
   report.zone = origin.to_string();
   report.now = now;
+  report.run_interval = policy.run_interval;
   const CacheWindows windows = cache_windows(policy);
   for (const auto& info : store->keys()) {
     KeyState state = key_state(info, now);
@@ -38,7 +97,7 @@ Result<StatusReport> zone_status(const Name& origin, const std::string& key_dir,
   auto p = plan(store->keys(), policy, now);
   if (!p) return std::unexpected(p.error());
   for (const auto& a : p->actions) report.due_now.push_back(a.text);
-  for (const auto& t : p->operator_tasks) report.operator_tasks.push_back(t.text);
+  for (const auto& t : p->operator_tasks) report.operator_tasks.push_back(task_report(t));
   report.next_due = p->next_due;
   if (const auto& last = store->last_signed()) {
     PublishedZoneStatus z;
@@ -49,86 +108,39 @@ Result<StatusReport> zone_status(const Name& origin, const std::string& key_dir,
     z.refresh_at = last->expires - policy.signatures.refresh;
     z.resign_by = last->expires - (policy.ttl.zone_max + policy.delays.zone_propagation);
     if (!report.next_due || z.refresh_at < *report.next_due) report.next_due = std::max(z.refresh_at, now);
-    if (now >= z.expires)
-      report.operator_tasks.push_back("the published signatures expired at " + format_time(z.expires) +
-                                      ": validating resolvers fail on the zone; run `zonesign sign` now");
-    else if (now >= z.resign_by)
-      report.operator_tasks.push_back("the published signatures expire at " + format_time(z.expires) +
-                                      " and answers cached from now on outlive them: run `zonesign sign` now "
-                                      "(is the cron job running?)");
+    // No command in these texts: status does not know the zone file or the
+    // options the signing job runs with.
+    const UnixTime next_run = now + policy.run_interval;
+    if (now >= z.expires) {
+      report.failing.push_back("the published signatures expired at " + format_time(z.expires) +
+                               ": validating resolvers fail on the zone");
+      report.operator_tasks.push_back(TaskReport{TaskKind::resign, std::nullopt, z.expires,
+                                                 "re-sign the zone now: run the job that signs it "
+                                                 "(is it still running?)",
+                                                 ""});
+    } else if (z.expires <= next_run) {
+      report.failing.push_back("the published signatures expire at " + format_time(z.expires) +
+                               ", before the next due run at " + format_time(next_run) +
+                               " (run-interval " + format_duration(policy.run_interval) + ")");
+      report.operator_tasks.push_back(TaskReport{TaskKind::resign, std::nullopt, std::min(z.resign_by, now),
+                                                 "re-sign the zone now: run the job that signs it before " +
+                                                     format_time(z.expires),
+                                                 ""});
+    } else if (now >= z.resign_by) {
+      report.operator_tasks.push_back(TaskReport{TaskKind::resign, std::nullopt, z.resign_by,
+                                                 "re-sign the zone now: the published signatures expire at " +
+                                                     format_time(z.expires) +
+                                                     " and answers cached from now on outlive them (is the "
+                                                     "signing job running?)",
+                                                 ""});
+    }
     report.published = std::move(z);
   }
+  if (parent) check_parent(report, origin, store->keys(), now, *parent);
+  auto notice = upcoming_ds_request(store->keys(), policy, report.zone, now);
+  if (!notice) return std::unexpected(notice.error());
+  report.notice = std::move(*notice);
   return report;
-}
-
-std::string status_text(const StatusReport& r) {
-  std::string out = "zone " + r.zone + " at " + format_time(r.now) + "\n";
-  for (const auto& k : r.keys) {
-    out += "  " + k.role + " " + std::to_string(k.tag) + " " + k.algorithm + " (" +
-           (k.goal == "omnipresent" ? "in use" : "retiring") + ")";
-    if (k.active) out += ", signing since " + format_time(*k.active);
-    if (k.lifetime_end && !k.retired) out += ", lifetime ends " + format_time(*k.lifetime_end);
-    if (k.retired) out += ", retired " + format_time(*k.retired);
-    out += "\n";
-    for (const auto& rec : k.records) {
-      out += "    " + rec.record + ": " + rec.state;
-      out += rec.since == 0 && rec.state == "hidden" ? " (never published)" : " since " + format_time(rec.since);
-      if (rec.next) out += ", next change possible " + format_time(*rec.next);
-      out += "\n";
-    }
-  }
-  if (r.published) {
-    const auto& z = *r.published;
-    out += "published: serial " + std::to_string(z.serial) + " signed " + format_time(z.signed_at) + " to " +
-           z.output + "\n";
-    out += "  signatures expire from " + format_time(z.expires) + "; refreshed by the first run after " +
-           format_time(z.refresh_at) + "; must be re-signed before " + format_time(z.resign_by) + "\n";
-  } else {
-    out += "published: no signing run recorded for this key folder\n";
-  }
-  for (const auto& a : r.due_now) out += "due now: " + a + "\n";
-  for (const auto& t : r.operator_tasks) out += "action needed: " + t + "\n";
-  if (r.next_due) out += "next run with work to do: " + format_time(*r.next_due) + "\n";
-  return out;
-}
-
-std::string status_json(const StatusReport& r) {
-  auto opt_time = [](const std::optional<UnixTime>& t) -> nlohmann::ordered_json {
-    return t ? nlohmann::ordered_json(format_time(*t)) : nlohmann::ordered_json(nullptr);
-  };
-  nlohmann::ordered_json doc;
-  doc["zone"] = r.zone;
-  doc["now"] = format_time(r.now);
-  doc["keys"] = nlohmann::ordered_json::array();
-  for (const auto& k : r.keys) {
-    nlohmann::ordered_json key;
-    key["tag"] = k.tag;
-    key["role"] = k.role;
-    key["algorithm"] = k.algorithm;
-    key["goal"] = k.goal;
-    key["active"] = opt_time(k.active);
-    key["retired"] = opt_time(k.retired);
-    key["lifetime_end"] = opt_time(k.lifetime_end);
-    key["records"] = nlohmann::ordered_json::array();
-    for (const auto& rec : k.records)
-      key["records"].push_back({{"record", rec.record},
-                                {"state", rec.state},
-                                {"since", format_time(rec.since)},
-                                {"next", opt_time(rec.next)}});
-    doc["keys"].push_back(std::move(key));
-  }
-  doc["due_now"] = r.due_now;
-  doc["operator_tasks"] = r.operator_tasks;
-  if (r.published) {
-    const auto& z = *r.published;
-    doc["published"] = {{"signed_at", format_time(z.signed_at)}, {"output", z.output},
-                        {"serial", z.serial},                    {"signatures_expire", format_time(z.expires)},
-                        {"refresh_at", format_time(z.refresh_at)}, {"resign_by", format_time(z.resign_by)}};
-  } else {
-    doc["published"] = nullptr;
-  }
-  doc["next_due"] = opt_time(r.next_due);
-  return doc.dump(2) + "\n";
 }
 
 }  // namespace zs

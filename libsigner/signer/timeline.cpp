@@ -235,7 +235,10 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Pol
       auto p = plan(keys, policy, t);
       if (!p) return std::unexpected(p.error());
       if (tl.runs == 0)
-        for (const auto& task : p->operator_tasks) tl.operator_tasks.push_back(task.text);
+        for (const auto& task : p->operator_tasks) {
+          tl.operator_tasks.push_back(task.text);
+          tl.tasks.push_back(task);
+        }
       auto created = apply_plan(*p, keys, make);
       if (!created) return std::unexpected(created.error());
       ++tl.runs;
@@ -285,9 +288,9 @@ Result<Timeline> zone_timeline(const Name& origin, const std::string& key_dir, c
   const auto folder = std::filesystem::path(key_dir) / KeyStore::folder_name(origin);
   if (!std::filesystem::is_directory(folder, ec))
     return simulate_timeline({}, policy, origin.to_string(), now, months);
-  // The lock keeps a concurrent run from being read half-way; the store is
-  // dropped without commit(), so nothing is written.
-  auto store = KeyStore::open(key_dir, origin, false);
+  // Read-only: no lock, nothing created (state.yaml is replaced atomically,
+  // so a concurrent run is never read half-way).
+  auto store = KeyStore::open_read_only(key_dir, origin);
   if (!store) return std::unexpected(store.error());
   return simulate_timeline(store->keys(), policy, origin.to_string(), now, months);
 }

@@ -23,6 +23,7 @@
 #include "crypto/algorithm.hpp"
 #include "dns/name.hpp"
 #include "keys/key_store.hpp"
+#include "keys/rollover.hpp"
 #include "policy/policy.hpp"
 
 namespace zs {
@@ -83,6 +84,7 @@ struct Timeline {
   std::vector<TimelineKey> keys;      // keys not removed before now, stored ones first
   std::vector<TimelineEvent> events;  // at >= now and < end; by time, then key, then kind
   std::vector<std::string> operator_tasks;  // what the operator must do now: exit 10
+  std::vector<OperatorTask> tasks;          // the same as data, for the command a front end prints with each
 };
 
 // Simulates the planner from `now` for `months` calendar months over `keys`
