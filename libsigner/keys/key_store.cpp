@@ -36,6 +36,21 @@ std::string key_file_name(const Name& zone, Algorithm alg, std::uint16_t tag) {
   return "K" + base + buf;
 }
 
+// The zone's folder under the key directory.
+Result<std::string> zone_folder(const std::string& key_dir, const Name& zone) {
+  std::string name = KeyStore::folder_name(zone);
+  // A label with '/' would escape the key directory.
+  if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
+    return fail(Errc::key_store, "zone name '" + zone.to_string() + "' cannot be used as a key folder name");
+  return (std::filesystem::path(key_dir) / name).string();
+}
+
+std::string mode_text(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
 }  // namespace
 
 std::optional<Role> role_from_string(std::string_view text) {
@@ -52,11 +67,9 @@ std::string KeyStore::folder_name(const Name& zone) {
 }
 
 Result<KeyStore> KeyStore::open(const std::string& key_dir, const Name& zone, bool create) {
-  std::string name = folder_name(zone);
-  // A label with '/' would escape the key directory.
-  if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
-    return fail(Errc::key_store, "zone name '" + zone.to_string() + "' cannot be used as a key folder name");
-  std::string folder = (std::filesystem::path(key_dir) / name).string();
+  auto where = zone_folder(key_dir, zone);
+  if (!where) return std::unexpected(where.error());
+  const std::string& folder = *where;
   std::error_code ec;
   std::vector<std::string> created;
   if (!std::filesystem::is_directory(folder, ec)) {
@@ -79,7 +92,7 @@ Result<KeyStore> KeyStore::open(const std::string& key_dir, const Name& zone, bo
   }
   KeyStore store(zone, folder, std::move(*lock));
   store.created_dirs_ = std::move(created);  // the destructor removes them unless committed
-  if (auto r = store.check_folder_safety(key_dir, true); !r) return std::unexpected(r.error());
+  if (auto r = store.check_folder_safety(key_dir); !r) return std::unexpected(r.error());
   store.recover_killed_run();
   if (auto r = store.read_state(); !r) return std::unexpected(r.error());
   if (auto r = store.refuse_keys_without_state(key_dir); !r) return std::unexpected(r.error());
@@ -87,23 +100,24 @@ Result<KeyStore> KeyStore::open(const std::string& key_dir, const Name& zone, bo
 }
 
 Result<KeyStore> KeyStore::open_read_only(const std::string& key_dir, const Name& zone) {
-  std::string name = folder_name(zone);
-  if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
-    return fail(Errc::key_store, "zone name '" + zone.to_string() + "' cannot be used as a key folder name");
-  std::string folder = (std::filesystem::path(key_dir) / name).string();
+  auto where = zone_folder(key_dir, zone);
+  if (!where) return std::unexpected(where.error());
+  const std::string& folder = *where;
   std::error_code ec;
   if (!std::filesystem::is_directory(folder, ec))
     return fail(Errc::key_store, "no keys for " + zone.to_string() + " in '" + key_dir + "'");
   KeyStore store(zone, folder, std::nullopt);
   store.read_only_ = true;
-  if (auto r = store.check_folder_safety(key_dir, false); !r) return std::unexpected(r.error());
+  if (auto r = store.check_folder_safety(key_dir); !r) return std::unexpected(r.error());
   if (auto r = store.read_state(); !r) return std::unexpected(r.error());
   if (auto r = store.refuse_keys_without_state(key_dir); !r) return std::unexpected(r.error());
   return store;
 }
 
 Result<KeyStore> KeyStore::open_for_adoption(const std::string& key_dir, const Name& zone) {
-  std::string folder = (std::filesystem::path(key_dir) / folder_name(zone)).string();
+  auto where = zone_folder(key_dir, zone);
+  if (!where) return std::unexpected(where.error());
+  const std::string& folder = *where;
   std::error_code ec;
   if (!std::filesystem::is_directory(folder, ec))
     return fail(Errc::key_store, "no key folder for " + zone.to_string() + " in '" + key_dir + "'");
@@ -113,7 +127,7 @@ Result<KeyStore> KeyStore::open_for_adoption(const std::string& key_dir, const N
   auto lock = FileLock::acquire(folder + "/.lock");
   if (!lock) return std::unexpected(lock.error());
   KeyStore store(zone, folder, std::move(*lock));
-  if (auto r = store.check_folder_safety(key_dir, true); !r) return std::unexpected(r.error());
+  if (auto r = store.check_folder_safety(key_dir); !r) return std::unexpected(r.error());
   store.recover_killed_run();
   return store;
 }
@@ -138,9 +152,8 @@ Result<std::string> KeyStore::read_private_file(const std::string& file) const {
                                  "regular files in the key folder; replace the link with the file (mode 0600)");
   if (!S_ISREG(st.st_mode)) return fail(Errc::key_store, "'" + path + "' is not a regular file");
   if ((st.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return fail(Errc::key_store, "private key file '" + path + "' is accessible by others (mode " + mode +
+    return fail(Errc::key_store, "private key file '" + path + "' is accessible by others (mode " +
+                                     mode_text(st.st_mode) +
                                      "): it must be readable by its owner only; run `chmod 600 '" + path +
                                      "'` and consider the key exposed if others could read it");
   }
@@ -196,17 +209,16 @@ void KeyStore::undo_staged() noexcept {
   }
 }
 
-Result<void> KeyStore::check_folder_safety(const std::string& key_dir, bool writing) const {
+Result<void> KeyStore::check_folder_safety(const std::string& key_dir) const {
   // Group- or world-writable folders let others swap keys or the state under
   // us (OpenSSH refuses such key files for the same reason).
   for (const std::string& dir : {key_dir, folder_}) {
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) continue;
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-      char mode[8];
-      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
       return fail(Errc::key_store, "key folder '" + dir + "' is writable by " +
-                                       ((st.st_mode & S_IWOTH) ? "others" : "its group") + " (mode " + mode +
+                                       ((st.st_mode & S_IWOTH) ? "others" : "its group") + " (mode " +
+                                       mode_text(st.st_mode) +
                                        "): others could replace keys or the key state; run `chmod go-w '" + dir +
                                        "'` and try again");
     }
@@ -215,7 +227,6 @@ Result<void> KeyStore::check_folder_safety(const std::string& key_dir, bool writ
   if (::lstat(state_path().c_str(), &st) == 0 && S_ISLNK(st.st_mode))
     return fail(Errc::key_store, "'" + state_path() + "' is a symbolic link: zonesign replaces the state file "
                                  "atomically and would break the link; put the real file there");
-  (void)writing;
   return {};
 }
 

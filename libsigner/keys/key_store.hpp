@@ -166,7 +166,7 @@ class KeyStore {
   KeyStore(Name zone, std::string folder, std::optional<FileLock> lock)
       : zone_(std::move(zone)), folder_(std::move(folder)), lock_(std::move(lock)) {}
   Result<void> read_state();
-  Result<void> check_folder_safety(const std::string& key_dir, bool writing) const;
+  Result<void> check_folder_safety(const std::string& key_dir) const;
   Result<void> refuse_keys_without_state(const std::string& key_dir) const;
   void recover_killed_run();
   std::string render_state(bool staged_only) const;
