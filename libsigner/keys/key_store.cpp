@@ -172,6 +172,7 @@ KeyStore::KeyStore(KeyStore&& other) noexcept
       original_keys_(std::move(other.original_keys_)),
       original_last_signed_(std::move(other.original_last_signed_)),
       original_last_run_(other.original_last_run_),
+      state_mode_(other.state_mode_),
       new_keys_(std::move(other.new_keys_)),
       created_dirs_(std::move(other.created_dirs_)),
       read_only_(other.read_only_),
@@ -194,7 +195,7 @@ void KeyStore::undo_staged() noexcept {
       // Back to the bytes the folder held: the old state, without the keys
       // this run made. The journal goes last, so a kill in between is still
       // cleaned up by the next run.
-      if (original_state_) (void)write_file_atomic(state_path(), *original_state_, 0644);
+      if (original_state_) (void)write_file_atomic(state_path(), *original_state_, state_mode_);
       else ::unlink(state_path().c_str());
       for (const auto& k : new_keys_) ::unlink((folder_ + "/" + k.file).c_str());
       ::unlink(journal_path().c_str());
@@ -297,6 +298,9 @@ Result<void> KeyStore::read_state() {
   auto text = read_file(path);
   if (!text) return std::unexpected(text.error());
   original_state_ = *text;
+  // Rewrites keep the mode the operator gave the file (it holds no secret,
+  // but some keep it private).
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0) state_mode_ = st.st_mode & 0777;
   YAML::Node root;
   try {
     root = YAML::Load(*text);
@@ -449,7 +453,7 @@ Result<void> KeyStore::stage_new_keys() {
     if (auto w = write_file_atomic(folder_ + "/" + k.file, k.pem, 0600); !w) return w;
   // The old state plus the new keys as planned: true until the zone shows them.
   const std::string staged_text = render_state(true);
-  if (auto w = write_file_atomic(state_path(), staged_text, 0644); !w) return w;
+  if (auto w = write_file_atomic(state_path(), staged_text, state_mode_); !w) return w;
   ::unlink(journal_path().c_str());
   return {};
 }
@@ -457,7 +461,7 @@ Result<void> KeyStore::stage_new_keys() {
 Result<void> KeyStore::commit() {
   if (read_only_) return fail(Errc::internal, "key store opened read-only");
   if (auto r = stage_new_keys(); !r) return r;
-  if (auto w = write_file_atomic(state_path(), render_state(false), 0644); !w) return w;
+  if (auto w = write_file_atomic(state_path(), render_state(false), state_mode_); !w) return w;
   committed_ = true;
   created_dirs_.clear();
   return {};

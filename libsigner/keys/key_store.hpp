@@ -187,6 +187,7 @@ class KeyStore {
   std::vector<KeyInfo> original_keys_;
   std::optional<SignedRecord> original_last_signed_;
   std::optional<UnixTime> original_last_run_;
+  unsigned state_mode_ = 0644;
   std::vector<NewKeyFile> new_keys_;
   std::vector<std::string> created_dirs_;  // deepest first
   bool read_only_ = false;
