@@ -262,6 +262,37 @@ std::optional<ValidationGap> find_validation_gap(std::span<const KeyView> keys, 
     dss.push_back(d);
   }
 
+  // The zone as published at `now` must validate by itself, whatever the
+  // parent serves: `sign` refuses to write one that does not (its
+  // self-check), and a zone that is not secure yet becomes secure later, so
+  // an empty DS set excuses only the mixtures of versions that caches hold
+  // (a resolver without a DS validates none of them). This is what keeps a
+  // key whose lifetime ended during a long pause signing until its
+  // successor may.
+  {
+    DnskeyVersion k{now, 0, 0};
+    Mask zone = 0;
+    bool ever_signed = false;  // a zone that was signed stays signed: its DNSKEY RRset is never empty
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const Mask bit = Mask{1} << i;
+      if (present_in(keys[i].state[RecordKind::dnskey], now)) k.dnskey |= bit;
+      if (present_in(keys[i].state[RecordKind::krrsig], now)) k.krrsig |= bit;
+      if (present_in(keys[i].state[RecordKind::zrrsig], now)) zone |= bit;
+      for (RecordKind kind : all_record_kinds) ever_signed |= keys[i].state[kind].state != RecordState::hidden;
+    }
+    if (ever_signed && k.dnskey == 0)
+      return ValidationGap{now, {}, now, now, "the zone as published now has no DNSKEY RRset"};
+    for (const auto& [alg, mask] : algorithms) {
+      if (!(k.dnskey & mask)) continue;
+      const std::string name = algorithm_name(alg);
+      std::string why;
+      if (!(k.dnskey & k.krrsig & mask)) why = "the DNSKEY RRset is not signed with algorithm " + name;
+      else if (!(k.dnskey & zone & mask)) why = "the zone RRset is not signed by a published key of algorithm " + name;
+      if (!why.empty())
+        return ValidationGap{now, {}, now, now, "the zone as published now does not validate by itself: " + why};
+    }
+  }
+
   auto check = [&](Mask ds, const DnskeyVersion& k, Mask zone) -> std::optional<std::string> {
     if (ds == 0)
       return secure ? std::optional<std::string>("no DS at all, after the zone was secure") : std::nullopt;

@@ -147,7 +147,10 @@ struct ValidationGap {
 // and for every algorithm in the DS set or the DNSKEY RRset, some key of that
 // algorithm in the DNSKEY RRset signs the DNSKEY RRset (if a KSK/CSK) and some
 // signs the zone RRset (RFC 4035 §2.2, RFC 6781 §4.1.4). An empty DS set is an
-// insecure delegation: a gap only once some DS has been omnipresent.
+// insecure delegation: a gap only once some DS has been omnipresent. The
+// DNSKEY and zone versions published at `now` must validate together in any
+// case (by the same rules, for the algorithms of that DNSKEY RRset): that is
+// the zone `sign` writes, and an insecure zone becomes secure later.
 std::optional<ValidationGap> find_validation_gap(std::span<const KeyView> keys, const CacheWindows& windows,
                                                  UnixTime now);
 // The same for a stored key list (removed keys and keys created after `now` ignored).

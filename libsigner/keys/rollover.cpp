@@ -194,17 +194,19 @@ class Planner {
       const KeyState& s = k.view.state;
       if (!record_applies(k.view.role, RecordKind::ds)) continue;
       const RecordStatus& ds = s[RecordKind::ds];
-      const std::string tag = k.ref.new_key ? "TAG" : std::to_string(k.ref.tag);
+      // No command in the text: the front end renders the one that records
+      // the event from the task's kind and key with the options of its run,
+      // so that it works when pasted.
       if (ds.state == RecordState::rumoured && !(s.ds_seen && *s.ds_seen >= ds.since))
-        out_.operator_tasks.push_back(OperatorTask{
-            OperatorTaskKind::submit_ds, k.ref, k.view.algorithm, ds.since,
-            "submit the DS of " + key_name(k) + " to the parent (it is in CDS), then run `zonesign rollover --ds-seen " +
-                tag + "`"});
+        out_.operator_tasks.push_back(OperatorTask{OperatorTaskKind::submit_ds, k.ref, k.view.algorithm, ds.since,
+                                                   "submit the DS of " + key_name(k) +
+                                                       " to the parent (it is in CDS) and record when the parent "
+                                                       "serves it"});
       if (ds.state == RecordState::unretentive && !(s.ds_withdrawn && *s.ds_withdrawn >= ds.since))
-        out_.operator_tasks.push_back(OperatorTask{
-            OperatorTaskKind::withdraw_ds, k.ref, k.view.algorithm, ds.since,
-            "withdraw the DS of " + key_name(k) + " at the parent (it left CDS), then run `zonesign rollover "
-            "--ds-withdrawn " + tag + "`"});
+        out_.operator_tasks.push_back(OperatorTask{OperatorTaskKind::withdraw_ds, k.ref, k.view.algorithm, ds.since,
+                                                   "withdraw the DS of " + key_name(k) +
+                                                       " at the parent (it left CDS) and record when the parent no "
+                                                       "longer serves it"});
     }
     out_.next_due = next_due();
   }
@@ -484,15 +486,36 @@ Result<std::vector<std::uint16_t>> apply_plan(const Plan& p, KeyStore& store) {
   });
 }
 
+// Repeating an event the state holds is no error (an operator or a script
+// that runs the printed command twice must not fail): only an unknown tag, or
+// an event that contradicts the key's state, is one. Nothing is changed then.
 Result<void> record_ds_seen(std::vector<KeyInfo>& keys, std::uint16_t tag, UnixTime now) {
   KeyInfo* k = find_key(keys, tag);
   if (!k) return fail(Errc::key_store, "--ds-seen " + std::to_string(tag) + ": no such key");
   KeyState s = key_state(*k, now);
   const RecordStatus& ds = s[RecordKind::ds];
-  if (!record_applies(k->role, RecordKind::ds) || ds.state != RecordState::rumoured ||
-      (s.ds_seen && *s.ds_seen >= ds.since))
-    return fail(Errc::key_store, "--ds-seen " + std::to_string(tag) + ": the DS of this key is not waiting to be "
-                                     "seen at the parent (DS " + std::string(record_state_name(ds.state)) + ")");
+  auto refuse = [&](const std::string& why) {
+    return fail(Errc::key_store, "--ds-seen " + std::to_string(tag) + ": " + why + " (DS " +
+                                     std::string(record_state_name(ds.state)) + ")");
+  };
+  if (!record_applies(k->role, RecordKind::ds)) return refuse("a ZSK has no DS");
+  // When the DS entered CDS ("ds-rumoured"); a key from a state file without
+  // record events was asked for at its creation.
+  std::optional<UnixTime> requested;
+  if (auto it = k->timestamps.find(record_event_name(RecordKind::ds, RecordState::rumoured));
+      it != k->timestamps.end())
+    requested = it->second;
+  else if (s.legacy && k->timestamps.contains("created"))
+    requested = k->timestamps.at("created");
+  // Seen after it was asked for: recorded already, whatever happened since.
+  if (s.ds_seen && requested && *s.ds_seen >= *requested) return {};
+  switch (ds.state) {
+    case RecordState::rumoured: break;
+    // The parent serves it for every cache already: seeing it agrees.
+    case RecordState::omnipresent: return {};
+    case RecordState::hidden: return refuse("the zone does not ask the parent for this DS");
+    case RecordState::unretentive: return refuse("the zone asks the parent to withdraw this DS, not to publish it");
+  }
   k->timestamps["ds-seen"] = now;
   return {};
 }
@@ -502,11 +525,22 @@ Result<void> record_ds_withdrawn(std::vector<KeyInfo>& keys, std::uint16_t tag, 
   if (!k) return fail(Errc::key_store, "--ds-withdrawn " + std::to_string(tag) + ": no such key");
   KeyState s = key_state(*k, now);
   const RecordStatus& ds = s[RecordKind::ds];
-  if (!record_applies(k->role, RecordKind::ds) || ds.state != RecordState::unretentive ||
-      (s.ds_withdrawn && *s.ds_withdrawn >= ds.since))
-    return fail(Errc::key_store, "--ds-withdrawn " + std::to_string(tag) + ": the DS of this key is not waiting "
-                                     "to be withdrawn at the parent (DS " +
+  auto refuse = [&](const std::string& why) {
+    return fail(Errc::key_store, "--ds-withdrawn " + std::to_string(tag) + ": " + why + " (DS " +
                                      std::string(record_state_name(ds.state)) + ")");
+  };
+  if (!record_applies(k->role, RecordKind::ds)) return refuse("a ZSK has no DS");
+  switch (ds.state) {
+    case RecordState::unretentive:
+      if (s.ds_withdrawn && *s.ds_withdrawn >= ds.since) return {};
+      break;
+    // Gone from every cache after a withdrawal that was recorded.
+    case RecordState::hidden:
+      if (s.ds_withdrawn) return {};
+      return refuse("the zone never asked the parent for this DS");
+    case RecordState::rumoured:
+    case RecordState::omnipresent: return refuse("the zone wants the parent to serve this DS, not to withdraw it");
+  }
   k->timestamps["ds-withdrawn"] = now;
   return {};
 }

@@ -81,7 +81,7 @@ struct OperatorTask {
   KeyRef key;
   Algorithm algorithm = Algorithm::ECDSAP256SHA256;
   UnixTime since = 0;  // when the CDS set started asking for it
-  std::string text;    // "submit the DS of ksk 12345 to the parent, then record --ds-seen 12345"
+  std::string text;    // "submit the DS of ksk 12345 to the parent (it is in CDS) ...": no command; front ends render it
 };
 
 struct Plan {

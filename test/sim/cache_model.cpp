@@ -40,6 +40,7 @@ void CacheModel::push(std::vector<Served>& track, UnixTime t, const SignedRrset*
   s.name = name;
   if (rrset != nullptr) {
     s.present = true;
+    for (const Rrsig& sig : rrset->sigs) s.first_expiry = std::min<UnixTime>(s.first_expiry, sig.expiration);
     s.id = rrsets_.size();
     rrsets_.push_back(*rrset);
     std::vector<KeyFacts> facts;
@@ -122,7 +123,18 @@ const Bytes& CacheModel::ds_digest(const KeyFacts& key, DigestType type) {
   return it->second;
 }
 
-void CacheModel::gap(UnixTime t, const std::string& key, const std::string& text) {
+bool CacheModel::expired_in_pause(const Served& s, UnixTime t) const {
+  if (!s.present || s.first_expiry > t) return false;
+  for (const auto& [from, to] : pauses_)
+    if (s.start < to && s.end > from) return true;
+  return false;
+}
+
+void CacheModel::gap(UnixTime t, const std::string& key, const std::string& text, bool expired_in_pause) {
+  if (expired_in_pause) {
+    expired_keys_.insert(key);
+    return;
+  }
   if (!gap_keys_.insert(key).second) return;
   reports_.push_back("at " + format_time(t) + ": " + text);
 }
@@ -181,7 +193,8 @@ std::size_t CacheModel::check(UnixTime t) {
           chain = false;
           gap(t, "chain/" + std::to_string(d->start) + "/" + std::to_string(k->id) + "/" + alg_text(a),
               ds_name + " x " + key_name + ": no DS of " + alg_text(a) +
-                  " matches a SEP key whose RRSIG over the DNSKEY RRset verifies and is valid now");
+                  " matches a SEP key whose RRSIG over the DNSKEY RRset verifies and is valid now",
+              expired_in_pause(*k, t));
         }
       }
       if (!chain) continue;
@@ -199,7 +212,8 @@ std::size_t CacheModel::check(UnixTime t) {
                 "zone/" + std::to_string(d->start) + "/" + std::to_string(k->id) + "/" + label + "/" +
                     std::to_string(z->id) + "/" + alg_text(a),
                 ds_name + " x " + key_name + " x " + label + " of " + z->name + " (RRSIGs:" + sig_tags +
-                    "): no valid RRSIG of " + alg_text(a) + " by a key in that DNSKEY RRset");
+                    "): no valid RRSIG of " + alg_text(a) + " by a key in that DNSKEY RRset",
+                expired_in_pause(*k, t) || expired_in_pause(*z, t));
           }
         }
       }

@@ -12,6 +12,12 @@
 // a verifying, time-valid RRSIG by a key of that algorithm in the held DNSKEY
 // RRset. An empty DS set is an insecure delegation (fine until a DS has been
 // served). Each failing combination is a gap.
+//
+// A pause (no run for days or years, issue 8) lets the served signatures
+// expire: then no combination can validate, and that outage is the pause's,
+// not a rollover's. A failing combination that holds a version served
+// across a declared pause whose signatures had expired by the check is
+// counted apart (expired_gaps()); without a declared pause there is none.
 #pragma once
 
 #include <cstdint>
@@ -58,7 +64,11 @@ class CacheModel {
   // new gaps (each distinct failing combination counts once over the whole run).
   std::size_t check(UnixTime t);
 
+  // No run happens in (from, to): versions served then may expire.
+  void declare_pause(UnixTime from, UnixTime to) { pauses_.emplace_back(from, to); }
+
   std::size_t gaps() const noexcept { return gap_keys_.size(); }
+  std::size_t expired_gaps() const noexcept { return expired_keys_.size(); }
   const std::vector<std::string>& gap_reports() const noexcept { return reports_; }
   const ModelStats& stats() const noexcept { return stats_; }
   const std::vector<Ds>& current_ds() const { return ds_versions_.back().ds; }
@@ -71,6 +81,7 @@ class CacheModel {
     bool present = false;
     Duration window = 0;     // TTL + propagation
     std::string name;
+    UnixTime first_expiry = forever;  // the earliest RRSIG expiration in it
   };
   struct DsVersion {
     UnixTime start = 0;
@@ -93,7 +104,9 @@ class CacheModel {
   // Some RRSIG of RRset `id` by a key of `alg` in `keys`, valid at `t`.
   bool signed_by(std::size_t id, Algorithm alg, const std::vector<KeyFacts>& keys, UnixTime t, bool sep_only);
   const Bytes& ds_digest(const KeyFacts& key, DigestType type);
-  void gap(UnixTime t, const std::string& key, const std::string& text);
+  void gap(UnixTime t, const std::string& key, const std::string& text, bool expired_in_pause = false);
+  // Served across a declared pause, and some signature of it expired by `t`.
+  bool expired_in_pause(const Served& s, UnixTime t) const;
 
   Name origin_;
   CacheWindows windows_;
@@ -108,6 +121,8 @@ class CacheModel {
   std::unordered_map<std::string, bool> verify_cache_;
   std::map<std::pair<Bytes, DigestType>, Bytes> ds_cache_;
   std::set<std::string> gap_keys_;
+  std::set<std::string> expired_keys_;
+  std::vector<std::pair<UnixTime, UnixTime>> pauses_;
   std::vector<std::string> reports_;
   ModelStats stats_;
 };

@@ -112,6 +112,25 @@ TEST_CASE("a signature that expires while its RRset is served is a gap") {
   CHECK(model.check(t0 + 3 * hour) > 0);
 }
 
+TEST_CASE("signatures that expire during a declared pause are counted apart, and only until fresh ones are cached") {
+  Key ksk = make_key(true), zsk = make_key(false);
+  CacheModel model = make_model();
+  model.publish_ds(t0 - 86400, ds_of(ksk));
+  model.publish_zone(t0, version({&ksk, &zsk}, {&ksk}, {&zsk}, t0, 2 * hour), "v0");
+  const UnixTime resume = t0 + 20 * 86400;
+  model.declare_pause(t0, resume);
+  CHECK(model.check(resume - 1) == 0);
+  CHECK(model.expired_gaps() > 0);
+  model.publish_zone(resume, version({&ksk, &zsk}, {&ksk}, {&zsk}, resume), "v1");
+  model.check(resume);
+  CHECK(model.gaps() == 0);
+  // Once the expired versions left every cache, a failure is a gap again.
+  const std::size_t excused = model.expired_gaps();
+  model.publish_ds(resume + 2 * 86400, ds_of(make_key(true)));
+  CHECK(model.check(resume + 2 * 86400) > 0);
+  CHECK(model.expired_gaps() == excused);
+}
+
 TEST_CASE("a DS that matches no key signing the DNSKEY RRset is a gap; no DS at all is insecure, not a gap") {
   Key ksk = make_key(true), zsk = make_key(false), other = make_key(true);
   CacheModel model = make_model();

@@ -1,8 +1,11 @@
 // zonesign-sim: the rollover simulation of issue 4 (see simulation.hpp).
 //   zonesign-sim --zonesign PATH --method M --work DIR [--zone FILE] [--origin NAME]
 //                [--days N] [--interval 6h] [--crash-at KIND[,KIND...]|all --shim LIB] [--verbose]
+//                [--pauses DAYS[,DAYS...] [--other-validator-runs N] [--no-clock-steps]]
+// With --pauses: the pause and clock-step matrix of issue 8 (pause.cpp) instead of the timeline.
 // Exit status: 0 when every check passed, 1 on a gap or failure, 2 on bad usage.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -15,6 +18,7 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "usage: zonesign-sim --zonesign PATH --method M --work DIR [--zone FILE] [--origin NAME]\n"
                "       [--days N] [--interval DURATION] [--crash-at KIND,...|all --shim LIB] [--verbose]\n"
+               "       [--pauses DAYS,... [--other-validator-runs N] [--no-clock-steps]]\n"
                "methods:");
   for (const auto& m : zs::sim::method_names()) std::fprintf(stderr, " %s", m.c_str());
   std::fprintf(stderr, "\ncrash kinds:");
@@ -35,6 +39,10 @@ int main(int argc, char** argv) {
       o.verbose = true;
       continue;
     }
+    if (a == "--no-clock-steps") {
+      o.clock_steps = false;
+      continue;
+    }
     const char* v = value();
     if (v == nullptr) return usage("an option is missing its value");
     if (a == "--zonesign") o.zonesign = v;
@@ -44,6 +52,18 @@ int main(int argc, char** argv) {
     else if (a == "--origin") o.origin = v;
     else if (a == "--shim") o.shim = v;
     else if (a == "--days") o.days = std::stoi(v);
+    else if (a == "--other-validator-runs") o.other_validator_runs = std::stoi(v);
+    else if (a == "--pauses") {
+      std::string list = v;
+      for (std::size_t pos = 0; pos < list.size();) {
+        std::size_t end = list.find(',', pos);
+        if (end == std::string::npos) end = list.size();
+        int days = std::atoi(list.substr(pos, end - pos).c_str());
+        if (days <= 0) return usage("bad --pauses (days, comma-separated)");
+        o.pause_days.push_back(days);
+        pos = end + 1;
+      }
+    }
     else if (a == "--interval") {
       auto d = zs::parse_duration(v);
       if (!d || *d <= 0) return usage("bad --interval");

@@ -7,7 +7,8 @@
 // combination validates (RFC 4035 §5, RFC 7583 §3). It also measures each
 // key's active lifetime against the policy, and can kill chosen runs between
 // writing the zone and writing the key state (crash_shim.cpp) to prove that
-// the next run recovers.
+// the next run recovers. With pause_days it runs the pause and clock-step
+// matrix of issue 8 instead (pause.cpp).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,13 @@ struct SimOptions {
   Duration interval = 6 * 3600;
   int days = 730;
   bool verbose = false;
+  // Issue 8: with pauses, the pause and clock-step matrix instead of the
+  // timeline (pause.cpp): the schedule is copied after the first run and
+  // after the first run of each kind of key step, and from each copy no run
+  // happens for each of these many days, then cron resumes.
+  std::vector<int> pause_days;
+  int other_validator_runs = 3;  // runs after a pause checked by ldns-verify-zone and kzonecheck too
+  bool clock_steps = true;       // with pauses: also set the clock back at each starting step
 };
 
 std::vector<std::string> method_names();

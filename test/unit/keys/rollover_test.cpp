@@ -68,9 +68,13 @@ struct Sim {
 
   std::map<std::uint16_t, Algorithm> algorithms;  // every key ever made, committed or not
   std::size_t crash_every = 0;  // every Nth run dies after writing the zone, before the key state
+  std::optional<std::pair<UnixTime, Policy>> policy_change;  // the operator edits the policy then
 
   std::size_t steps = 0, gaps = 0, operator_steps = 0, stale_ds = 0;
   std::string first_gap;
+  // The kinds of key step the last run made ("create", "retire", "remove",
+  // or a record event such as "dnskey-rumoured").
+  std::set<std::string> last_steps;
 
   explicit Sim(Policy p) : policy(std::move(p)) {
     // The unsigned zone before the first run: cached answers without signatures.
@@ -98,17 +102,20 @@ struct Sim {
   }
 
   // The parent emulator: adopts the zone's CDS set `parent_delay` after it
-  // changed; the operator confirms once every parent server has it.
+  // changed (while no run happens too: the parent does not wait for our
+  // cron); the operator confirms at the first run once every parent server
+  // has it.
   void parent_step() {
     const TagSet& cds = zone.back().second.cds;
     const TagSet& at_parent = parent.back().second.first;
     if (cds != at_parent && now >= cds_changed + parent_delay) {
+      const UnixTime at = std::max(cds_changed + parent_delay, parent.back().first);
       for (auto t : cds)
-        if (!at_parent.contains(t)) to_confirm_seen.push_back({now + policy.delays.parent_propagation, t});
+        if (!at_parent.contains(t)) to_confirm_seen.push_back({at + policy.delays.parent_propagation, t});
       for (auto t : at_parent)
-        if (!cds.contains(t)) to_confirm_withdrawn.push_back({now + policy.delays.parent_propagation, t});
+        if (!cds.contains(t)) to_confirm_withdrawn.push_back({at + policy.delays.parent_propagation, t});
       const bool was_secure = parent.back().second.second || !at_parent.empty();
-      parent.push_back({now, {cds, was_secure}});
+      parent.push_back({at, {cds, was_secure}});
     }
     for (auto* list : {&to_confirm_seen, &to_confirm_withdrawn}) {
       for (auto it = list->begin(); it != list->end();) {
@@ -165,6 +172,32 @@ struct Sim {
     return true;
   }
 
+  // What `sign` checks before it writes (its self-check): the zone as
+  // published validates by itself, whatever the parent serves, since a
+  // zone not yet secure becomes secure later. Every algorithm in the DNSKEY
+  // RRset has a key there that signs it and one that signs the zone.
+  bool whole(const ZoneVersion& v, std::string& why) const {
+    if (v.dnskey.empty()) {
+      why = "no DNSKEY";
+      return false;
+    }
+    std::set<Algorithm> algs;
+    for (auto t : v.dnskey) algs.insert(algorithm_of(t));
+    for (Algorithm a : algs) {
+      bool signs_keys = false, signs_zone = false;
+      for (auto t : v.dnskey) {
+        if (algorithm_of(t) != a) continue;
+        signs_keys |= v.sign_dnskey.contains(t);
+        signs_zone |= v.sign_zone.contains(t);
+      }
+      if (!signs_keys || !signs_zone) {
+        why = "algorithm " + algorithm_name(a) + (signs_keys ? " signs no zone RRset" : " does not sign DNSKEY");
+        return false;
+      }
+    }
+    return true;
+  }
+
   void check_caches() {
     const Duration ds_window = policy.ttl.parent_ds + policy.delays.parent_propagation;
     const Duration dnskey_window = policy.ttl.dnskey + policy.delays.zone_propagation;
@@ -184,6 +217,10 @@ struct Sim {
   }
 
   void run(const PlanOptions& options = {}) {
+    if (policy_change && now >= policy_change->first) {
+      policy = policy_change->second;
+      policy_change.reset();
+    }
     parent_step();
     const std::vector<KeyInfo> committed = keys;
     auto p = plan(keys, policy, now, options);
@@ -195,8 +232,20 @@ struct Sim {
     if (p->operator_must_act()) ++operator_steps;
     // The planner's own model must agree that the published state is safe.
     if (auto gap = find_validation_gap(keys, policy, now)) CHECK_MESSAGE(false, gap->to_string());
+    last_steps.clear();
+    for (const Action& a : p->actions) {
+      switch (a.kind) {
+        case ActionKind::create: last_steps.insert("create"); break;
+        case ActionKind::retire: last_steps.insert("retire"); break;
+        case ActionKind::remove: last_steps.insert("remove"); break;
+        case ActionKind::transition: last_steps.insert(record_event_name(a.record, a.to)); break;
+        case ActionKind::adopt: break;
+      }
+    }
     PublishedSet pub = published_set(keys, now);
     ZoneVersion v{now, to_set(pub.dnskey), to_set(pub.sign_dnskey), to_set(pub.sign_zone), to_set(pub.cds)};
+    if (std::string why; !whole(v, why) && gaps++ == 0)
+      first_gap = format_time(now) + ": the zone this run writes does not validate by itself: " + why;
     if (v.cds != zone.back().second.cds) cds_changed = now;
     zone.push_back({now, v});
     // A crash between writing the zone and committing the key state: the
@@ -741,4 +790,149 @@ TEST_CASE("a key the planner created but no run has published yet stays hidden, 
   }
   CHECK(publishes);
   CHECK(published_set(keys, t0 + 7 * day).dnskey.empty());
+}
+
+TEST_CASE("a run 91 days after the first keeps the old ZSK signing until its successor's DNSKEY is in every cache") {
+  // Issue 8 item 3: the zone was never secure (no DS yet), and the run past
+  // the ZSK lifetime stopped signing with the old ZSK before the new one could.
+  Sim sim(short_policy({key(Role::ksk, 365 * day, RolloverMethod::double_ksk),
+                        key(Role::zsk, 90 * day, RolloverMethod::pre_publish)}));
+  sim.run();
+  const std::uint16_t old_zsk = sim.keys_of(Role::zsk).front()->tag;
+  sim.now = t0 + 91 * day;
+  sim.run();
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  REQUIRE(sim.keys_of(Role::zsk).size() == 2);
+  const std::uint16_t new_zsk = sim.keys_of(Role::zsk).back()->tag;
+  const ZoneVersion& v = sim.zone.back().second;
+  CHECK(v.sign_zone == TagSet{old_zsk});
+  CHECK(v.dnskey.contains(old_zsk));
+  CHECK(v.dnskey.contains(new_zsk));
+  sim.now += sim.step;
+  sim.run_until(t0 + 100 * day);
+  CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+  CHECK(sim.removed(Role::zsk) == 1);
+  CHECK(sim.zone.back().second.sign_zone == TagSet{new_zsk});
+}
+
+namespace {
+
+struct PauseMethod {
+  std::string name;
+  std::vector<KeyPolicy> keys;
+  std::optional<std::pair<UnixTime, std::vector<KeyPolicy>>> change;  // the policy changes then
+  UnixTime horizon = 0;  // every kind of step of the first rollovers has happened by then
+};
+
+// For each role with a lifetime whose current key's rollover is due at
+// `at` while no rollover of that role is under way: the role. The run at
+// `at` must start those rollovers, as if the lifetime ended then.
+std::set<Role> overdue_roles(const Sim& sim, UnixTime at) {
+  std::set<Role> out;
+  const CacheWindows w = cache_windows(sim.policy);
+  for (const KeyPolicy& kp : sim.policy.keys) {
+    if (!kp.lifetime) continue;
+    bool under_way = false;
+    std::optional<UnixTime> active;
+    for (const KeyInfo& k : sim.keys) {
+      if (k.role != kp.role || k.timestamps.contains("removed")) continue;
+      if (k.timestamps.contains("retired")) under_way = true;
+      else if (k.timestamps.contains("active")) active = k.timestamps.at("active");
+    }
+    if (!under_way && active && at >= *active + *kp.lifetime - successor_lead(kp, w)) out.insert(kp.role);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("pauses of days to years at each kind of step of every method leave every zone whole and every cache valid") {
+  const auto ecdsa = Algorithm::ECDSAP256SHA256;
+  std::vector<PauseMethod> methods = {
+      {"double-KSK, pre-publish",
+       {key(Role::ksk, 120 * day, RolloverMethod::double_ksk), key(Role::zsk, 30 * day, RolloverMethod::pre_publish)},
+       std::nullopt,
+       t0 + 130 * day},
+      {"double-DS, double-signature",
+       {key(Role::ksk, 120 * day, RolloverMethod::double_ds), key(Role::zsk, 30 * day, RolloverMethod::double_signature)},
+       std::nullopt,
+       t0 + 130 * day},
+      {"CSK double-KSK", {key(Role::csk, 60 * day, RolloverMethod::double_ksk)}, std::nullopt, t0 + 70 * day},
+      {"CSK double-DS", {key(Role::csk, 60 * day, RolloverMethod::double_ds)}, std::nullopt, t0 + 70 * day},
+      {"algorithm rollover",
+       {key(Role::ksk, 120 * day, RolloverMethod::double_ksk, ecdsa),
+        key(Role::zsk, 30 * day, RolloverMethod::pre_publish, ecdsa)},
+       std::pair{t0 + 10 * day,
+                 std::vector{key(Role::ksk, 120 * day, RolloverMethod::double_ksk, Algorithm::ED25519),
+                             key(Role::zsk, 30 * day, RolloverMethod::pre_publish, Algorithm::ED25519)}},
+       t0 + 20 * day},
+  };
+  const std::vector<Duration> pauses = {2 * day, 20 * day, 45 * day, 91 * day, 200 * day, 400 * day};
+  for (const PauseMethod& m : methods) {
+    CAPTURE(m.name);
+    Sim base(short_policy(m.keys));
+    if (m.change) base.policy_change = std::pair{m.change->first, short_policy(m.change->second)};
+    // The uninterrupted schedule, copied after the first run and after the
+    // first run that makes each kind of step (after the policy change, for
+    // the algorithm rollover).
+    std::vector<std::pair<std::string, Sim>> starts;
+    std::set<std::string> seen;
+    for (; base.now < m.horizon; base.now += base.step) {
+      base.run();
+      if (base.now == t0) {
+        starts.emplace_back("the first run", base);
+        continue;
+      }
+      if (m.change && base.now < m.change->first) continue;
+      std::string kinds;
+      for (const auto& k : base.last_steps)
+        if (seen.insert(k).second) kinds += (kinds.empty() ? "" : " ") + k;
+      if (!kinds.empty()) starts.emplace_back(kinds, base);
+    }
+    REQUIRE_MESSAGE(base.gaps == 0, base.first_gap);
+    CHECK(starts.size() >= 6);
+    for (const auto& [kinds, snapshot] : starts) {
+      for (Duration pause : pauses) {
+        CAPTURE(kinds);
+        CAPTURE(format_duration(pause));
+        Sim sim = snapshot;
+        const UnixTime resume = sim.now + pause;
+        sim.now = resume;
+        if (sim.policy_change && resume >= sim.policy_change->first) {
+          sim.policy = sim.policy_change->second;
+          sim.policy_change.reset();
+        }
+        const std::set<Role> due = overdue_roles(sim, resume);
+        sim.run();
+        for (Role role : due) {
+          CAPTURE(role_name(role));
+          auto list = sim.keys_of(role);
+          CHECK(std::any_of(list.begin(), list.end(), [&](const KeyInfo* k) {
+            return k->timestamps.at("created") == resume && !k->timestamps.contains("retired");
+          }));
+        }
+        // Cron every 6 hours for three days, then daily (to keep the test quick).
+        sim.now += sim.step;
+        sim.run_until(resume + 3 * day);
+        sim.step = day;
+        const UnixTime end = resume + 130 * day;
+        sim.run_until(end);
+        CHECK_MESSAGE(sim.gaps == 0, sim.first_gap);
+        // The schedule resumed: rollovers completed after the pause, and no
+        // current key is overdue at the end.
+        CHECK(std::any_of(sim.keys.begin(), sim.keys.end(), [&](const KeyInfo& k) {
+          return k.timestamps.contains("removed") && k.timestamps.at("removed") >= resume;
+        }));
+        for (const KeyPolicy& kp : sim.policy.keys) {
+          for (const KeyInfo* k : sim.keys_of(kp.role)) {
+            if (k->timestamps.contains("retired") || !k->timestamps.contains("active")) continue;
+            const UnixTime from = std::max(k->timestamps.at("active"), resume);
+            CHECK_MESSAGE(end - from <= *kp.lifetime + 10 * day,
+                          role_name(kp.role) << " " << k->tag << " active since " << format_time(from));
+          }
+          CHECK(sim.live(kp.role) <= 2);
+        }
+      }
+    }
+  }
 }
