@@ -36,6 +36,10 @@ Result<Name> Name::parse(std::string_view text, const Name* origin) {
     return *origin;
   }
   if (text == ".") return Name();
+  // A raw NUL is no character of the master-file format (BIND: syntax
+  // error); the octet is written \000. Not quoted: it would print raw.
+  if (text.find('\0') != std::string_view::npos)
+    return fail(Errc::bad_name, "a raw NUL byte in a domain name (write the octet as \\000)");
 
   Bytes wire;
   wire.reserve(text.size() + 2);

@@ -166,6 +166,22 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
       keys.push_back(std::move(zk));
     }
     std::sort(algorithms.begin(), algorithms.end());
+    // A validator tries every key with the RRSIG's tag and algorithm; since
+    // CVE-2023-50387 (KeyTrap) resolvers cap those attempts, and a zone whose
+    // keys collide risks being refused by them.
+    std::vector<std::pair<std::uint16_t, Algorithm>> ids;
+    for (const ZoneKey& k : keys) ids.emplace_back(k.tag, k.dnskey.algorithm);
+    std::sort(ids.begin(), ids.end());
+    for (std::size_t i = 0; i < ids.size();) {
+      std::size_t same = i + 1;
+      while (same < ids.size() && ids[same] == ids[i]) ++same;
+      if (same - i > 1)
+        problems.warn(apex.owner, RrType::DNSKEY,
+                      std::to_string(same - i) + " DNSKEYs share key tag " + std::to_string(ids[i].first) + " (" +
+                          algorithm_name(ids[i].second) +
+                          "): validators that cap key-tag collisions (CVE-2023-50387) may refuse the zone");
+      i = same;
+    }
   }
 
   // Sequential pass: everything but the cryptography.
@@ -207,8 +223,12 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
       if (r.original_ttl != rrset->ttl)
         bad("original TTL " + std::to_string(r.original_ttl) + " differs from the RRset TTL " +
             std::to_string(rrset->ttl));
+      // Resolvers cap the cached TTLs themselves (RFC 4035 §5.3.3): a signer
+      // rule broken, not a validation failure.
       if (sig.ttl != rrset->ttl)
-        bad("RRSIG TTL " + std::to_string(sig.ttl) + " differs from the RRset TTL " + std::to_string(rrset->ttl));
+        problems.warn(node.owner, sig.covered,
+                      "RRSIG " + tag_text(r) + ": RRSIG TTL " + std::to_string(sig.ttl) + " differs from the RRset TTL " +
+                          std::to_string(rrset->ttl));
       job.time_valid = rrsig_time_valid(r, options.now);
       if (!job.time_valid)
         problems.add(node.owner, sig.covered,
@@ -241,6 +261,22 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
   report.signatures_known_good =
       static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const SigResult& r) { return r.known_good; }));
 
+  // The algorithms that sign anything at all. One of the DNSKEY RRset that
+  // signs nothing breaks RFC 4035 §2.2, but validators need only one valid
+  // algorithm (RFC 6840 §5.11): a warning, once. An algorithm that signs
+  // some RRsets but not others is still an error for each RRset it misses.
+  std::vector<Algorithm> signing;
+  for (std::size_t k = 0; k < jobs.size(); ++k)
+    if (results[k].valid && jobs[k].time_valid && jobs[k].fields_valid &&
+        std::find(signing.begin(), signing.end(), jobs[k].rrsig.algorithm) == signing.end())
+      signing.push_back(jobs[k].rrsig.algorithm);
+  if (!signing.empty())
+    for (Algorithm alg : algorithms)
+      if (std::find(signing.begin(), signing.end(), alg) == signing.end())
+        problems.warn(apex.owner, RrType::DNSKEY,
+                      "the DNSKEY RRset has algorithm " + algorithm_name(alg) +
+                          " but no RRset carries a valid signature of it (RFC 4035 §2.2)");
+
   // Per RRset: the algorithms with at least one fully valid signature.
   // Jobs were made node by node, in signature order, so one forward walk
   // pairs them with the RRsets.
@@ -270,9 +306,11 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
       if (!must_be_signed(node, rrset.type)) continue;
       ++report.rrsets_checked;
       auto it = std::find_if(covered.begin(), covered.end(), [&](const auto& c) { return c.first == rrset.type; });
+      const bool any = it != covered.end() && !it->second.empty();
       for (Algorithm alg : algorithms) {
         bool has = it != covered.end() && std::find(it->second.begin(), it->second.end(), alg) != it->second.end();
-        if (!has)
+        bool signs_elsewhere = std::find(signing.begin(), signing.end(), alg) != signing.end();
+        if (!has && (!any || signs_elsewhere))
           problems.add(node.owner, rrset.type,
                        "no valid signature by a zone key of algorithm " + algorithm_name(alg));
       }
@@ -283,6 +321,11 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
 }
 
 }  // namespace
+
+std::size_t VerifyReport::error_count() const noexcept {
+  return static_cast<std::size_t>(std::count_if(problems.begin(), problems.end(),
+                                                [](const VerifyProblem& p) { return p.severity == Severity::error; }));
+}
 
 VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options) {
   VerifyReport report;

@@ -8,6 +8,16 @@
 // The expected chain is derived from the zone's names alone; the only code
 // shared with the signing side is nsec3_hash (checked against RFC 5155
 // Appendix A) and the RRSIG signature-input builder.
+//
+// Two levels, as kzonecheck reports them. An error is what makes a
+// validating resolver fail (a signature that does not verify, a broken
+// chain, an RRset no valid signature covers). A warning is a signer rule
+// broken that resolvers tolerate: an NSEC/NSEC3 TTL other than RFC 9077's,
+// an RRSIG TTL other than its RRset's, a DNSKEY algorithm that signs nothing
+// (RFC 6840 §5.11: one valid algorithm is enough), several DNSKEYs sharing a
+// key tag and algorithm (resolvers that cap key-tag collisions since
+// CVE-2023-50387 may give up on them). The signer's self-check treats both as
+// failures; `zonesign verify` only errors, unless --strict.
 #pragma once
 
 #include <cstdint>
@@ -21,10 +31,18 @@
 
 namespace zs {
 
+// Above this many extra NSEC3 iterations verify reports an error instead of
+// hashing every name: the ceiling `sign` enforces (cli --nsec3-iterations,
+// policy lint), far above RFC 9276's advice of 0.
+inline constexpr std::uint16_t max_nsec3_iterations = 500;
+
+enum class Severity : std::uint8_t { error, warning };
+
 struct VerifyProblem {
   Name owner;
   RrType type = RrType::A;  // the RRset concerned (NSEC/NSEC3 for chain problems)
   std::string what;
+  Severity severity = Severity::error;
 };
 
 // Signatures whose cryptography is known good, by signature_fingerprint()
@@ -46,8 +64,13 @@ struct VerifyReport {
   std::size_t rrsets_checked = 0;
   std::size_t signatures_checked = 0;
   std::size_t signatures_known_good = 0;  // of those, accepted through VerifyOptions::verified
-  std::vector<VerifyProblem> problems;  // in canonical order of owner
+  std::vector<VerifyProblem> problems;  // errors and warnings, in canonical order of owner
+  // No problem at all, warnings included: the signer's gate.
   bool ok() const noexcept { return problems.empty(); }
+  std::size_t error_count() const noexcept;
+  std::size_t warning_count() const noexcept { return problems.size() - error_count(); }
+  // What a validating resolver would accept: no error (strict: no warning either).
+  bool valid(bool strict) const noexcept { return strict ? ok() : error_count() == 0; }
 };
 
 // `zone` was built with BuildOptions{.keep_dnssec = true}.

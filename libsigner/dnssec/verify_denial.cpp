@@ -70,10 +70,10 @@ bool is_hash_only(const Node& node) {
 }
 
 void check_denial_ttl(ProblemList& problems, const Zone& zone, const Rrset& rrset) {
-  // RFC 9077 §3.
+  // RFC 9077 §3. Resolvers cap negative caching themselves: a warning.
   std::uint32_t want = std::min(zone.soa().ttl, zone.soa_minimum());
   if (rrset.ttl != want)
-    problems.add(rrset.owner, rrset.type,
+    problems.warn(rrset.owner, rrset.type,
                  "TTL " + std::to_string(rrset.ttl) + " is not the lesser of the SOA TTL and SOA MINIMUM (" +
                      std::to_string(want) + ", RFC 9077)");
 }
@@ -249,6 +249,15 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
     entries.push_back(Nsec3Entry{i, std::move(*hash), std::move(*fields)});
   }
   if (!params) return;
+  if (params->iterations > max_nsec3_iterations) {
+    // Hashing every name that often is the cost an attacker would pick
+    // (65,535 iterations: hours for a large zone); RFC 9276 §3.2 lets
+    // validators treat such a zone as insecure anyway.
+    problems.add(apex.owner, RrType::NSEC3PARAM,
+                 std::to_string(params->iterations) + " NSEC3 iterations, above the ceiling of " +
+                     std::to_string(max_nsec3_iterations) + " that sign keeps (RFC 9276 advises 0): chain not checked");
+    return;
+  }
   if (params->algorithm != 1) {
     problems.add(apex.owner, RrType::NSEC3PARAM,
                  "hash algorithm " + std::to_string(params->algorithm) + " is unknown (RFC 5155 defines 1, SHA-1)");

@@ -14,7 +14,10 @@ class ProblemList {
  public:
   explicit ProblemList(std::vector<VerifyProblem>& out) : out_(out) {}
   void add(const Name& owner, RrType type, std::string what) {
-    out_.push_back(VerifyProblem{owner, type, std::move(what)});
+    out_.push_back(VerifyProblem{owner, type, std::move(what), Severity::error});
+  }
+  void warn(const Name& owner, RrType type, std::string what) {
+    out_.push_back(VerifyProblem{owner, type, std::move(what), Severity::warning});
   }
 
  private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -81,6 +82,29 @@ Error error_at(Errc code, std::string message, const Record& r, const SourceFile
   return Error(code, std::move(message), record_location(r, files));
 }
 
+ZoneWarning warning_at(std::string message, const Record& r, const SourceFiles& files) {
+  return ZoneWarning{r.owner, r.type, std::move(message), record_location(r, files)};
+}
+
+// Types that only exist in queries or as transport (RFC 6895 §3.1): 0, OPT
+// (41) and the range 128-255 (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA, ANY and
+// the unassigned rest). BIND refuses them in a zone file ("invalid use of a
+// meta type"); RFC 3597 syntax (TYPE252) must not smuggle them in.
+bool is_meta_type(RrType t) noexcept {
+  const std::uint16_t v = to_u16(t);
+  return v == 0 || v == 41 || (v >= 128 && v <= 255);
+}
+
+// The smallest message that carries a record is an answer to a query for
+// it: a 12-octet header, the question (owner, type, class) and the record
+// (its owner compressed to a 2-octet pointer, type, class, TTL, RDLENGTH:
+// 10 octets, then the RDATA). A record that cannot fit in 65,535 octets
+// cannot be served over any transport, and its RRSIG less still.
+bool fits_in_message(const Record& r) noexcept {
+  constexpr std::size_t header = 12, question_fixed = 4, answer_fixed = 2 + 10, limit = 65535;
+  return header + r.owner.wire_length() + question_fixed + answer_fixed + r.rdata.size() <= limit;
+}
+
 // A record kept by build, with the position of its first appearance in the
 // input (so errors point at the record that made the zone wrong).
 struct Item {
@@ -89,6 +113,13 @@ struct Item {
 };
 
 bool node_less(const Node& a, const Name& b) { return canonical_compare(a.owner, b) < 0; }
+
+// A node of a signed zone that holds nothing but an NSEC3 RRset, one label
+// below the apex: a hashed owner of the NSEC3 chain.
+bool is_hash_only(const Node& node, const Name& origin) {
+  return !node.rrsets.empty() && node.owner.label_count() == origin.label_count() + 1 &&
+         std::all_of(node.rrsets.begin(), node.rrsets.end(), [](const Rrset& r) { return r.type == RrType::NSEC3; });
+}
 
 }  // namespace
 
@@ -109,6 +140,21 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     if (!r.owner.is_subdomain_of(origin))
       return fail(error_at(Errc::out_of_zone, r.owner.to_string() + " is outside the zone " + origin.to_string(), r,
                            files));
+    if (is_meta_type(r.type))
+      return fail(error_at(Errc::bad_type,
+                           type_to_string(r.type) + " is a meta type (RFC 6895 §3.1), only valid in queries: " +
+                               "no zone can hold it",
+                           r, files));
+    if (r.type == RrType::NS && r.owner.is_wildcard())
+      return fail(error_at(Errc::wildcard_ns,
+                           "NS at the wildcard " + r.owner.to_string() + " (RFC 4592 §4.2: a wildcard cannot be a "
+                           "delegation point)",
+                           r, files));
+    if (!fits_in_message(r))
+      return fail(error_at(Errc::bad_rdata,
+                           type_to_string(r.type) + " record of " + std::to_string(r.rdata.size()) +
+                               " RDATA octets: with its owner it cannot fit in a 65,535-octet DNS message",
+                           r, files));
     if (r.type == RrType::SOA && !r.owner.equals(origin))
       return fail(error_at(Errc::soa_not_at_apex, "SOA at " + r.owner.to_string() + ", not at the apex", r, files));
     if (r.type == RrType::DS && r.owner.equals(origin))
@@ -117,6 +163,8 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       return fail(error_at(Errc::cname_at_apex, "CNAME at the zone apex", r, files));
   }
 
+  Zone zone;
+  zone.origin_ = origin;
   // Sort by owner then type. The keys make canonical order a byte
   // comparison; the sort is stable, so the first record of each RRset in
   // file order leads it (its TTL is the RRset's, as BIND does).
@@ -125,6 +173,15 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   for (std::size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
     if (!options.keep_dnssec && (is_dnssec_generated_type(r.type) || r.type == RrType::RRSIG)) continue;
+    if (!options.keep_dnssec && r.type == RrType::ZONEMD) {
+      // RFC 8976: the digest covers every record of the zone (DNSSEC
+      // records included) but the ZONEMD RRset itself, so one read from the
+      // input is stale once we sign.
+      zone.warnings_.push_back(warning_at("ZONEMD dropped: its digest cannot match the signed zone (RFC 8976); "
+                                          "compute a new one from the signed output if the zone needs it",
+                                          r, files));
+      continue;
+    }
     order.push_back(i);
   }
   std::vector<std::string> keys(records.size());
@@ -135,8 +192,6 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     return to_u16(records[a].type) < to_u16(records[b].type);
   });
 
-  Zone zone;
-  zone.origin_ = origin;
   // For the glue check, which runs once owners are classified: every NS
   // RDATA with the input record it came from.
   struct NsSource {
@@ -145,6 +200,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     std::size_t record;
   };
   std::vector<NsSource> ns_sources;
+  std::vector<std::size_t> first_record;  // per node: its first record in file order
   std::vector<Item> items, unique;
   for (std::size_t i = 0; i < order.size();) {
     std::size_t owner_end = i + 1;
@@ -160,6 +216,8 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     std::size_t cname_order = 0;
     const Record* other = nullptr;
     std::size_t other_order = 0;
+    // A DNAME and an NS at one name below the apex (RFC 6672 §2.3).
+    std::optional<std::size_t> dname_order, ns_order;
 
     for (std::size_t j = i; j < owner_end;) {
       std::size_t type_end = j + 1;
@@ -199,15 +257,22 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
         continue;
       }
 
-      if ((type == RrType::SOA || type == RrType::CNAME) && unique.size() > 1) {
+      if ((type == RrType::SOA || type == RrType::CNAME || type == RrType::DNAME) && unique.size() > 1) {
         std::vector<std::size_t> positions;
         for (const Item& it : unique) positions.push_back(it.order);
         std::sort(positions.begin(), positions.end());
         if (type == RrType::SOA)
           return fail(error_at(Errc::multiple_soa, "a second SOA record at the apex", records[positions[1]], files));
+        if (type == RrType::DNAME)
+          return fail(error_at(Errc::dname_conflict,
+                               "a second DNAME at " + node.owner.to_string() + " (RFC 6672 §2.3: at most one)",
+                               records[positions[1]], files));
         return fail(error_at(Errc::cname_conflict, "a second CNAME at " + node.owner.to_string(),
                              records[positions[1]], files));
       }
+      if (type == RrType::DNAME) dname_order = unique[0].order;
+      if (type == RrType::NS)
+        for (const Item& it : unique) ns_order = std::min(ns_order.value_or(it.order), it.order);
       if (type == RrType::CNAME) {
         cname = &records[unique[0].order];
         cname_order = unique[0].order;
@@ -237,11 +302,17 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       const Record& later = cname_order > other_order ? *cname : *other;
       return fail(error_at(Errc::cname_conflict, "CNAME and other data at " + node.owner.to_string(), later, files));
     }
+    if (dname_order && ns_order && !node.owner.equals(origin))
+      return fail(error_at(Errc::dname_conflict,
+                           "NS beside a DNAME at " + node.owner.to_string() +
+                               ": a DNAME below the apex cannot be a delegation point (RFC 6672 §2.3)",
+                           records[std::max(*dname_order, *ns_order)], files));
     std::sort(node.signatures.begin(), node.signatures.end(), [](const Signature& a, const Signature& b) {
       if (a.covered != b.covered) return to_u16(a.covered) < to_u16(b.covered);
       return a.rdata < b.rdata;
     });
     zone.nodes_.push_back(std::move(node));
+    first_record.push_back(first_seen);
     i = owner_end;
   }
 
@@ -256,45 +327,120 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     return fail(error_at(Errc::no_apex_ns, "no NS records at the zone apex", *soa, files));
   }
 
-  // Glue: an NS target in the zone must have an A or AAAA record somewhere
-  // in it (occluded glue counts). The first offending record in file order
-  // is reported.
-  std::size_t no_glue = records.size();
-  Name missing;
-  for (const NsSource& src : ns_sources) {
-    const Bytes& rdata = zone.nodes_[src.node].find(RrType::NS)->rdatas[src.rdata];
-    for (const Name& target : rdata_names(RrType::NS, rdata)) {
-      if (!target.is_subdomain_of(origin)) continue;
-      auto it = std::lower_bound(zone.nodes_.begin(), zone.nodes_.end(), target, node_less);
-      bool has_address = it != zone.nodes_.end() && it->owner.equals(target) &&
-                         (it->has(RrType::A) || it->has(RrType::AAAA));
-      if (!has_address && src.record < no_glue) {
-        no_glue = src.record;
-        missing = target;
-      }
-    }
-  }
-  if (no_glue < records.size())
-    return fail(error_at(Errc::missing_glue,
-                         "NS target " + missing.to_string() + " is in the zone but has no A or AAAA record",
-                         records[no_glue], files));
-
   // Classification: in canonical order every name below X follows X
-  // directly, so one "current cut" is enough.
+  // directly, so one "current cut" is enough. Data below a DNAME is kept,
+  // as BIND keeps it, but a resolver never sees it: worth a warning.
   const Name* cut = nullptr;
+  bool cut_is_dname = false;
+  std::size_t below_dname = 0;
   for (std::size_t k = 0; k < zone.nodes_.size(); ++k) {
     Node& node = zone.nodes_[k];
     if (k == 0) {
       node.kind = NodeKind::apex;
     } else if (cut && node.owner.is_subdomain_of(*cut)) {
+      // A signed zone with a DNAME at its apex holds its NSEC3 records one
+      // label below the apex: they are the chain, not data the DNAME hides.
+      if (options.keep_dnssec && cut_is_dname && cut == &zone.nodes_.front().owner &&
+          is_hash_only(node, origin)) {
+        node.kind = NodeKind::authoritative;
+        continue;
+      }
       node.kind = NodeKind::occluded;
+      if (cut_is_dname && !node.rrsets.empty()) {
+        if (below_dname < max_occlusion_warnings)
+          zone.warnings_.push_back(warning_at("data below the DNAME at " + cut->to_string() +
+                                                  " is occluded: kept, but neither signed nor served (RFC 6672 §2.3)",
+                                              records[first_record[k]], files));
+        ++below_dname;
+      }
       continue;
     } else {
       cut = nullptr;
       node.kind = node.has(RrType::NS) ? NodeKind::delegation : NodeKind::authoritative;
     }
-    if (node.kind == NodeKind::delegation || node.has(RrType::DNAME)) cut = &node.owner;
+    if (node.kind == NodeKind::delegation || node.has(RrType::DNAME)) {
+      cut = &node.owner;
+      cut_is_dname = node.kind != NodeKind::delegation;
+    }
   }
+  if (below_dname > max_occlusion_warnings) {
+    Location where{files.empty() ? std::string() : files.front(), 0, 0};
+    zone.warnings_.push_back(ZoneWarning{origin, RrType::DNAME,
+                                         "and " + std::to_string(below_dname - max_occlusion_warnings) +
+                                             " more names with data below a DNAME, occluded",
+                                         where});
+  }
+
+  // Glue. An in-zone NS target must have an address a resolver can find:
+  // an A or AAAA record at the target, or at the wildcard that covers it.
+  // At or below the NS RRset's own delegation that record is the glue and
+  // must exist; at or below another delegation (sibling glue, or an apex NS
+  // served by a child) the address is the child's business, and BIND and
+  // Knot load the zone without it. A target below a DNAME is unreachable
+  // (BIND: "is below a DNAME (illegal)"). Occluded NS RRsets are not served
+  // and are not checked. The first offending record in file order is reported.
+  auto find = [&zone](const Name& name) -> const Node* {
+    auto it = std::lower_bound(zone.nodes_.begin(), zone.nodes_.end(), name, node_less);
+    return it != zone.nodes_.end() && it->owner.equals(name) ? &*it : nullptr;
+  };
+  auto exists = [&zone](const Name& name) {
+    auto it = std::lower_bound(zone.nodes_.begin(), zone.nodes_.end(), name, node_less);
+    return it != zone.nodes_.end() && it->owner.is_subdomain_of(name);
+  };
+  auto has_address = [](const Node* n) { return n && (n->has(RrType::A) || n->has(RrType::AAAA)); };
+  std::optional<std::size_t> bad_record;
+  std::optional<Error> bad;
+  for (const NsSource& src : ns_sources) {
+    const Node& ns_node = zone.nodes_[src.node];
+    if (ns_node.kind == NodeKind::occluded) continue;
+    if (bad_record && src.record > *bad_record) continue;
+    const Bytes& rdata = ns_node.find(RrType::NS)->rdatas[src.rdata];
+    for (const Name& target : rdata_names(RrType::NS, rdata)) {
+      if (!target.is_subdomain_of(origin)) continue;
+      // The topmost cut at or above the target: a delegation at or above
+      // it, or a DNAME strictly above it.
+      const Node* top = nullptr;
+      bool top_is_dname = false;
+      for (Name up = target;; up = up.parent()) {
+        if (const Node* n = find(up)) {
+          if (n->kind == NodeKind::delegation) {
+            top = n;
+            top_is_dname = false;
+          } else if (n->has(RrType::DNAME) && !up.equals(target)) {
+            top = n;
+            top_is_dname = true;
+          }
+        }
+        if (up.equals(origin)) break;
+      }
+      std::optional<Error> problem;
+      if (top_is_dname) {
+        problem = error_at(Errc::dname_conflict,
+                           "NS target " + target.to_string() + " is below the DNAME at " + top->owner.to_string() +
+                               ": no resolver can reach it",
+                           records[src.record], files);
+      } else if (top && top != &ns_node) {
+        // Sibling glue: the other delegation's servers answer for it.
+      } else if (!has_address(find(target))) {
+        bool covered = false;
+        if (!top && !exists(target)) {
+          Name encloser = target.parent();
+          while (!encloser.equals(origin) && !exists(encloser)) encloser = encloser.parent();
+          auto wildcard = encloser.prepend("*");
+          covered = wildcard && has_address(find(*wildcard));
+        }
+        if (!covered)
+          problem = error_at(Errc::missing_glue,
+                             "NS target " + target.to_string() + " is in the zone but has no A or AAAA record",
+                             records[src.record], files);
+      }
+      if (problem && (!bad_record || src.record < *bad_record)) {
+        bad_record = src.record;
+        bad = std::move(problem);
+      }
+    }
+  }
+  if (bad) return fail(std::move(*bad));
 
   // Empty non-terminals. Walking in canonical order, every ancestor of the
   // previous name exists by then; the ancestors of this name that are not
@@ -321,6 +467,19 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   }
   zone.nodes_ = std::move(nodes);
   return zone;
+}
+
+std::string ZoneWarning::to_string() const {
+  std::string out;
+  if (!where.file.empty()) {
+    out += where.file;
+    if (where.line != 0) {
+      out += ':' + std::to_string(where.line);
+      if (where.column != 0) out += ':' + std::to_string(where.column);
+    }
+    out += ": ";
+  }
+  return out + "warning: " + message;
 }
 
 std::uint32_t Zone::soa_minimum() const noexcept {

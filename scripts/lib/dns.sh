@@ -152,14 +152,15 @@ zs_example_zones() {
 }
 
 # Canonical presentation of a zone's records through BIND's reader: one record per line,
-# absolute names lower-cased, sorted; DNSSEC types removed when $2 is "strip".
+# absolute names lower-cased, sorted; DNSSEC types (and ZONEMD, whose digest signing makes
+# stale: the signer drops it) removed when $2 is "strip".
 zs_canonical_records() {
   local file=$1 mode=$2 origin=$3
   # BIND reads $INCLUDE paths relative to its working folder; zonesign relative to the
   # including file. Running from the file's folder makes both agree (test/zones/README.md).
   (cd "$(dirname "$file")" && named-compilezone -q -D -s full -i none -o - "$origin" "$(basename "$file")") \
     | awk -v strip="$mode" '
-        BEGIN { split("DNSKEY RRSIG NSEC NSEC3 NSEC3PARAM CDS CDNSKEY", t, " "); for (i in t) dnssec[t[i]] = 1 }
+        BEGIN { split("DNSKEY RRSIG NSEC NSEC3 NSEC3PARAM CDS CDNSKEY ZONEMD", t, " "); for (i in t) dnssec[t[i]] = 1 }
         /^;/ || NF == 0 { next }
         { if (strip == "strip" && ($4 in dnssec)) next; $1 = tolower($1); print }' \
     | LC_ALL=C sort

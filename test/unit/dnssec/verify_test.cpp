@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -393,4 +396,202 @@ TEST_CASE("an RRSIG whose RRset is gone is reported") {
   INFO(describe(report));
   CHECK(has_problem(report, "xx.example.", RrType::HINFO, "no RRset"));
   CHECK(has_problem(report, "xx.example.", RrType::NSEC, "type bitmap"));
+}
+
+// ---------------------------------------------------------------- errors and warnings
+//
+// Zones signed here, key by key, so each test chooses who signs what; they
+// go back through Zone::build as a signed zone read from a file would.
+namespace {
+
+constexpr std::uint32_t test_inception = 1767225600;              // 2026-01-01
+constexpr std::uint32_t test_expiration = test_inception + 86400 * 30;
+constexpr std::uint64_t test_now = test_inception + 86400;
+
+struct TestKey {
+  std::unique_ptr<PrivateKey> key;
+  Bytes dnskey;
+};
+
+TestKey make_key(Algorithm alg) {
+  auto key = PrivateKey::generate(alg);
+  REQUIRE(key);
+  Dnskey d;
+  d.flags = dnskey_flag_zone | dnskey_flag_sep;  // CSKs: each may sign the DNSKEY RRset
+  d.algorithm = alg;
+  d.public_key = key->dnskey_public_key();
+  return TestKey{std::make_unique<PrivateKey>(std::move(*key)), d.to_rdata()};
+}
+
+// The zone's records again, RRSIGs included, built as a signed zone.
+Zone reread(const Zone& zone) {
+  std::vector<Record> records;
+  auto add = [&records](const Name& owner, RrType type, std::uint32_t ttl, const Bytes& rdata) {
+    Record r;
+    r.owner = owner;
+    r.type = type;
+    r.ttl = ttl;
+    r.rdata = rdata;
+    records.push_back(std::move(r));
+  };
+  for (const Node& node : zone.nodes()) {
+    for (const Rrset& set : node.rrsets)
+      for (const Bytes& rdata : set.rdatas) add(node.owner, set.type, set.ttl, rdata);
+    for (const Signature& sig : node.signatures) add(node.owner, RrType::RRSIG, sig.ttl, sig.rdata);
+  }
+  auto rebuilt = Zone::build(std::move(records), zone.origin(), SourceFiles{"test"}, Zone::BuildOptions{true});
+  REQUIRE_MESSAGE(rebuilt.has_value(), (rebuilt ? std::string() : rebuilt.error().to_string()));
+  return std::move(*rebuilt);
+}
+
+using SignsPredicate = std::function<bool(const Node&, RrType, std::size_t key_index)>;
+
+// `text` signed with `keys` (all published): denial by NSEC, or NSEC3 when
+// `nsec3` is given; `signs` decides which key signs which RRset; `tweak`
+// runs before signing.
+Zone sign_test_zone(std::string_view text, const std::vector<const TestKey*>& keys, const SignsPredicate& signs,
+                    std::optional<Nsec3Params> nsec3 = std::nullopt,
+                    const std::function<void(Zone&)>& tweak = nullptr) {
+  Zone zone = zone_from_text(text, name("example."), false);
+  Rrset dnskeys;
+  dnskeys.owner = zone.origin();
+  dnskeys.type = RrType::DNSKEY;
+  dnskeys.rclass = class_IN;
+  dnskeys.ttl = 3600;
+  for (const TestKey* k : keys) dnskeys.rdatas.push_back(k->dnskey);
+  zone.put_rrset(std::move(dnskeys));
+  if (nsec3)
+    REQUIRE(add_nsec3_chain(zone, *nsec3));
+  else
+    add_nsec_chain(zone);
+  if (tweak) tweak(zone);
+  RrsetSigner signer;
+  for (Node& node : zone.nodes()) {
+    if (node.kind == NodeKind::occluded) continue;
+    for (const Rrset& set : node.rrsets) {
+      if (node.kind == NodeKind::delegation && set.type != RrType::DS && set.type != RrType::NSEC) continue;
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (!signs(node, set.type, k)) continue;
+        SigningKey sk{keys[k]->key.get(), keys[k]->dnskey, key_tag(keys[k]->dnskey), keys[k]->key->algorithm()};
+        auto rrsig = signer.sign(set, zone.origin(), sk, test_inception, test_expiration);
+        REQUIRE(rrsig);
+        node.signatures.push_back(Signature{set.type, set.ttl, rrsig->to_rdata()});
+      }
+    }
+  }
+  return reread(zone);
+}
+
+const char* const small_zone =
+    "example. 3600 SOA ns.example. h.example. 1 3600 900 604800 300\n"
+    "example. 3600 NS ns.example.\n"
+    "ns.example. 3600 A 192.0.2.1\n"
+    "www.example. 3600 A 192.0.2.2\n";
+
+bool all_warnings(const VerifyReport& report) {
+  return std::all_of(report.problems.begin(), report.problems.end(),
+                     [](const VerifyProblem& p) { return p.severity == Severity::warning; });
+}
+
+}  // namespace
+
+TEST_CASE("a zone signed here by one key verifies without problems") {
+  TestKey k = make_key(Algorithm::ED25519);
+  Zone zone = sign_test_zone(small_zone, {&k}, [](const Node&, RrType, std::size_t) { return true; });
+  VerifyReport report = verify(zone, test_now);
+  INFO(describe(report));
+  CHECK(report.ok());
+  CHECK(report.valid(true));
+}
+
+TEST_CASE("a denial TTL other than RFC 9077's and an RRSIG TTL other than its RRset's are warnings") {
+  TestKey k = make_key(Algorithm::ED25519);
+  Zone zone = sign_test_zone(
+      small_zone, {&k}, [](const Node&, RrType, std::size_t) { return true; }, std::nullopt, [](Zone& z) {
+        for (Node& n : z.nodes())
+          if (Rrset* nsec = n.find(RrType::NSEC)) nsec->ttl = 3600;  // RFC 9077: min(SOA TTL, MINIMUM) = 300
+      });
+  find_node(zone, name("www.example."))->signatures.front().ttl = 60;
+  VerifyReport report = verify(zone, test_now);
+  INFO(describe(report));
+  CHECK(has_problem(report, "www.example.", RrType::NSEC, "RFC 9077"));
+  CHECK(has_problem(report, "www.example.", RrType::A, "RRSIG TTL 60 differs"));
+  CHECK(all_warnings(report));
+  CHECK(report.error_count() == 0);
+  CHECK(report.warning_count() >= 4);  // one NSEC per name, and the RRSIG
+  // `zonesign verify` passes it; --strict and the signer's own gate do not.
+  CHECK(report.valid(false));
+  CHECK_FALSE(report.valid(true));
+  CHECK_FALSE(report.ok());
+}
+
+TEST_CASE("a DNSKEY algorithm that signs nothing is a warning; one that misses some RRsets is an error") {
+  TestKey ecdsa = make_key(Algorithm::ECDSAP256SHA256);
+  TestKey ed = make_key(Algorithm::ED25519);
+  Zone unused = sign_test_zone(small_zone, {&ecdsa, &ed}, [](const Node&, RrType, std::size_t k) { return k == 0; });
+  VerifyReport quiet = verify(unused, test_now);
+  INFO(describe(quiet));
+  CHECK(has_problem(quiet, "example.", RrType::DNSKEY, "ED25519"));
+  CHECK(quiet.problems.size() == 1);
+  CHECK(quiet.error_count() == 0);
+
+  Zone partial = sign_test_zone(small_zone, {&ecdsa, &ed}, [](const Node&, RrType type, std::size_t k) {
+    return k == 0 || type == RrType::DNSKEY;
+  });
+  VerifyReport loud = verify(partial, test_now);
+  INFO(describe(loud));
+  CHECK(has_problem(loud, "www.example.", RrType::A, "algorithm ED25519"));
+  CHECK(loud.error_count() > 0);
+}
+
+TEST_CASE("DNSKEYs that share a key tag and algorithm are a warning") {
+  // Ed25519 keys until two tags meet: about 320 by the birthday bound.
+  std::vector<TestKey> made;
+  std::optional<std::pair<std::size_t, std::size_t>> pair;
+  for (std::size_t i = 0; i < 5000 && !pair; ++i) {
+    made.push_back(make_key(Algorithm::ED25519));
+    for (std::size_t j = 0; j + 1 < made.size(); ++j)
+      if (key_tag(made[j].dnskey) == key_tag(made.back().dnskey)) pair = std::make_pair(j, made.size() - 1);
+  }
+  REQUIRE(pair);
+  Zone zone = sign_test_zone(small_zone, {&made[pair->first], &made[pair->second]},
+                             [](const Node&, RrType, std::size_t k) { return k == 0; });
+  VerifyReport report = verify(zone, test_now);
+  INFO(describe(report));
+  CHECK(has_problem(report, "example.", RrType::DNSKEY, "share key tag " + std::to_string(key_tag(made[pair->first].dnskey))));
+  CHECK(report.error_count() == 0);
+  CHECK_FALSE(report.ok());
+}
+
+TEST_CASE("a DNAME at the apex with data below it verifies with NSEC3 and with NSEC") {
+  const char* text =
+      "example. 3600 SOA ns.example.net. h.example. 1 3600 900 604800 300\n"
+      "example. 3600 NS ns.example.net.\n"
+      "example. 3600 DNAME example.org.\n"
+      "www.example. 3600 A 192.0.2.2\n";
+  TestKey k = make_key(Algorithm::ED25519);
+  for (bool nsec3 : {true, false}) {
+    CAPTURE(nsec3);
+    std::optional<Nsec3Params> params;
+    if (nsec3) params = Nsec3Params{};
+    Zone zone = sign_test_zone(text, {&k}, [](const Node&, RrType, std::size_t) { return true; }, params);
+    CHECK(find_node(zone, name("www.example."))->kind == NodeKind::occluded);
+    VerifyReport report = verify(zone, test_now);
+    INFO(describe(report));
+    CHECK(report.ok());
+  }
+}
+
+TEST_CASE("NSEC3 iterations above sign's ceiling are an error, and the chain is not hashed") {
+  for (std::uint16_t iterations : {max_nsec3_iterations, static_cast<std::uint16_t>(max_nsec3_iterations + 1)}) {
+    CAPTURE(iterations);
+    Zone zone = zone_from_vector("rfc5155-appendix-A.zone", name("example."), false);
+    REQUIRE(add_nsec3_chain(zone, Nsec3Params{.iterations = iterations, .salt = rfc5155_salt}));
+    VerifyReport report = verify(zone);
+    INFO(describe(report));
+    const bool refused = has_problem(report, "example.", RrType::NSEC3PARAM, "ceiling");
+    CHECK(refused == (iterations > max_nsec3_iterations));
+    // Unsigned: the missing DNSKEY RRset is the one other problem either way.
+    CHECK(report.problems.size() == (refused ? 2u : 1u));
+  }
 }

@@ -229,3 +229,134 @@ TEST_CASE("put_rrset adds nodes in canonical order and replaces RRsets; remove_t
   CHECK(owners(z) == std::vector<std::string>{"example.com.", "b.example.com.", "m.example.com.", "ns1.example.com."});
   CHECK(node_at(z, "b").empty_non_terminal);
 }
+
+TEST_CASE("meta types, NS at a wildcard and a second DNAME are refused at their record, as BIND refuses them") {
+  auto code_line = [](std::vector<Record> records, Errc code, std::uint32_t line) {
+    Error e = build_err(std::move(records));
+    CHECK(e.code == code);
+    REQUIRE(e.where);
+    CHECK(e.where->line == line);
+  };
+  for (const char* type : {"TYPE0", "TYPE41", "TYPE128", "TYPE249", "TYPE250", "TYPE251", "TYPE252", "TYPE255"}) {
+    CAPTURE(type);
+    code_line(with_apex({"a 60 A 192.0.2.1", std::string("b 60 ") + type + " \\# 0"}), Errc::bad_type, 5);
+  }
+  code_line(with_apex({"*.w 60 NS ns.example.net."}), Errc::wildcard_ns, 4);
+  code_line(with_apex({"a 60 DNAME x.example.net.", "a 60 DNAME y.example.net."}), Errc::dname_conflict, 5);
+  // Below the apex a DNAME cannot be a delegation point (Knot: fatal); the
+  // later of the two records is named, in either order.
+  code_line(with_apex({"a 60 DNAME x.example.net.", "a 60 NS ns.example.net."}), Errc::dname_conflict, 5);
+  code_line(with_apex({"a 60 NS ns.example.net.", "a 60 DNAME x.example.net."}), Errc::dname_conflict, 5);
+  // The neighbours of the meta range load: 40, 127, 65280 (private use).
+  CHECK(Zone::build(with_apex({"a 60 TYPE40 \\# 0", "b 60 TYPE127 \\# 0", "d 60 TYPE65280 \\# 0",
+                               "e 60 DNAME example.net."}),
+                    origin, files)
+            .has_value());
+  // At the apex a DNAME beside the apex NS is how a whole zone is redirected.
+  CHECK(Zone::build(records_of({"@ 60 SOA ns.example.net. h 1 1 1 1 1", "@ 60 NS ns.example.net.",
+                                "@ 60 DNAME example.org."}),
+                    origin, files)
+            .has_value());
+}
+
+TEST_CASE("a record whose RDATA and owner cannot fit a 65,535-octet message is refused") {
+  // t.example.com. is 15 octets: 12 (header) + 15 + 4 (question) + 2 + 10
+  // (answer, owner compressed) + RDATA <= 65,535 leaves 65,492 octets.
+  auto txt = [](std::size_t octets) {
+    auto records = with_apex({"t 60 TXT x"});
+    records.back().rdata.assign(octets, 'x');
+    return records;
+  };
+  CHECK(Zone::build(txt(65492), origin, files).has_value());
+  Error e = build_err(txt(65493));
+  CHECK(e.code == Errc::bad_rdata);
+  REQUIRE(e.where);
+  CHECK(e.where->line == 4);
+}
+
+TEST_CASE("NS targets that BIND and Knot load need no glue: under a wildcard, below another delegation") {
+  // Covered by a wildcard with an address; below a sibling delegation with
+  // and without glue; an apex NS served by a child zone.
+  Zone z = build_ok(with_apex({"*.w 60 A 192.0.2.9", "sub 60 NS foo.w", "a 60 NS ns.b", "b 60 NS ns.elsewhere.net.",
+                               "c 60 NS ns.d", "d 60 NS ns.d", "ns.d 60 A 192.0.2.3", "@ 60 NS ns.e",
+                               "e 60 NS ns.elsewhere.net."}));
+  CHECK(node_at(z, "sub").kind == NodeKind::delegation);
+  auto code_line = [](std::vector<Record> records, Errc code, std::uint32_t line) {
+    Error e = build_err(std::move(records));
+    CHECK(e.code == code);
+    REQUIRE(e.where);
+    CHECK(e.where->line == line);
+  };
+  // A wildcard without an address covers nothing; an existing name (here an
+  // empty non-terminal) is not covered by the wildcard; a delegation's own
+  // servers below it need their glue.
+  code_line(with_apex({"*.w 60 TXT x", "sub 60 NS foo.w"}), Errc::missing_glue, 5);
+  code_line(with_apex({"*.w 60 A 192.0.2.9", "x.foo.w 60 TXT x", "sub 60 NS foo.w"}), Errc::missing_glue, 6);
+  code_line(with_apex({"*.sub 60 A 192.0.2.9", "sub 60 NS ns.sub"}), Errc::missing_glue, 5);
+}
+
+TEST_CASE("an NS target below a DNAME is refused, the apex's own servers included") {
+  auto code_line = [](std::vector<Record> records, Errc code, std::uint32_t line) {
+    Error e = build_err(std::move(records));
+    CHECK(e.code == code);
+    REQUIRE(e.where);
+    CHECK(e.where->line == line);
+  };
+  code_line(with_apex({"a 60 DNAME x.example.net.", "sub 60 NS ns.b.a", "ns.b.a 60 A 192.0.2.7"}),
+            Errc::dname_conflict, 5);
+  // The apex's NS ns1 (line 2) lies below the apex DNAME (BIND: illegal).
+  code_line(with_apex({"@ 60 DNAME example.net."}), Errc::dname_conflict, 2);
+  // The DNAME's owner itself is not below it.
+  CHECK(Zone::build(with_apex({"a 60 DNAME x.example.net.", "a 60 A 192.0.2.7", "sub 60 NS a"}), origin, files)
+            .has_value());
+}
+
+TEST_CASE("data below a DNAME is kept as occluded, with a warning at its line, the apex's DNAME included") {
+  Zone z = build_ok(with_apex({"d 60 DNAME example.net.", "www.d 60 A 192.0.2.1", "x.y.d 60 TXT hidden",
+                               "sub 60 NS ns.sub", "ns.sub 60 A 192.0.2.2"}));
+  CHECK(node_at(z, "www.d").kind == NodeKind::occluded);
+  REQUIRE(z.warnings().size() == 2);  // glue below a delegation is no news
+  CHECK(z.warnings()[0].where.line == 5);
+  CHECK(z.warnings()[0].where.file == "z.zone");
+  CHECK(z.warnings()[0].to_string().starts_with("z.zone:5:1: warning: "));
+  CHECK(z.warnings()[1].where.line == 6);
+
+  auto apex = records_of({"@ 60 SOA ns.example.net. h 1 1 1 1 1", "@ 60 NS ns.example.net.", "@ 60 DNAME example.org.",
+                          "www 60 A 192.0.2.5"});
+  Zone at_apex = build_ok(apex);
+  CHECK(node_at(at_apex, "www").kind == NodeKind::occluded);
+  REQUIRE(at_apex.warnings().size() == 1);
+  CHECK(at_apex.warnings()[0].where.line == 4);
+
+  // Many names: the first few with their lines, then one count.
+  std::vector<std::string> lines;
+  for (int i = 0; i < 13; ++i) lines.push_back("n" + std::to_string(i) + ".d 60 A 192.0.2.1");
+  auto many = records_of(apex_lines);
+  many.push_back(records_of({"d 60 DNAME example.net."}).front());
+  for (const std::string& l : lines) many.push_back(records_of({l}).front());
+  Zone crowded = build_ok(std::move(many));
+  REQUIRE(crowded.warnings().size() == Zone::max_occlusion_warnings + 1);
+  CHECK(crowded.warnings().back().message.find("3 more") != std::string::npos);
+}
+
+TEST_CASE("a ZONEMD is dropped with a warning at its line when signing, and kept in a signed zone") {
+  auto input = with_apex({"@ 60 ZONEMD 1 1 1 " + std::string(96, 'a'), "www 60 A 192.0.2.1"});
+  Zone z = build_ok(input);
+  CHECK_FALSE(z.apex().has(RrType::ZONEMD));
+  REQUIRE(z.warnings().size() == 1);
+  CHECK(z.warnings()[0].type == RrType::ZONEMD);
+  CHECK(z.warnings()[0].where.line == 4);
+  Zone kept = build_ok(input, true);
+  CHECK(kept.apex().has(RrType::ZONEMD));
+  CHECK(kept.warnings().empty());
+}
+
+TEST_CASE("the NSEC3 owners of a signed zone with a DNAME at its apex are the chain, not occluded data") {
+  auto records = records_of({"@ 60 SOA ns.example.net. h 1 1 1 1 1", "@ 60 NS ns.example.net.",
+                             "@ 60 DNAME example.org.", "www 60 A 192.0.2.5",
+                             "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom 60 NSEC3 1 0 0 - 0P9MHAVEQVM6T7VBL5LOP2U3T2RP3TOM NS SOA "
+                             "RRSIG DNAME"});
+  Zone signed_zone = build_ok(records, true);
+  CHECK(node_at(signed_zone, "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom").kind == NodeKind::authoritative);
+  CHECK(node_at(signed_zone, "www").kind == NodeKind::occluded);
+}
