@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "input_options.hpp"
 #include "signer/zone_input.hpp"
 
 namespace zs::cli {
@@ -17,6 +18,7 @@ struct CheckOptions {
   std::string zone;
   std::string origin;
   bool verbose = false;
+  InputCliOptions input;  // --no-include, --include-root, --max-input-size (with --zone)
 };
 }  // namespace
 
@@ -30,6 +32,7 @@ Action add_check_command(CLI::App& app) {
   zone->needs(origin);
   origin->needs(zone);
   cmd->add_flag("-v,--verbose", opts->verbose, "Print the effective policy, every field");
+  add_input_options(*cmd, opts->input);
   return [opts]() -> int {
     if (opts->policy.empty() && opts->zone.empty())
       return report_error(Error(Errc::usage, "check needs --policy FILE, or --zone FILE --origin NAME (or both)"));
@@ -49,14 +52,18 @@ Action add_check_command(CLI::App& app) {
       }
       policy = std::move(loaded->policy);
     }
+    auto input = zone_input_options(opts->input);
+    if (!input) return report_error(input.error());
     if (opts->zone.empty()) return exit_ok;
     auto name = parse_origin(opts->origin);
     if (!name) return report_error(name.error());
     std::optional<std::uint32_t> zone_max;
     if (policy) zone_max = static_cast<std::uint32_t>(policy->ttl.zone_max);
-    auto checked = check_unsigned_zone(opts->zone, *name, zone_max);
+    auto checked = check_unsigned_zone(opts->zone, *name, zone_max, *input);
     if (!checked) return report_error(checked.error());
     for (const auto& e : checked->problems) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    if (checked->zone)
+      for (const auto& w : checked->zone->warnings()) std::fprintf(stderr, "%s\n", w.to_string().c_str());
     if (!checked->problems.empty()) return exit_error;
     std::printf("zone OK: %zu records pass every check sign makes%s\n", checked->records_in,
                 policy ? (", every TTL within ttl.zone-max " + format_duration(policy->ttl.zone_max)).c_str() : "");

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "input_options.hpp"
 #include "core/encoding.hpp"
 #include "crypto/keys.hpp"
 #include "policy/policy.hpp"
@@ -39,6 +40,7 @@ struct SignOptions {
   bool allow_clock_back = false;
   bool json = false;
   int action_needed_exit = exit_action_needed;
+  InputCliOptions input;  // --no-include, --include-root, --max-input-size
 };
 
 // Policy values first (when --policy is given), then every option the user
@@ -47,6 +49,9 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
   auto given = [&](const char* name) { return cmd.count(name) > 0; };
   SignRequest r;
   r.zone_file = o.zone_file;
+  auto input = zone_input_options(o.input);
+  if (!input) return std::unexpected(input.error());
+  r.input = std::move(*input);
   auto keys = require_keys(o.keys);
   if (!keys) return std::unexpected(keys.error());
   r.key_dir = *keys;
@@ -186,7 +191,8 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
 Action add_sign_command(CLI::App& app) {
   auto opts = std::make_shared<SignOptions>();
   CLI::App* cmd = app.add_subcommand("sign", "Sign a zone file; creates a KSK and a ZSK when the zone has none");
-  cmd->add_option("ZONEFILE", opts->zone_file, "Zone file (RFC 1035 master file)")->required();
+  cmd->add_option("ZONEFILE", opts->zone_file, "Zone file (RFC 1035 master file), or - for standard input")
+      ->required();
   cmd->add_option("--origin", opts->origin, "The zone's name")->required();
   cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/); required");
   cmd->add_option("--output", opts->output, "Signed zone file to write atomically, or - for standard output")
@@ -224,6 +230,7 @@ Action add_sign_command(CLI::App& app) {
                 "times after it are moved back to it");
   cmd->add_flag("--json", opts->json, "Print a JSON summary on standard output (not with --output -)");
   add_action_needed_exit_option(*cmd, opts->action_needed_exit);
+  add_input_options(*cmd, opts->input);
   return [opts, cmd]() -> int {
     auto request = make_request(*opts, *cmd);
     if (!request) return report_error(request.error());

@@ -43,6 +43,9 @@ inline constexpr int exit_zone_failing = 11;
 // written (a full or read-only key folder). The published zone is valid and
 // the state lags it, which is safe: the next run repeats the key steps.
 inline constexpr int exit_state_not_saved = 12;
+// A bug: an exception escaped a command (main reports it as
+// `error: internal error: WHAT`). 70 is EX_SOFTWARE of sysexits.h.
+inline constexpr int exit_internal = 70;
 
 using Action = std::function<int()>;
 

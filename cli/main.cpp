@@ -1,12 +1,23 @@
 // zonesign: a DNSSEC signer for authoritative zones.
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "commands.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+// Broken invariants are exceptions (STYLE.md); none may end the process in
+// std::terminate (an abort and a core file in a cron job), so each is
+// reported in the usual error format with an exit code of its own.
+int internal_error(const char* what) {
+  std::fprintf(stderr, "error: internal error: %s\n", what);
+  return zs::cli::exit_internal;
+}
+
+int run(int argc, char** argv) {
   zs::cli::set_program_path(argc > 0 ? argv[0] : nullptr);
   CLI::App app{"zonesign: sign DNS zones with DNSSEC, print DS records, verify signed zones"};
   app.require_subcommand(1);
@@ -49,4 +60,16 @@ int main(int argc, char** argv) {
   for (const auto& [name, action] : commands)
     if (app.got_subcommand(name)) return action();
   return zs::cli::exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    return internal_error(e.what());
+  } catch (...) {
+    return internal_error("an exception of unknown type");
+  }
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -141,26 +142,76 @@ std::size_t remove_stale_temp_files_in(const std::string& folder) {
   return removed;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  Fd file;
-  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (file.fd < 0) return io_error("cannot open", path);
-  struct stat st {};
-  if (::fstat(file.fd, &st) != 0) return io_error("cannot stat", path);
-  if (S_ISDIR(st.st_mode)) return fail(Errc::io, "'" + path + "' is a directory");
+namespace {
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+std::unexpected<Error> too_large(const std::string& name, std::uint64_t max_bytes) {
+  return fail(Errc::limit, "'" + name + "' is larger than the input limit of " + format_byte_count(max_bytes));
+}
+
+// Reads `fd` to its end; more than `max_bytes` is an error. `hint` (the size
+// fstat reported) only presizes the buffer, capped by the limit.
+Result<std::string> read_bounded(int fd, const std::string& name, std::uint64_t max_bytes, std::uint64_t hint) {
   std::string out;
-  out.reserve(static_cast<std::size_t>(st.st_size));
+  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(hint, max_bytes)));
   char buf[1 << 16];
-  while (true) {
-    ssize_t n = ::read(file.fd, buf, sizeof buf);
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return io_error("cannot read", path);
+      return io_error("cannot read", name);
     }
     if (n == 0) break;
+    if (static_cast<std::uint64_t>(n) > max_bytes - out.size()) return too_large(name, max_bytes);
     out.append(buf, static_cast<std::size_t>(n));
   }
   return out;
+}
+
+}  // namespace
+
+std::string format_byte_count(std::uint64_t bytes) {
+  static constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024 || bytes % 1024 != 0) return std::to_string(bytes) + " bytes";
+  std::uint64_t v = bytes / 1024;
+  std::size_t u = 0;
+  while (u + 1 < std::size(units) && v % 1024 == 0) {
+    v /= 1024;
+    ++u;
+  }
+  return std::to_string(v) + " " + units[u];
+}
+
+Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes) {
+  Fd file;
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (file.fd < 0) return io_error("cannot open", path);
+  struct stat st {};
+  if (::fstat(file.fd, &st) != 0) return io_error("cannot stat", path);
+  if (!S_ISREG(st.st_mode))
+    return fail(Errc::io, "cannot read '" + path + "': it is " + file_kind(st.st_mode) + ", not a regular file");
+  if (st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_large(path, max_bytes);
+  return read_bounded(file.fd, path, max_bytes, st.st_size > 0 ? static_cast<std::uint64_t>(st.st_size) : 0);
+}
+
+Result<std::string> read_stdin(std::uint64_t max_bytes) {
+  // A pipe, a socket, a redirected file or a terminal; not /dev/zero or a disk.
+  struct stat st {};
+  if (::fstat(STDIN_FILENO, &st) != 0) return io_error("cannot stat", "-");
+  if (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && !::isatty(STDIN_FILENO)))
+    return fail(Errc::io, std::string("cannot read standard input: it is ") + file_kind(st.st_mode) +
+                              ", not a pipe, a file or a terminal");
+  std::uint64_t hint = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  return read_bounded(STDIN_FILENO, "-", max_bytes, hint);
 }
 
 Result<FileLock> FileLock::acquire(const std::string& path) {

@@ -8,6 +8,7 @@
 // (remove_stale_temp_files).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -57,8 +58,40 @@ std::size_t remove_stale_temp_files(const std::string& path);
 // The same for every temporary file in `folder`, whatever its target.
 std::size_t remove_stale_temp_files_in(const std::string& folder);
 
-// Reads a whole file. Errors: Errc::io naming the path.
-Result<std::string> read_file(const std::string& path);
+// The one reading path for zone files, $INCLUDEd files, key files, key
+// states and previous outputs. Whatever a path names, reading it costs bounded
+// memory and never blocks: the file is opened with O_NONBLOCK (a FIFO's open
+// returns at once) and fstat()ed before any read, and only a regular file is
+// read; its size is never taken on trust (st_size and ftell lie for /proc
+// files, devices and directories): reading stops as soon as `max_bytes` is
+// passed.
+//
+// The default ceiling (also of a zone and its includes together, zonefile.hpp
+// ZoneInputOptions). It is no memory budget: zonesign holds a zone in memory,
+// and measured on a generated zone of 10 MB (200,000 names) `check --zone`
+// peaks at 15 bytes of memory per byte of input and `sign` at 74, while the
+// signed output is 11 times the zone's text (112 MB). Memory is bounded by
+// refusing what is not a regular file, by the per-record and $GENERATE limits
+// of the parser, and for real files by their size, which the operator chose.
+// The ceiling stops what no zone can be: the signed output of a 1 GiB zone
+// (20 million names, more than one host signs in memory) is some 11 GiB, and
+// `verify` must read it; 16 GiB lies above that. --max-input-size lowers it
+// for input from a pipe or from elsewhere.
+inline constexpr std::uint64_t default_max_read_bytes = std::uint64_t{16} << 30;
+
+// Reads a whole regular file of at most `max_bytes`. Errors: Errc::io naming
+// the path (missing, unreadable, a directory, FIFO, device or socket),
+// Errc::limit for a file larger than `max_bytes`.
+Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes = default_max_read_bytes);
+
+// Reads standard input to its end (a pipe, a redirected file, a terminal), at
+// most `max_bytes`; `-` stands for it in messages. Errors as read_file (a
+// directory, a block device or a character device other than a terminal, such
+// as /dev/zero, is refused before any read).
+Result<std::string> read_stdin(std::uint64_t max_bytes = default_max_read_bytes);
+
+// "4 GiB", "512 MiB", "1000 bytes": a byte count for messages.
+std::string format_byte_count(std::uint64_t bytes);
 
 // An exclusive flock() on `path` (created if missing), held until destroyed.
 // Fails at once (Errc::io) if another process holds it.

@@ -30,12 +30,16 @@ std::string_view errc_name(Errc code) noexcept {
     case Errc::out_of_zone: return "out-of-zone";
     case Errc::missing_glue: return "missing-glue";
     case Errc::ds_at_apex: return "ds-at-apex";
+    case Errc::dname_conflict: return "dname-conflict";
+    case Errc::wildcard_ns: return "wildcard-ns";
     case Errc::crypto: return "crypto";
     case Errc::key_store: return "key-store";
     case Errc::policy: return "policy";
     case Errc::verify: return "verify";
     case Errc::internal: return "internal";
     case Errc::state_not_saved: return "state-not-saved";
+    case Errc::limit: return "limit";
+    case Errc::include_denied: return "include-denied";
   }
   return "internal";
 }

@@ -47,6 +47,8 @@ enum class Errc : std::uint16_t {
   out_of_zone,      // owner not at or below the origin
   missing_glue,     // in-zone NS target without address
   ds_at_apex,
+  dname_conflict,   // two DNAMEs at one name, NS beside a DNAME, NS target below a DNAME
+  wildcard_ns,      // NS at a wildcard owner
   // --- keys, crypto, policy
   crypto,
   key_store,
@@ -56,6 +58,9 @@ enum class Errc : std::uint16_t {
   internal,
   // --- outcomes that are not plain failures
   state_not_saved,  // the zone was published but the key state could not be written
+  // --- input limits (issue 9)
+  limit,            // input over a limit: file size, tokens per record, $GENERATE records
+  include_denied,   // $INCLUDE refused: --no-include, or a file outside --include-root
 };
 
 std::string_view errc_name(Errc code) noexcept;

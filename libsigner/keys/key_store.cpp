@@ -346,6 +346,11 @@ Result<void> KeyStore::read_state() {
         }
       }
       keys_.push_back(std::move(info));
+      // The validation model tracks live keys in a 64-bit mask; a state file
+      // with more is not one zonesign wrote (a zone has a handful at a time).
+      if (live_key_count() > max_live_keys)
+        return state_error(path, node.Mark(), "more than " + std::to_string(max_live_keys) +
+                                                  " keys that are not removed: zonesign manages at most that many");
     }
     if (const YAML::Node last = root["signed"]) {
       if (!last.IsMap()) return state_error(path, last.Mark(), "signed: expected a mapping");
@@ -467,6 +472,11 @@ Result<void> KeyStore::commit() {
   return {};
 }
 
+std::size_t KeyStore::live_key_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(keys_.begin(), keys_.end(), [](const KeyInfo& k) { return !k.timestamps.contains("removed"); }));
+}
+
 std::optional<KeyStore::Recorded> KeyStore::latest_recorded() const {
   std::optional<Recorded> latest;
   auto consider = [&](UnixTime t, const std::string& what) {
@@ -514,6 +524,9 @@ Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa
   if (staged_) return fail(Errc::internal, "a key generated after the new keys were staged");
   if (!algorithm_can_sign(algorithm))
     return fail(Errc::key_store, "cannot generate keys of algorithm " + algorithm_name(algorithm));
+  if (live_key_count() >= max_live_keys)
+    return fail(Errc::key_store, "the zone has " + std::to_string(max_live_keys) +
+                                     " keys that are not removed already: zonesign manages at most that many");
   for (int attempt = 0; attempt < max_generate_attempts; ++attempt) {
     auto key = PrivateKey::generate(algorithm, rsa_bits);
     if (!key) return std::unexpected(key.error());

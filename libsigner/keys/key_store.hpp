@@ -127,6 +127,10 @@ class KeyStore {
   const std::optional<SignedRecord>& last_signed() const noexcept { return last_signed_; }
   void set_last_signed(SignedRecord record) { last_signed_ = std::move(record); }
 
+  // Keys not yet removed; at most max_live_keys (the validation model's limit).
+  static constexpr std::size_t max_live_keys = 64;
+  std::size_t live_key_count() const;
+
   // The latest moment the state records (the last run, any key event, the
   // last signing), with what it is, for the clock check.
   struct Recorded {

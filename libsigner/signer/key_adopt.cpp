@@ -116,6 +116,10 @@ Result<AdoptReport> adopt_keys(const AdoptRequest& request) {
   if (found.empty())
     return fail(Errc::key_store, "no key file in '" + store->folder() + "' could be adopted" +
                                      (report.skipped.empty() ? std::string() : ": " + report.skipped.front()));
+  if (found.size() > KeyStore::max_live_keys)
+    return fail(Errc::key_store, std::to_string(found.size()) + " key files in '" + store->folder() +
+                                     "': zonesign manages at most " + std::to_string(KeyStore::max_live_keys) +
+                                     " keys per zone; move the ones the zone no longer uses elsewhere and adopt again");
   // A zone needs a zone-signing key: SEP keys without a ZSK beside them sign
   // everything, as a CSK.
   const bool has_zsk = std::any_of(found.begin(), found.end(), [](const KeyInfo& k) { return k.role == Role::zsk; });

@@ -298,6 +298,8 @@ Result<void> self_check(const std::string& text, const SignRequest& request, uns
   if (!zone) return fail(Errc::internal, "signed output does not read back: " + zone.error().to_string());
   VerifyReport report =
       verify_zone(*zone, VerifyOptions{static_cast<std::uint64_t>(request.now), threads, &verified});
+  // ok(): warnings fail the gate too. `zonesign verify` tolerates what
+  // resolvers tolerate in others' zones; our own output breaks no rule.
   if (report.ok()) return {};
   std::string message = "the signed zone failed its self-check; nothing was written:";
   std::size_t shown = 0;
@@ -306,7 +308,8 @@ Result<void> self_check(const std::string& text, const SignRequest& request, uns
       message += "\n  ... and " + std::to_string(report.problems.size() - 20) + " more";
       break;
     }
-    message += "\n  " + p.owner.to_string() + " " + type_to_string(p.type) + ": " + p.what;
+    message += "\n  " + p.owner.to_string() + " " + type_to_string(p.type) + ": " +
+               (p.severity == Severity::warning ? "warning: " : "") + p.what;
   }
   return fail(Errc::verify, message);
 }
@@ -342,10 +345,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   const unsigned threads = request.threads ? request.threads : std::max(1u, std::thread::hardware_concurrency());
 
   // The same reading and checks as `zonesign check --zone` (signer/zone_input).
-  auto input = read_unsigned_zone(request.zone_file, request.origin, request.zone_max_ttl);
+  auto input = read_unsigned_zone(request.zone_file, request.origin, request.zone_max_ttl, request.input);
   if (!input) return std::unexpected(input.error());
   summary.records_in = input->records_in;
   Zone& zone = input->zone;
+  // A ZONEMD dropped, data occluded by a DNAME: "file:line:column: warning: ...".
+  for (const ZoneWarning& w : zone.warnings()) summary.notes.push_back(w.to_string());
 
   auto store = KeyStore::open(request.key_dir, request.origin, true);
   if (!store) return std::unexpected(store.error());

@@ -19,12 +19,14 @@
 #include "keys/rollover.hpp"
 #include "signer/rollover_keys.hpp"
 #include "signer/serial.hpp"
+#include "zonefile/zonefile.hpp"
 
 namespace zs {
 
 
 struct SignRequest {
-  std::string zone_file;
+  std::string zone_file;    // "-" for standard input
+  ZoneInputOptions input{}; // what the zone file may reach: $INCLUDE, size (zonefile/zonefile.hpp)
   Name origin;
   std::string key_dir;
   std::string output;       // "-" for standard output

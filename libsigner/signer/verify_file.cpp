@@ -8,8 +8,9 @@
 
 namespace zs {
 
-Result<VerifyReport> verify_zone_file(const std::string& path, const Name& origin, UnixTime now, unsigned threads) {
-  auto parsed = parse_zone_file(path, ParseOptions{origin, 16});
+Result<VerifyReport> verify_zone_file(const std::string& path, const Name& origin, UnixTime now, unsigned threads,
+                                      const ZoneInputOptions& input) {
+  auto parsed = parse_zone_file(path, ParseOptions{origin, 16, input});
   if (!parsed) return std::unexpected(parsed.error());
   auto zone = Zone::build(std::move(parsed->records), origin, parsed->files, Zone::BuildOptions{true});
   if (!zone) return std::unexpected(zone.error());

@@ -7,11 +7,14 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "dnssec/verify.hpp"
+#include "zonefile/zonefile.hpp"
 
 namespace zs {
 
 // Errors only when the file cannot be read or parsed; DNSSEC problems are in
 // the report.
-Result<VerifyReport> verify_zone_file(const std::string& path, const Name& origin, UnixTime now, unsigned threads);
+// `input`: what the zone file may reach ($INCLUDE, size; zonefile.hpp).
+Result<VerifyReport> verify_zone_file(const std::string& path, const Name& origin, UnixTime now, unsigned threads,
+                                      const ZoneInputOptions& input = {});
 
 }  // namespace zs

@@ -7,8 +7,8 @@
 namespace zs {
 
 Result<ZoneCheck> check_unsigned_zone(const std::string& path, const Name& origin,
-                                      std::optional<std::uint32_t> zone_max_ttl) {
-  auto parsed = parse_zone_file(path, ParseOptions{origin, 16});
+                                      std::optional<std::uint32_t> zone_max_ttl, const ZoneInputOptions& input) {
+  auto parsed = parse_zone_file(path, ParseOptions{origin, 16, input});
   if (!parsed) return std::unexpected(parsed.error());
   ZoneCheck out;
   out.records_in = parsed->records.size();
@@ -17,7 +17,8 @@ Result<ZoneCheck> check_unsigned_zone(const std::string& path, const Name& origi
   // Zone::build drops them and the signer makes its own.
   if (zone_max_ttl)
     for (const Record& r : parsed->records)
-      if (!is_dnssec_generated_type(r.type) && r.ttl > *zone_max_ttl)
+      // A ZONEMD in the input is dropped by Zone::build (stale once signed), like DNSSEC records.
+      if (!is_dnssec_generated_type(r.type) && r.type != RrType::ZONEMD && r.ttl > *zone_max_ttl)
         out.problems.emplace_back(Errc::policy,
                                   r.owner.to_string() + " " + type_to_string(r.type) + ": TTL " +
                                       std::to_string(r.ttl) + " exceeds the policy's ttl.zone-max of " +
@@ -32,8 +33,8 @@ Result<ZoneCheck> check_unsigned_zone(const std::string& path, const Name& origi
 }
 
 Result<UnsignedZone> read_unsigned_zone(const std::string& path, const Name& origin,
-                                        std::optional<std::uint32_t> zone_max_ttl) {
-  auto checked = check_unsigned_zone(path, origin, zone_max_ttl);
+                                        std::optional<std::uint32_t> zone_max_ttl, const ZoneInputOptions& input) {
+  auto checked = check_unsigned_zone(path, origin, zone_max_ttl, input);
   if (!checked) return std::unexpected(checked.error());
   if (!checked->problems.empty()) return std::unexpected(std::move(checked->problems.front()));
   return UnsignedZone{std::move(*checked->zone), checked->records_in};

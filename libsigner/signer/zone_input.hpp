@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "dns/name.hpp"
 #include "zone/zone.hpp"
+#include "zonefile/zonefile.hpp"
 
 namespace zs {
 
@@ -25,8 +26,10 @@ struct UnsignedZone {
 // Reads and checks the zone file; the first problem is the error. Errors:
 // those of the parser (syntax), of Zone::build (semantics), and Errc::policy
 // for a record whose TTL exceeds `zone_max_ttl`, at its file:line:column.
+// `input`: what the zone file may reach ($INCLUDE, size; zonefile.hpp).
 Result<UnsignedZone> read_unsigned_zone(const std::string& path, const Name& origin,
-                                        std::optional<std::uint32_t> zone_max_ttl);
+                                        std::optional<std::uint32_t> zone_max_ttl,
+                                        const ZoneInputOptions& input = {});
 
 // The same checks, reporting every problem found rather than the first: a
 // syntax error stops the reading (Result error); otherwise `problems` holds
@@ -38,6 +41,7 @@ struct ZoneCheck {
   std::optional<Zone> zone;  // when Zone::build succeeded
 };
 Result<ZoneCheck> check_unsigned_zone(const std::string& path, const Name& origin,
-                                      std::optional<std::uint32_t> zone_max_ttl);
+                                      std::optional<std::uint32_t> zone_max_ttl,
+                                      const ZoneInputOptions& input = {});
 
 }  // namespace zs

@@ -13,6 +13,15 @@ bool ends_token(char c) noexcept {
   return is_blank(c) || c == '\n' || c == ';' || c == '(' || c == ')' || c == '"';
 }
 
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+
+// Inside quotes; a NUL in an unquoted token is left to the parser of its
+// field (a name refuses it as bad_name, a number or address as malformed).
+std::unexpected<Error> nul_byte(std::uint32_t line, std::uint32_t column) {
+  return fail(Errc::syntax, "raw NUL byte in a quoted string (a zero octet is written \\000)",
+              Location{"", line, column});
+}
+
 }  // namespace
 
 Token& Lexer::new_token(std::uint32_t line, std::uint32_t column) {
@@ -25,12 +34,35 @@ Token& Lexer::new_token(std::uint32_t line, std::uint32_t column) {
   return t;
 }
 
+Result<void> Lexer::admit_token(std::size_t length, std::uint32_t line, std::uint32_t column) const {
+  // Reported at the entry's first token: the record as a whole is too large.
+  const Token* first = count_ > 0 ? &tokens_[0] : nullptr;
+  Location where{"", first ? first->line : line, first ? first->column : column};
+  if (count_ >= limits_.max_tokens)
+    return fail(Errc::limit,
+                "record of more than " + std::to_string(limits_.max_tokens) +
+                    " tokens (65,535 octets of RDATA never need that many)",
+                std::move(where));
+  if (length > limits_.max_chars - chars_)
+    return fail(Errc::limit,
+                "record of more than " + std::to_string(limits_.max_chars) +
+                    " characters (65,535 octets of RDATA never need that many)",
+                std::move(where));
+  return {};
+}
+
 Result<bool> Lexer::next(LexEntry& entry) {
   const std::size_t size = text_.size();
+  if (pos_ == 0 && text_.starts_with(utf8_bom))
+    return fail(Errc::syntax,
+                "the file starts with a UTF-8 byte order mark (bytes EF BB BF): save it without one, "
+                "as plain ASCII or UTF-8 without BOM",
+                Location{"", 1, 1});
   while (pos_ < size) {
     count_ = 0;
+    chars_ = 0;
     bool owner_blank = is_blank(text_[pos_]);
-    int depth = 0;
+    std::size_t depth = 0;
     std::uint32_t paren_line = 0, paren_column = 0;
     bool done = false;
     while (!done) {
@@ -43,6 +75,9 @@ Result<bool> Lexer::next(LexEntry& entry) {
       if (is_blank(c)) {
         ++pos_;
       } else if (c == '\n') {
+        if (line_ == UINT32_MAX - 1)
+          return fail(Errc::limit, "more than " + std::to_string(UINT32_MAX - 1) + " lines",
+                      Location{"", line_, column_at(pos_)});
         ++pos_;
         ++line_;
         line_start_ = pos_;
@@ -62,21 +97,27 @@ Result<bool> Lexer::next(LexEntry& entry) {
         ++pos_;
       } else if (c == '"') {
         const std::uint32_t qline = line_, qcolumn = column_at(pos_);
-        Token& t = new_token(qline, qcolumn);
-        t.quoted = true;
         std::size_t start = ++pos_;
         for (;;) {
           if (pos_ >= size || text_[pos_] == '\n')
             return fail(Errc::unterminated, "quoted string is never closed", Location{"", qline, qcolumn});
           char q = text_[pos_];
+          if (q == '\0') return nul_byte(line_, column_at(pos_));
           if (q == '"') break;
-          if (q == '\\' && pos_ + 1 < size && text_[pos_ + 1] != '\n') ++pos_;
+          if (q == '\\' && pos_ + 1 < size && text_[pos_ + 1] != '\n') {
+            if (text_[pos_ + 1] == '\0') return nul_byte(line_, column_at(pos_ + 1));
+            ++pos_;
+          }
           ++pos_;
         }
+        if (auto ok = admit_token(pos_ - start, qline, qcolumn); !ok) return std::unexpected(ok.error());
+        Token& t = new_token(qline, qcolumn);
+        t.quoted = true;
         t.text.assign(text_.substr(start, pos_ - start));
+        chars_ += t.text.size();
         ++pos_;
       } else {
-        Token& t = new_token(line_, column_at(pos_));
+        const std::uint32_t tline = line_, tcolumn = column_at(pos_);
         std::size_t start = pos_;
         while (pos_ < size) {
           char u = text_[pos_];
@@ -93,7 +134,10 @@ Result<bool> Lexer::next(LexEntry& entry) {
           if (ends_token(u)) break;
           ++pos_;
         }
+        if (auto ok = admit_token(pos_ - start, tline, tcolumn); !ok) return std::unexpected(ok.error());
+        Token& t = new_token(tline, tcolumn);
         t.text.assign(text_.substr(start, pos_ - start));
+        chars_ += t.text.size();
       }
     }
     if (count_ > 0) {

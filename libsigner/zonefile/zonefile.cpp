@@ -1,12 +1,12 @@
 #include "zonefile/zonefile.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <optional>
 
+#include "core/atomic_file.hpp"
 #include "dns/rdata.hpp"
+#include "zonefile/excerpt.hpp"
 #include "zonefile/generate.hpp"
 #include "zonefile/lexer.hpp"
 #include "zonefile/ttl.hpp"
@@ -16,27 +16,6 @@ namespace zs {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct FileCloser {
-  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-};
-
-// One read of the whole file: the lexer then works on a single buffer.
-Result<std::string> read_file(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return fail(Errc::io, "cannot open '" + path + "'");
-  std::string data;
-  if (std::fseek(f.get(), 0, SEEK_END) == 0) {
-    long size = std::ftell(f.get());
-    if (size > 0) data.reserve(static_cast<std::size_t>(size));
-    std::rewind(f.get());
-  }
-  char buf[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) data.append(buf, n);
-  if (std::ferror(f.get())) return fail(Errc::io, "cannot read '" + path + "'");
-  return data;
-}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -66,23 +45,42 @@ class Parser {
  public:
   Parser(const ParseOptions& options, ParsedZone& out) : options_(options), out_(out) {}
 
+  // Counts `bytes` of input against ZoneInputOptions::max_bytes; false once over.
+  bool count_input(std::size_t bytes) {
+    input_bytes_ += bytes;
+    return input_bytes_ <= options_.input.max_bytes;
+  }
+
   Result<void> parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir, Name origin,
                           std::size_t depth);
   std::vector<std::string>& include_stack() { return include_stack_; }
 
  private:
   Location where(const Token& t) const { return Location{out_.files[file_], t.line, t.column}; }
+  // Every error leaves through here: positioned at `t`, its message quoting
+  // at most an excerpt of `t`, and nothing of an included file.
   std::unexpected<Error> at(Error e, const Token& t) const {
     e.where = where(t);
+    e.message = safe_message(e.message, t.text, file_ != 0);
     return std::unexpected<Error>(std::move(e));
   }
-  // Errors from rdata_from_tokens carry line/column but no file.
+  // Errors from rdata_from_tokens carry line/column but no file; the token
+  // they point at is looked up in the current entry.
   std::unexpected<Error> at_rdata(Error e, const Token& fallback) const {
     if (e.where && e.where->line != 0) {
+      for (const Token& t : current_)
+        if (t.line == e.where->line && t.column == e.where->column) return at(std::move(e), t);
       e.where->file = out_.files[file_];
+      e.message = safe_message(e.message, {}, file_ != 0);
       return std::unexpected<Error>(std::move(e));
     }
     return at(std::move(e), fallback);
+  }
+  // Errors of the lexer: a position, no file, no token.
+  std::unexpected<Error> at_lexer(Error e) const {
+    if (e.where) e.where->file = out_.files[file_];
+    e.message = safe_message(e.message, {}, file_ != 0);
+    return std::unexpected<Error>(std::move(e));
   }
 
   Result<Name> name_at(std::string_view text, const Token& t, const Name& origin) const {
@@ -107,6 +105,11 @@ class Parser {
   std::optional<std::uint32_t> last_ttl_;     // the last explicit TTL (RFC 1035 semantics)
   std::vector<std::string> include_stack_;    // canonical paths of the files being read
   std::vector<Token> generated_;              // scratch for $GENERATE's expanded RDATA tokens
+  std::span<const Token> current_;            // the entry being read, to find an error's token
+  std::uint64_t input_bytes_ = 0;             // files read so far, all together
+  std::uint64_t generated_records_ = 0;       // $GENERATE records so far
+  std::uint64_t generated_chars_ = 0;         // $GENERATE expanded text so far
+  std::optional<fs::path> include_root_;      // options_.input.include_root with its links resolved
 };
 
 Result<RecordHead> Parser::parse_head(std::span<const Token> tokens, std::size_t index) {
@@ -124,7 +127,7 @@ Result<RecordHead> Parser::parse_head(std::span<const Token> tokens, std::size_t
       auto rclass = class_from_string(t.text);
       if (!rclass) break;
       if (*rclass != class_IN)
-        return at(Error(Errc::bad_class, "class " + t.text + " is not supported (only IN)"), t);
+        return at(Error(Errc::bad_class, "class '" + t.text + "' is not supported (only IN)"), t);
       class_seen = true;
       ++index;
     } else {
@@ -178,17 +181,14 @@ Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index,
                                 std::size_t depth) {
   const std::uint32_t saved_file = file_;
   file_ = file_index;
-  Lexer lexer(text);
+  Lexer lexer(text, options_.lex);
   LexEntry entry;
   for (;;) {
     auto more = lexer.next(entry);
-    if (!more) {
-      Error e = more.error();
-      if (e.where) e.where->file = out_.files[file_];
-      return fail(std::move(e));
-    }
+    if (!more) return at_lexer(std::move(more.error()));
     if (!*more) break;
     auto tokens = entry.tokens;
+    current_ = tokens;
     const Token& first = tokens.front();
     if (!entry.owner_blank && !first.quoted && first.text.starts_with('$')) {
       if (auto r = directive(tokens, origin, dir, depth); !r) return r;
@@ -235,12 +235,32 @@ Result<void> Parser::directive(std::span<const Token> tokens, Name& origin, cons
     return {};
   }
   if (iequals(d.text, "$INCLUDE")) {
+    if (!options_.input.allow_include)
+      return at(Error(Errc::include_denied, "$INCLUDE is turned off for this run (--no-include)"), d);
     if (args < 1 || args > 2) return at(Error(Errc::bad_directive, "$INCLUDE takes a file and an optional origin"), d);
     return include(tokens, origin, dir, depth);
   }
   if (iequals(d.text, "$GENERATE")) return generate(tokens, origin);
-  return at(Error(Errc::bad_directive, "unknown directive " + d.text), d);
+  return at(Error(Errc::bad_directive, "unknown directive '" + d.text + "'"), d);
 }
+
+namespace {
+
+// Whether `path` lies at or below `root`, component by component (both
+// canonical: no links, no "..").
+bool is_below(const fs::path& root, const fs::path& path) {
+  auto p = path.begin();
+  for (const auto& part : root) {
+    if (p == path.end() || *p != part) return false;
+    ++p;
+  }
+  return true;
+}
+
+// A file name as diagnostics show it: bytes outside printable ASCII escaped.
+std::string display_path(const std::string& path) { return excerpt(path, path.size()); }
+
+}  // namespace
 
 Result<void> Parser::include(std::span<const Token> tokens, const Name& origin, const fs::path& dir,
                              std::size_t depth) {
@@ -251,6 +271,7 @@ Result<void> Parser::include(std::span<const Token> tokens, const Name& origin, 
     if (!name) return std::unexpected(name.error());
     inner_origin = std::move(*name);
   }
+  if (file_token.text.empty()) return at(Error(Errc::bad_directive, "$INCLUDE with an empty file name"), file_token);
   fs::path path(file_token.text);
   if (path.is_relative()) path = dir / path;
   path = path.lexically_normal();
@@ -264,10 +285,36 @@ Result<void> Parser::include(std::span<const Token> tokens, const Name& origin, 
     return at(Error(Errc::include_depth,
                     "$INCLUDE nested deeper than " + std::to_string(options_.max_include_depth) + " files"),
               file_token);
-  auto text = read_file(path.string());
-  if (!text) return at(text.error(), file_token);
+  // Under --include-root, the file actually read is the resolved one, so a
+  // link swapped after the check cannot lead elsewhere by a second resolution.
+  fs::path to_read = path;
+  if (!options_.input.include_root.empty()) {
+    if (!include_root_) {
+      fs::path root = fs::canonical(options_.input.include_root, ec);
+      if (ec)
+        return at(Error(Errc::io, "include root '" + options_.input.include_root + "': " + ec.message()), file_token);
+      include_root_ = std::move(root);
+    }
+    fs::path resolved = fs::canonical(path, ec);
+    if (ec) return at(Error(Errc::io, "cannot open '" + path.string() + "': " + ec.message()), file_token);
+    if (!is_below(*include_root_, resolved))
+      return at(Error(Errc::include_denied, "$INCLUDE of '" + path.string() + "', which is not below the include root '" +
+                                                include_root_->string() + "' (links resolved)"),
+                file_token);
+    to_read = std::move(resolved);
+  }
+  const std::uint64_t left = options_.input.max_bytes - std::min(input_bytes_, options_.input.max_bytes);
+  auto text = read_file(to_read.string(), left);
+  if (!text) {
+    Error e = std::move(text.error());
+    if (e.code == Errc::limit)
+      e.message = "the zone's files together are larger than the input limit of " +
+                  format_byte_count(options_.input.max_bytes);
+    return at(std::move(e), file_token);
+  }
+  count_input(text->size());
 
-  out_.files.push_back(path.string());
+  out_.files.push_back(display_path(path.string()));
   auto index = static_cast<std::uint32_t>(out_.files.size() - 1);
   include_stack_.push_back(key);
   // RFC 1035 §5.1: the origin and the current owner revert after the include.
@@ -296,6 +343,17 @@ Result<void> Parser::generate(std::span<const Token> tokens, const Name& origin)
     return at(Error(Errc::bad_directive, "$GENERATE takes its RDATA as one token; quote it"),
               tokens[head->rdata_index + 1]);
   const Token& rhs = tokens[head->rdata_index];
+  // The count is known before any record is made, so a huge range costs nothing.
+  const std::uint64_t count = (std::uint64_t{range->stop} - range->start) / range->step + 1;
+  if (count > options_.max_generate_records)
+    return at(Error(Errc::limit, "$GENERATE range of " + std::to_string(count) + " records; at most " +
+                                     std::to_string(options_.max_generate_records) + " in one directive"),
+              tokens[1]);
+  if (count > options_.max_generate_total - std::min(generated_records_, options_.max_generate_total))
+    return at(Error(Errc::limit, "$GENERATE directives together make more than " +
+                                     std::to_string(options_.max_generate_total) + " records"),
+              tokens[1]);
+  generated_records_ += count;
   std::string owner_text, rdata_text, unquoted;
   for (std::uint64_t v = range->start; v <= range->stop; v += range->step) {
     owner_text.clear();
@@ -317,9 +375,14 @@ Result<void> Parser::generate(std::span<const Token> tokens, const Name& origin)
       }
       rdata_text.swap(unquoted);
     }
+    generated_chars_ += owner_text.size() + rdata_text.size();
+    if (generated_chars_ > options_.max_generate_chars)
+      return at(Error(Errc::limit, "$GENERATE directives together expand to more than " +
+                                       format_byte_count(options_.max_generate_chars) + " of text"),
+                d);
     // Positions of the expanded fields all point at the rhs token.
     generated_.clear();
-    Lexer lexer(rdata_text);
+    Lexer lexer(rdata_text, options_.lex);
     LexEntry entry;
     auto more = lexer.next(entry);
     if (!more) return at(more.error(), rhs);
@@ -339,31 +402,46 @@ Result<void> Parser::generate(std::span<const Token> tokens, const Name& origin)
 
 }  // namespace
 
+namespace {
+
+// Reads the top file and every include, then requires at least one record:
+// an empty file (or one of comments only) is reported at its line 1, where
+// an editor shows it, rather than with no position at all.
+Result<ParsedZone> parse_top(std::string_view text, const std::string& display_name, const fs::path& dir,
+                             const std::string& stack_key, const ParseOptions& options) {
+  ParsedZone out;
+  out.files.push_back(display_name);
+  Parser parser(options, out);
+  parser.count_input(text.size());
+  if (!stack_key.empty()) parser.include_stack().push_back(stack_key);
+  auto r = parser.parse_file(text, 0, dir, options.origin, 0);
+  if (!r) return fail(std::move(r.error()));
+  if (out.records.empty())
+    return fail(Errc::no_soa,
+                text.empty() ? "the zone file is empty" : "the zone file holds no records (no SOA, no data)",
+                Location{out.files.front(), 1, 1});
+  return out;
+}
+
+}  // namespace
+
 Result<ParsedZone> parse_zone_file(const std::string& path, const ParseOptions& options) {
-  auto text = read_file(path);
+  const std::string shown = display_path(path);
+  auto text = path == "-" ? read_stdin(options.input.max_bytes) : read_file(path, options.input.max_bytes);
   if (!text) {
-    text.error().where = Location{path, 0, 0};
+    text.error().where = Location{shown, 0, 0};
+    text.error().message = safe_message(text.error().message, {}, false);
     return fail(std::move(text.error()));
   }
-  ParsedZone out;
-  out.files.push_back(path);
-  Parser parser(options, out);
+  if (path == "-") return parse_top(*text, shown, fs::path(), std::string(), options);
   std::error_code ec;
   fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
-  parser.include_stack().push_back(ec ? path : canonical.string());
-  auto r = parser.parse_file(*text, 0, fs::path(path).parent_path(), options.origin, 0);
-  if (!r) return fail(std::move(r.error()));
-  return out;
+  return parse_top(*text, shown, fs::path(path).parent_path(), ec ? path : canonical.string(), options);
 }
 
 Result<ParsedZone> parse_zone_text(std::string_view text, const std::string& display_name,
                                    const ParseOptions& options) {
-  ParsedZone out;
-  out.files.push_back(display_name);
-  Parser parser(options, out);
-  auto r = parser.parse_file(text, 0, fs::path(), options.origin, 0);
-  if (!r) return fail(std::move(r.error()));
-  return out;
+  return parse_top(text, display_name, fs::path(), std::string(), options);
 }
 
 }  // namespace zs

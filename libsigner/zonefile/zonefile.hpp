@@ -7,23 +7,58 @@
 // stated TTL, else the SOA MINIMUM.
 //
 // Errors carry file:line:column of the offending token (the included file's
-// name inside an $INCLUDE).
+// name inside an $INCLUDE), and quote at most a short escaped excerpt of a
+// token, none of an included file (zonefile/excerpt.hpp).
+//
+// Input from elsewhere (a pull request, a customer) costs bounded memory and
+// time: only regular files are read, the zone's files together at most
+// ZoneInputOptions::max_bytes; an entry holds at most what 65,535 octets of
+// RDATA can need (zonefile/lexer.hpp LexLimits); $GENERATE makes at most
+// max_generate_records records per directive and max_generate_total in all,
+// from at most max_generate_chars of expanded text; includes nest at most
+// max_include_depth deep. $INCLUDE can be turned off or confined to a folder.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "dns/name.hpp"
 #include "dns/record.hpp"
+#include "zonefile/lexer.hpp"
 
 namespace zs {
+
+// The default ceiling of a zone's text, its included files together: that of
+// every read (core/atomic_file.hpp says why 16 GiB).
+inline constexpr std::uint64_t default_max_zone_bytes = default_max_read_bytes;
+
+// What a run lets a zone file reach; the options --no-include,
+// --include-root and --max-input-size of sign, check and verify.
+struct ZoneInputOptions {
+  bool allow_include = true;  // false: every $INCLUDE is an error (include_denied)
+  // Non-empty: $INCLUDE reads only files below this folder, both paths taken
+  // with every symbolic link resolved (include_denied otherwise).
+  std::string include_root{};
+  // The zone file and all its included files together (limit beyond it).
+  std::uint64_t max_bytes = default_max_zone_bytes;
+};
 
 struct ParseOptions {
   Name origin;                      // the zone's origin; the initial $ORIGIN
   std::size_t max_include_depth = 16;
+  ZoneInputOptions input{};
+  // $GENERATE: 65,536 records in one directive cover a /16 of reverse
+  // records; 16 of those in one zone, and 256 MiB of expanded text (an
+  // average of 256 characters a record), bound what a few lines can make.
+  std::uint64_t max_generate_records = 65536;     // per directive
+  std::uint64_t max_generate_total = 1u << 20;    // over the whole input
+  std::uint64_t max_generate_chars = 256u << 20;  // expanded owner and RDATA text, whole input
+  LexLimits lex{};
 };
 
 struct ParsedZone {
@@ -31,6 +66,10 @@ struct ParsedZone {
   SourceFiles files;            // files[0] is the top file
 };
 
+// `path` "-" reads standard input ($INCLUDE paths then relative to the
+// current directory). Errors: those of read_file (Errc::io, Errc::limit) at
+// the path, then the syntax errors at file:line:column; a file without a
+// single record is Errc::no_soa at its line 1.
 Result<ParsedZone> parse_zone_file(const std::string& path, const ParseOptions& options);
 // `display_name` stands for the file in diagnostics; $INCLUDE paths are
 // relative to the current directory.

@@ -317,3 +317,16 @@ TEST_CASE("opening a key folder read-only creates nothing, not even a lock file"
   CHECK(snapshot(dir) == before);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a zone holds at most 64 keys that are not removed, the validation model's limit") {
+  std::string dir = fresh_dir("zs_keystore_many");
+  auto store = KeyStore::open(dir, zone(), true);
+  REQUIRE(store);
+  for (std::size_t i = 0; i < KeyStore::max_live_keys; ++i) REQUIRE(store->generate(Role::zsk, Algorithm::ED25519, 0, 1700000000));
+  auto one_more = store->generate(Role::zsk, Algorithm::ED25519, 0, 1700000000);
+  REQUIRE_FALSE(one_more);
+  CHECK(one_more.error().code == Errc::key_store);
+  store->keys()[0].timestamps["removed"] = 1700000000;  // history does not count
+  CHECK(store->generate(Role::zsk, Algorithm::ED25519, 0, 1700000000));
+  std::filesystem::remove_all(dir);
+}
