@@ -12,10 +12,13 @@ readonly ZS_ROOT
 # unshare (util-linux) gives the resolver test its private network; libunbound-dev (found with
 # pkg-config) is the DNS client that asks the parent's servers for the DS.
 # xmllint (libxml2-utils) checks that the SVG of `zonesign plan` is well-formed XML.
+# scripts/fuzz builds test/fuzz/ with clang 16 and its libFuzzer/sanitizer runtime (clang 14
+# cannot compile libstdc++ 12's std::expected with our types); llvm gives llvm-symbolizer for
+# the stacks of its findings.
 ZS_PACKAGES=(
   build-essential cmake libssl-dev libcli11-dev libyaml-cpp-dev libfmt-dev doctest-dev
   nlohmann-json3-dev libunbound-dev pkg-config ldnsutils bind9-utils bind9-dnsutils knot-dnssecutils knot nsd unbound
-  iproute2 python3 libxml2-utils time util-linux
+  iproute2 python3 libxml2-utils time util-linux clang-16 libclang-rt-16-dev llvm
 )
 
 zs_log() { printf '==> %s\n' "$*" >&2; }
