@@ -7,10 +7,10 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
 #include <span>
 #include <sstream>
 
+#include "core/atomic_file.hpp"
 #include "policy/lint.hpp"
 #include "policy/policy.hpp"
 
@@ -400,14 +400,15 @@ Result<LoadedPolicy> load_policy_text(std::string_view yaml, const std::string& 
 }
 
 Result<LoadedPolicy> load_policy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::io, "cannot open policy file " + path + ": " + std::strerror(errno));
-  // Read at most one byte past the limit, so load_policy_text sees it is too large.
-  std::string buffer(max_policy_bytes + 1, '\0');
-  in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  if (in.bad()) return fail(Errc::io, "cannot read policy file " + path + ": " + std::strerror(errno));
-  buffer.resize(static_cast<std::size_t>(in.gcount()));
-  return load_policy_text(buffer, path);
+  // The one reader of the project (regular files only, never blocking on a
+  // FIFO); one byte past the limit, so load_policy_text says it is too large.
+  auto text = read_file(path, max_policy_bytes + 1);
+  if (!text) {
+    if (text.error().code == Errc::limit)
+      return fail(Errc::policy, "policy: file too large (over 1 MiB)", Location{path, 0, 0});
+    return fail(Errc::io, "cannot read policy file: " + text.error().message);
+  }
+  return load_policy_text(*text, path);
 }
 
 }  // namespace zs

@@ -1,6 +1,9 @@
 #include "signer/serial.hpp"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <sstream>
 
 namespace zs {
@@ -30,10 +33,22 @@ bool serial_gt(std::uint32_t a, std::uint32_t b) noexcept {
 }
 
 std::optional<std::uint32_t> read_published_serial(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
   // Our writer prints "owner<TAB>ttl<TAB>IN<TAB>SOA<TAB>mname rname serial ...",
-  // and the apex comes first, so this stops within the first few lines.
+  // and the apex comes first, so the first 64 KiB hold it. Only a regular
+  // file is read, without blocking, and never more than that: an output
+  // path naming a FIFO or /dev/zero must not hang or exhaust the run.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::string head;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    head.resize(64 * 1024);
+    ssize_t n = ::read(fd, head.data(), head.size());
+    head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  }
+  ::close(fd);
+  std::istringstream in(head);
+  std::string line;
   while (std::getline(in, line)) {
     auto pos = line.find("\tIN\tSOA\t");
     if (pos == std::string::npos) continue;
