@@ -78,12 +78,22 @@ std::size_t common_labels(const Name& a, const Name& b) noexcept {
   return shared;
 }
 
+// A record from a file read through $INCLUDE (file 0 is the zone file
+// itself) may come from anything the process can read (an .env, a key):
+// messages about it name no owner or RDATA, only its kind and position, as
+// the parser's do (zonefile/excerpt.hpp).
+std::string shown(std::string_view kind, std::string message, const Record& r) {
+  if (r.src_file == 0) return message;
+  return std::string(kind) + " (details withheld: the record comes from a file read through $INCLUDE; see its "
+                             "position)";
+}
+
 Error error_at(Errc code, std::string message, const Record& r, const SourceFiles& files) {
-  return Error(code, std::move(message), record_location(r, files));
+  return Error(code, shown(errc_name(code), std::move(message), r), record_location(r, files));
 }
 
 ZoneWarning warning_at(std::string message, const Record& r, const SourceFiles& files) {
-  return ZoneWarning{r.owner, r.type, std::move(message), record_location(r, files)};
+  return ZoneWarning{r.owner, r.type, shown("zone warning", std::move(message), r), record_location(r, files)};
 }
 
 // Types that only exist in queries or as transport (RFC 6895 §3.1): 0, OPT

@@ -360,3 +360,17 @@ TEST_CASE("the NSEC3 owners of a signed zone with a DNAME at its apex are the ch
   CHECK(node_at(signed_zone, "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom").kind == NodeKind::authoritative);
   CHECK(node_at(signed_zone, "www").kind == NodeKind::occluded);
 }
+
+TEST_CASE("errors about a record from an included file name its position but none of its content") {
+  auto records = records_of({"@ 3600 SOA ns1 host 1 2 3 4 5", "@ 3600 NS ns1", "ns1 3600 A 192.0.2.1",
+                             "secret-token-value 3600 CNAME x", "secret-token-value 3600 A 192.0.2.9"});
+  for (std::size_t i = 3; i < records.size(); ++i) records[i].src_file = 1;  // as read through $INCLUDE
+  const SourceFiles two{"z.zone", "/etc/credentials"};
+  auto z = Zone::build(std::move(records), origin, two);
+  REQUIRE_FALSE(z);
+  CHECK(z.error().code == Errc::cname_conflict);
+  REQUIRE(z.error().where);
+  CHECK(z.error().where->file == "/etc/credentials");
+  CHECK(z.error().where->line == 5);
+  CHECK(z.error().to_string().find("secret-token-value") == std::string::npos);
+}
