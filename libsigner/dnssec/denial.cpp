@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/encoding.hpp"
+#include "core/parallel.hpp"
 #include "crypto/keys.hpp"
 #include "dns/rdata.hpp"
 
@@ -108,10 +109,10 @@ void hash_names(std::vector<HashedName>& hashed, const std::vector<Node>& nodes,
     work(0, hashed.size());
     return;
   }
-  std::vector<std::jthread> workers;
   const std::size_t chunk = (hashed.size() + threads - 1) / threads;
-  for (std::size_t begin = 0; begin < hashed.size(); begin += chunk)
-    workers.emplace_back(work, begin, std::min(hashed.size(), begin + chunk));
+  run_on_threads((hashed.size() + chunk - 1) / chunk, [&](std::size_t t) {
+    work(t * chunk, std::min(hashed.size(), (t + 1) * chunk));
+  });
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/parallel.hpp"
 #include "core/time.hpp"
 #include "crypto/keys.hpp"
 #include "dns/rdata.hpp"
@@ -121,15 +122,10 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
     work(0, jobs.size());
     return results;
   }
-  std::vector<std::jthread> workers;
-  std::size_t chunk = (jobs.size() + n - 1) / n;
-  for (std::size_t t = 0; t < n; ++t) {
-    std::size_t begin = t * chunk;
-    std::size_t end = std::min(jobs.size(), begin + chunk);
-    if (begin >= end) break;
-    workers.emplace_back(work, begin, end);
-  }
-  workers.clear();  // joins
+  const std::size_t chunk = (jobs.size() + n - 1) / n;
+  run_on_threads((jobs.size() + chunk - 1) / chunk, [&](std::size_t t) {
+    work(t * chunk, std::min(jobs.size(), (t + 1) * chunk));
+  });
   return results;
 }
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/atomic_file.hpp"
+#include "core/parallel.hpp"
 #include "core/encoding.hpp"
 #include "crypto/keys.hpp"
 #include "dnssec/dnskey.hpp"
@@ -209,7 +210,7 @@ Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, co
                         std::vector<Signature>& out) {
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(pending.size())));
   std::vector<std::optional<Error>> errors(threads);
-  auto work = [&](unsigned worker) {
+  auto work = [&](std::size_t worker) {
     RrsetSigner signer;
     std::size_t begin = pending.size() * worker / threads;
     std::size_t end = pending.size() * (worker + 1) / threads;
@@ -224,12 +225,7 @@ Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, co
       out[pending[p]] = Signature{rrset.type, rrset.ttl, sig->to_rdata()};
     }
   };
-  if (threads == 1) {
-    work(0);
-  } else {
-    std::vector<std::jthread> pool;
-    for (unsigned w = 0; w < threads; ++w) pool.emplace_back(work, w);
-  }
+  run_on_threads(threads, work);
   for (auto& e : errors)
     if (e) return fail(std::move(*e));
   return {};

@@ -1,0 +1,46 @@
+// Work split over threads, with exceptions carried back to the caller.
+//
+// An exception that leaves a std::thread's function calls std::terminate: an
+// abort, a core file, and no error message, in the middle of a cron run. The
+// signer and the verifier split their work over threads, so every worker runs
+// inside run_on_threads(), which joins all workers and rethrows the first
+// exception one of them threw on the calling thread, where main() reports it
+// (exit 70) after the stack has unwound (and a key store has undone its
+// staged changes).
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace zs {
+
+// Calls work(i) for each i in [0, count), each on its own thread (count <= 1
+// runs it on the calling thread), and returns once all have finished.
+template <class Work>
+void run_on_threads(std::size_t count, Work&& work) {
+  if (count <= 1) {
+    if (count == 1) work(std::size_t{0});
+    return;
+  }
+  std::exception_ptr first;
+  std::mutex guard;
+  {
+    std::vector<std::jthread> workers;
+    workers.reserve(count);
+    for (std::size_t i = 0; i < count; ++i)
+      workers.emplace_back([&, i] {
+        try {
+          work(i);
+        } catch (...) {
+          std::lock_guard lock(guard);
+          if (!first) first = std::current_exception();
+        }
+      });
+  }  // joins
+  if (first) std::rethrow_exception(first);
+}
+
+}  // namespace zs
