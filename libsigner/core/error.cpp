@@ -44,16 +44,18 @@ std::string_view errc_name(Errc code) noexcept {
   return "internal";
 }
 
-std::string Error::to_string() const {
-  std::string out;
-  if (where && !where->file.empty()) {
-    out += where->file;
-    if (where->line != 0) {
-      out += ':' + std::to_string(where->line);
-      if (where->column != 0) out += ':' + std::to_string(where->column);
-    }
-    out += ": ";
+std::string Location::prefix() const {
+  if (file.empty()) return {};
+  std::string out = file;
+  if (line != 0) {
+    out += ':' + std::to_string(line);
+    if (column != 0) out += ':' + std::to_string(column);
   }
+  return out + ": ";
+}
+
+std::string Error::to_string() const {
+  std::string out = where ? where->prefix() : std::string();
   out += "error: ";
   out += message;
   for (const auto& layer : context) {

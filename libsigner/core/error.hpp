@@ -69,6 +69,10 @@ struct Location {
   std::string file;
   std::uint32_t line = 0;    // 1-based; 0 when unknown
   std::uint32_t column = 0;  // 1-based; 0 when unknown
+
+  // "file:line:column: " (parts omitted when unknown; empty without a file),
+  // the prefix of every diagnostic, error or warning.
+  std::string prefix() const;
 };
 
 struct Error {

@@ -62,15 +62,7 @@ const KeyPolicy* Policy::key_for(Role role) const noexcept {
 }
 
 std::string Warning::to_string() const {
-  std::string out;
-  if (!where.file.empty()) {
-    out += where.file;
-    if (where.line != 0) {
-      out += ':' + std::to_string(where.line);
-      if (where.column != 0) out += ':' + std::to_string(where.column);
-    }
-    out += ": ";
-  }
+  std::string out = where.prefix();
   out += "warning: ";
   out += path;
   out += ": ";

@@ -480,16 +480,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
 }
 
 std::string ZoneWarning::to_string() const {
-  std::string out;
-  if (!where.file.empty()) {
-    out += where.file;
-    if (where.line != 0) {
-      out += ':' + std::to_string(where.line);
-      if (where.column != 0) out += ':' + std::to_string(where.column);
-    }
-    out += ": ";
-  }
-  return out + "warning: " + message;
+  return where.prefix() + "warning: " + message;
 }
 
 std::uint32_t Zone::soa_minimum() const noexcept {
