@@ -12,7 +12,8 @@
 namespace zs {
 
 // Errors only when the file cannot be read or parsed; DNSSEC problems are in
-// the report.
+// the report, after the zone reader's warnings (data occluded by a DNAME, at
+// its file:line:column), which are warnings of the report too.
 // `input`: what the zone file may reach ($INCLUDE, size; zonefile.hpp).
 Result<VerifyReport> verify_zone_file(const std::string& path, const Name& origin, UnixTime now, unsigned threads,
                                       const ZoneInputOptions& input = {});
