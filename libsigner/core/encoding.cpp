@@ -91,11 +91,24 @@ std::optional<Bytes> from_base64(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   std::size_t pad = 0;
   while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
-  Bytes out;
-  out.reserve(text.size() / 4 * 3);
+  // Whole quanta first, four characters to three octets (signatures and keys
+  // of every signed zone read back pass here), then the padded tail.
+  const std::size_t body = text.size() - pad;
+  const std::size_t quanta = body / 4;
+  Bytes out(quanta * 3);
+  std::uint8_t* o = out.data();
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t q = 0; q < quanta; ++q, in += 4, o += 3) {
+    const int a = b64_table[in[0]], b = b64_table[in[1]], c = b64_table[in[2]], d = b64_table[in[3]];
+    if ((a | b | c | d) < 0) return std::nullopt;
+    const auto v = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6 | d);
+    o[0] = static_cast<std::uint8_t>(v >> 16);
+    o[1] = static_cast<std::uint8_t>(v >> 8);
+    o[2] = static_cast<std::uint8_t>(v);
+  }
   std::uint32_t acc = 0;
   int bits = 0;
-  for (std::size_t i = 0; i < text.size() - pad; ++i) {
+  for (std::size_t i = quanta * 4; i < body; ++i) {
     int v = b64_table[static_cast<unsigned char>(text[i])];
     if (v < 0) return std::nullopt;
     acc = (acc << 6) | static_cast<std::uint32_t>(v);

@@ -194,10 +194,24 @@ std::string format_time(UnixTime t) {
 
 std::string format_time_compact(UnixTime t) {
   Civil c = civil_from_time(t);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld%02u%02u%02u%02u%02u", static_cast<long long>(c.y), c.m, c.d, c.hh, c.mm,
-                c.ss);
-  return buf;
+  if (c.y < 0 || c.y > 9999) {  // never for stored times (latest_time); kept exact all the same
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04lld%02u%02u%02u%02u%02u", static_cast<long long>(c.y), c.m, c.d, c.hh, c.mm,
+                  c.ss);
+    return buf;
+  }
+  // Every RRSIG written prints two of these: digits by hand, not snprintf.
+  std::string out(14, '0');
+  auto put = [&out](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10) out[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(c.y), 4);
+  put(4, c.m, 2);
+  put(6, c.d, 2);
+  put(8, c.hh, 2);
+  put(10, c.mm, 2);
+  put(12, c.ss, 2);
+  return out;
 }
 
 std::string format_elapsed(Duration seconds) {

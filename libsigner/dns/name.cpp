@@ -41,18 +41,21 @@ Result<Name> Name::parse(std::string_view text, const Name* origin) {
   if (text.find('\0') != std::string_view::npos)
     return fail(Errc::bad_name, "a raw NUL byte in a domain name (write the octet as \\000)");
 
+  // Labels are written straight into the wire form: each starts with a
+  // length octet that is filled in when its '.' (or the end) is reached.
+  // Parsing is on the hot path of every zone read, so no per-label string.
   Bytes wire;
-  wire.reserve(text.size() + 2);
-  std::string label;
+  wire.reserve(text.size() + 2 + (origin ? origin->wire_.size() : 0));
+  std::size_t label_start = 0;  // offset of the open label's length octet
+  wire.push_back(0);
   bool absolute = false;
-  auto flush_label = [&]() -> Result<void> {
-    if (label.empty()) return fail(Errc::bad_name, "empty label in '" + std::string(text) + "'");
-    if (label.size() > max_label_length)
+  auto close_label = [&]() -> Result<void> {
+    const std::size_t length = wire.size() - label_start - 1;
+    if (length == 0) return fail(Errc::bad_name, "empty label in '" + std::string(text) + "'");
+    if (length > max_label_length)
       return fail(Errc::label_too_long,
-                  "label of " + std::to_string(label.size()) + " octets (limit 63) in '" + std::string(text) + "'");
-    wire.push_back(static_cast<std::uint8_t>(label.size()));
-    wire.insert(wire.end(), label.begin(), label.end());
-    label.clear();
+                  "label of " + std::to_string(length) + " octets (limit 63) in '" + std::string(text) + "'");
+    wire[label_start] = static_cast<std::uint8_t>(length);
     return {};
   };
 
@@ -65,23 +68,29 @@ Result<Name> Name::parse(std::string_view text, const Name* origin) {
           return fail(Errc::bad_name, "bad \\DDD escape in '" + std::string(text) + "'");
         int v = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
         if (v > 255) return fail(Errc::bad_name, "\\DDD escape above 255 in '" + std::string(text) + "'");
-        label.push_back(static_cast<char>(v));
+        wire.push_back(static_cast<std::uint8_t>(v));
         i += 3;
       } else {
-        label.push_back(text[i + 1]);
+        wire.push_back(static_cast<std::uint8_t>(text[i + 1]));
         ++i;
       }
     } else if (c == '.') {
-      if (auto r = flush_label(); !r) return std::unexpected(r.error());
-      if (i + 1 == text.size()) absolute = true;
+      if (auto r = close_label(); !r) return std::unexpected(r.error());
+      if (i + 1 == text.size()) {
+        absolute = true;
+      } else {
+        label_start = wire.size();
+        wire.push_back(0);
+      }
     } else {
-      label.push_back(c);
+      wire.push_back(static_cast<std::uint8_t>(c));
     }
-    if (wire.size() + label.size() > 255)
+    // The octets so far, without the open label's length octet.
+    if (wire.size() - (absolute ? 0 : 1) > 255)
       return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
   }
   if (!absolute) {
-    if (auto r = flush_label(); !r) return std::unexpected(r.error());
+    if (auto r = close_label(); !r) return std::unexpected(r.error());
     if (!origin) return fail(Errc::no_origin, "relative name '" + std::string(text) + "' with no origin");
     wire.insert(wire.end(), origin->wire_.begin(), origin->wire_.end());
   } else {

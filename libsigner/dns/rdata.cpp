@@ -642,6 +642,7 @@ Result<Bytes> rdata_from_tokens(RrType type, std::span<const Token> tokens, cons
   }
   Cursor cur(tokens);
   Bytes out;
+  out.reserve(64);  // most RDATA fits; spares the first few regrowths of every record
   std::array<std::size_t, max_fields> field_token{};  // first token of each field
   for (std::size_t i = 0; i < d->fields.size(); ++i) {
     const Field& f = d->fields[i];

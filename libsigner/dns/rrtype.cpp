@@ -86,6 +86,25 @@ std::optional<std::uint16_t> generic_number(std::string_view text, std::string_v
   return static_cast<std::uint16_t>(value);
 }
 
+constexpr bool type_names_upper_and_short() {
+  for (const auto& e : type_names) {
+    if (e.name.size() > 10) return false;
+    for (char c : e.name)
+      if (c >= 'a' && c <= 'z') return false;
+  }
+  return true;
+}
+static_assert(type_names_upper_and_short(), "type_from_string compares upper-cased tokens of up to 10 characters");
+
+// type_names ordered by mnemonic, for type_from_string.
+constexpr std::array<const TypeName*, type_names.size()> make_names_in_order() {
+  std::array<const TypeName*, type_names.size()> order{};
+  for (std::size_t i = 0; i < type_names.size(); ++i) order[i] = &type_names[i];
+  std::sort(order.begin(), order.end(), [](const TypeName* a, const TypeName* b) { return a->name < b->name; });
+  return order;
+}
+constexpr auto names_in_order = make_names_in_order();
+
 const TypeName* find_type(RrType type) noexcept {
   auto it = std::lower_bound(type_names.begin(), type_names.end(), to_u16(type),
                              [](const TypeName& e, std::uint16_t v) { return to_u16(e.type) < v; });
@@ -112,8 +131,21 @@ bool type_prints_as_mnemonic(RrType type) noexcept {
 }
 
 std::optional<RrType> type_from_string(std::string_view text) {
-  for (const auto& e : type_names)
-    if (iequals(e.name, text)) return e.type;
+  // The parser asks this of most tokens at the head of every record (is it
+  // a type, or a TTL or class?), so a token is upper-cased once and only
+  // binary-searched among the mnemonics.
+  constexpr std::size_t longest = 10;  // NSEC3PARAM, OPENPGPKEY
+  if (!text.empty() && text.size() <= longest) {
+    char upper[longest];
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      upper[i] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c;
+    }
+    const std::string_view key(upper, text.size());
+    auto it = std::lower_bound(names_in_order.begin(), names_in_order.end(), key,
+                               [](const TypeName* e, std::string_view k) { return e->name < k; });
+    if (it != names_in_order.end() && (*it)->name == key) return (*it)->type;
+  }
   if (auto v = generic_number(text, "TYPE")) return static_cast<RrType>(*v);
   return std::nullopt;
 }

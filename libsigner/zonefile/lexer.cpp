@@ -1,5 +1,6 @@
 #include "zonefile/lexer.hpp"
 
+#include <array>
 #include <string>
 
 namespace zs {
@@ -8,10 +9,17 @@ namespace {
 
 bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r'; }
 
-// Characters that end an unquoted token.
-bool ends_token(char c) noexcept {
-  return is_blank(c) || c == '\n' || c == ';' || c == '(' || c == ')' || c == '"';
+// What a byte does inside an unquoted token: most bytes are text, a few end
+// the token, '\\' escapes the next one. A table, since every byte of a zone
+// passes through this test.
+enum class InToken : std::uint8_t { text, end, escape };
+constexpr std::array<InToken, 256> make_in_token() {
+  std::array<InToken, 256> t{};
+  for (unsigned char c : {' ', '\t', '\r', '\n', ';', '(', ')', '"'}) t[c] = InToken::end;
+  t[static_cast<unsigned char>('\\')] = InToken::escape;
+  return t;
 }
+constexpr auto in_token = make_in_token();
 
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
@@ -110,7 +118,7 @@ Result<bool> Lexer::next(LexEntry& entry) {
           }
           ++pos_;
         }
-        if (auto ok = admit_token(pos_ - start, qline, qcolumn); !ok) return std::unexpected(ok.error());
+        if (over_limits(pos_ - start)) return std::unexpected(admit_token(pos_ - start, qline, qcolumn).error());
         Token& t = new_token(qline, qcolumn);
         t.quoted = true;
         t.text.assign(text_.substr(start, pos_ - start));
@@ -120,21 +128,18 @@ Result<bool> Lexer::next(LexEntry& entry) {
         const std::uint32_t tline = line_, tcolumn = column_at(pos_);
         std::size_t start = pos_;
         while (pos_ < size) {
-          char u = text_[pos_];
-          if (u == '\\') {
+          const InToken kind = in_token[static_cast<unsigned char>(text_[pos_])];
+          if (kind == InToken::text) {
+            ++pos_;
+          } else if (kind == InToken::escape) {
             // An escape keeps its next character in the token, even a blank
             // or a ';'; the name and RDATA parsers decode it.
-            if (pos_ + 1 < size && text_[pos_ + 1] != '\n') {
-              pos_ += 2;
-              continue;
-            }
-            ++pos_;
-            continue;
+            pos_ += pos_ + 1 < size && text_[pos_ + 1] != '\n' ? 2 : 1;
+          } else {
+            break;
           }
-          if (ends_token(u)) break;
-          ++pos_;
         }
-        if (auto ok = admit_token(pos_ - start, tline, tcolumn); !ok) return std::unexpected(ok.error());
+        if (over_limits(pos_ - start)) return std::unexpected(admit_token(pos_ - start, tline, tcolumn).error());
         Token& t = new_token(tline, tcolumn);
         t.text.assign(text_.substr(start, pos_ - start));
         chars_ += t.text.size();

@@ -62,8 +62,11 @@ class Lexer {
     const std::size_t column = pos - line_start_ + 1;
     return column > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(column);
   }
-  // The limits, checked before a token of `length` characters starting at
-  // line/column is stored.
+  // The limits, checked before a token of `length` characters is stored:
+  // over_limits() inline for every token, admit_token() for the error.
+  bool over_limits(std::size_t length) const noexcept {
+    return count_ >= limits_.max_tokens || length > limits_.max_chars - chars_;
+  }
   Result<void> admit_token(std::size_t length, std::uint32_t line, std::uint32_t column) const;
 
   std::string_view text_;

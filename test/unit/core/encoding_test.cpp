@@ -74,6 +74,8 @@ TEST_CASE("malformed encodings are rejected") {
   CHECK_FALSE(from_base64("Zm9v!A=="));  // outside the alphabet
   CHECK_FALSE(from_base64("Zh=="));      // non-zero unused bits
   CHECK_FALSE(from_base64("Z==="));
+  CHECK_FALSE(from_base64("Zm!vZm9v"));  // outside the alphabet, inside a whole quantum
+  CHECK_FALSE(from_base64("Zm9=Zm9v"));  // padding before the end
   CHECK_FALSE(from_base32hex("c"));      // impossible length
   CHECK_FALSE(from_base32hex("cw"));     // 'w' is outside base32hex
   CHECK_FALSE(from_base32hex("cp"));     // non-zero unused bits

@@ -91,3 +91,11 @@ TEST_CASE("elapsed spans read in their largest whole unit") {
   CHECK(format_elapsed(59) == "less than a minute");
   CHECK(format_elapsed(-5) == "less than a minute");
 }
+
+TEST_CASE("the compact form (RRSIG times) prints every field with its zeros and reads back") {
+  CHECK(format_time_compact(0) == "19700101000000");
+  CHECK(format_time_compact(951782400) == "20000229000000");
+  CHECK(format_time_compact(4294967295) == "21060207062815");
+  CHECK(format_time_compact(253402300799) == "99991231235959");
+  for (UnixTime t = 0; t < 253402300799; t += 987654321) CHECK(parse_time(format_time_compact(t)).value() == t);
+}
