@@ -1,7 +1,8 @@
 // OpenSSL 3 (EVP, OSSL_PARAM) behind PrivateKey, PublicKey, SignContext and
 // the digests. Key formats: RFC 3110 §2 (RSA), RFC 6605 §4 (ECDSA), RFC 8080
 // §3 (EdDSA); signature formats: RFC 3110 §3 / RFC 5702 §3 (PKCS#1 v1.5),
-// RFC 6605 §4 (r||s), RFC 8080 §4 (raw EdDSA).
+// RFC 6605 §4 (r||s), RFC 8080 §4 (raw EdDSA). ECDSA signing goes through
+// deterministic_ecdsa.cpp (RFC 6979 nonces) instead of EVP, whose k is random.
 #include "crypto/keys.hpp"
 
 #include <openssl/core_names.h>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/encoding.hpp"
+#include "crypto/deterministic_ecdsa.hpp"
 #include "crypto/ossl.hpp"
 
 namespace zs {
@@ -72,6 +74,21 @@ struct KeyContextCache {
 
 struct SignContext::Impl {
   KeyContextCache cache;
+  // ECDSA goes through RFC 6979 instead of EVP (whose k is random): one
+  // signer per key, built on first use. Each entry holds a reference on its
+  // EVP_PKEY, so a freed key's address cannot be mistaken for a new key.
+  std::vector<std::pair<ossl::Pkey, detail::DeterministicEcdsa>> ecdsa;
+
+  Result<detail::DeterministicEcdsa*> ecdsa_signer(EVP_PKEY* pkey, Algorithm alg, const EVP_MD* md) {
+    for (auto& [key, signer] : ecdsa)
+      if (key.get() == pkey) return &signer;
+    if (ecdsa.size() >= 16) ecdsa.clear();  // as KeyContextCache: a handful of keys per worker
+    auto signer = detail::DeterministicEcdsa::create(pkey, alg, md);
+    if (!signer) return fail(std::move(signer.error()));
+    if (EVP_PKEY_up_ref(pkey) != 1) return fail(ossl::crypto_error("EVP_PKEY_up_ref"));
+    ecdsa.emplace_back(ossl::Pkey(pkey), std::move(*signer));
+    return &ecdsa.back().second;
+  }
 };
 
 struct VerifyContext::Impl {
@@ -319,20 +336,6 @@ Result<Bytes> ecdsa_rs_to_der(BytesView rs) {
   unsigned char* p = der.data();
   if (i2d_ECDSA_SIG(sig.get(), &p) != len) return fail(ossl::crypto_error("i2d_ECDSA_SIG"));
   return der;
-}
-
-Result<Bytes> ecdsa_der_to_rs(BytesView der, std::size_t w) {
-  const unsigned char* p = der.data();
-  ossl::EcdsaSig sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
-  if (!sig) return fail(ossl::crypto_error("d2i_ECDSA_SIG"));
-  const BIGNUM* r = nullptr;
-  const BIGNUM* s = nullptr;
-  ECDSA_SIG_get0(sig.get(), &r, &s);
-  Bytes out(2 * w);
-  if (BN_bn2binpad(r, out.data(), static_cast<int>(w)) < 0 ||
-      BN_bn2binpad(s, out.data() + w, static_cast<int>(w)) < 0)
-    return fail(ossl::crypto_error("ECDSA signature wider than the curve"));
-  return out;
 }
 
 // BIND private-key text: "Name: value" lines; a line without a colon
@@ -702,6 +705,11 @@ SignContext::~SignContext() = default;
 
 Result<Bytes> SignContext::sign(const PrivateKey& key, BytesView data) {
   const auto& k = key.impl();
+  if (family_of(k.alg) == Family::ecdsa) {
+    auto signer = impl_->ecdsa_signer(k.pkey.get(), k.alg, signature_md(k.alg));
+    if (!signer) return fail(std::move(signer.error()));
+    return (*signer)->sign(data);
+  }
   auto ctx = impl_->cache.prepare(k.pkey.get(), signature_md(k.alg), true);
   if (!ctx) return fail(std::move(ctx.error()));
   std::size_t len = static_cast<std::size_t>(EVP_PKEY_get_size(k.pkey.get()));
@@ -709,8 +717,38 @@ Result<Bytes> SignContext::sign(const PrivateKey& key, BytesView data) {
   if (EVP_DigestSign(*ctx, sig.data(), &len, data.data(), data.size()) != 1)
     return fail(ossl::crypto_error("EVP_DigestSign"));
   sig.resize(len);
-  if (family_of(k.alg) == Family::ecdsa) return ecdsa_der_to_rs(sig, ec_width(k.alg));
   return sig;
+}
+
+Result<std::vector<Bytes>> SignContext::sign_many(const PrivateKey& key, std::span<const BytesView> data) {
+  std::vector<Bytes> out;
+  out.reserve(data.size());
+  const auto& k = key.impl();
+  if (family_of(k.alg) == Family::ecdsa) {
+    auto signer = impl_->ecdsa_signer(k.pkey.get(), k.alg, signature_md(k.alg));
+    if (!signer) return fail(std::move(signer.error()));
+    constexpr std::size_t batch_size = detail::DeterministicEcdsa::max_batch;
+    for (std::size_t at = 0; at < data.size(); at += batch_size) {
+      auto batch = (*signer)->sign_batch(data.subspan(at, std::min(batch_size, data.size() - at)));
+      if (!batch) return fail(std::move(batch.error()));
+      for (Bytes& sig : *batch) out.push_back(std::move(sig));
+    }
+    return out;
+  }
+  for (BytesView d : data) {
+    auto sig = sign(key, d);
+    if (!sig) return fail(std::move(sig.error()));
+    out.push_back(std::move(*sig));
+  }
+  return out;
+}
+
+bool deterministic_signatures(Algorithm alg) noexcept {
+  if (!known_algorithm(alg)) return false;
+  // RSA PKCS#1 v1.5 has no randomness (blinding changes only how it is
+  // computed); EdDSA derives its nonce from the key and message (RFC 8032
+  // §5.1.6); ECDSA takes its k from RFC 6979 (SignContext::sign).
+  return true;
 }
 
 // ------------------------------------------------------------------ digests
