@@ -137,6 +137,56 @@ Result<Rrsig> RrsetSigner::sign(const Rrset& rrset, const Name& signer_name, con
   return r;
 }
 
+Result<std::vector<Rrsig>> RrsetSigner::sign_batch(std::span<const Item> items, const Name& signer_name) {
+  std::vector<Rrsig> out(items.size());
+  const Name signer = signer_name.lowercased();
+  // Every item's signature input in one buffer (offsets, since it grows).
+  buffer_.clear();
+  std::vector<std::size_t> begin(items.size() + 1);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Item& it = items[i];
+    if (it.key == nullptr || it.key->key == nullptr)
+      return fail(Errc::internal, "RrsetSigner::sign_batch without a private key");
+    if (it.key->key->algorithm() != it.key->algorithm)
+      return fail(Errc::crypto, "signing key is " + algorithm_name(it.key->key->algorithm()) + ", DNSKEY says " +
+                                    algorithm_name(it.key->algorithm));
+    Rrsig& r = out[i];
+    r.type_covered = it.rrset->type;
+    r.algorithm = it.key->algorithm;
+    r.labels = rrsig_label_count(it.rrset->owner);
+    r.original_ttl = it.rrset->ttl;
+    r.expiration = it.expiration;
+    r.inception = it.inception;
+    r.key_tag = it.key->tag;
+    r.signer = signer;
+    begin[i] = buffer_.size();
+    append_signature_input(r, *it.rrset, buffer_);
+  }
+  begin[items.size()] = buffer_.size();
+  // Grouped by key, each group in item order.
+  std::vector<bool> done(items.size(), false);
+  std::vector<std::size_t> group;
+  std::vector<BytesView> inputs;
+  for (std::size_t first = 0; first < items.size(); ++first) {
+    if (done[first]) continue;
+    group.clear();
+    inputs.clear();
+    for (std::size_t i = first; i < items.size(); ++i) {
+      if (done[i] || items[i].key != items[first].key) continue;
+      done[i] = true;
+      group.push_back(i);
+      inputs.emplace_back(buffer_.data() + begin[i], begin[i + 1] - begin[i]);
+    }
+    auto signatures = ctx_.sign_many(*items[first].key->key, inputs);
+    if (!signatures)
+      return fail(std::move(signatures.error())
+                      .with_context("while signing " + items[first].rrset->owner.to_string() + " " +
+                                    type_to_string(items[first].rrset->type) + " and the RRsets batched with it"));
+    for (std::size_t g = 0; g < group.size(); ++g) out[group[g]].signature = std::move((*signatures)[g]);
+  }
+  return out;
+}
+
 namespace {
 void append_u32(Bytes& out, std::uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
@@ -48,6 +50,18 @@ class RrsetSigner {
   // Labels count excludes the root and a leading "*" label (RFC 4034 §3.1.3).
   Result<Rrsig> sign(const Rrset& rrset, const Name& signer_name, const SigningKey& key,
                      std::uint32_t inception, std::uint32_t expiration);
+
+  // One RRset of a batch.
+  struct Item {
+    const Rrset* rrset = nullptr;
+    const SigningKey* key = nullptr;
+    std::uint32_t inception = 0;
+    std::uint32_t expiration = 0;
+  };
+  // The RRSIGs sign() gives for each item, in order. Items with the same key
+  // are signed together (SignContext::sign_many: ECDSA in batches, about half
+  // the cost of one at a time).
+  Result<std::vector<Rrsig>> sign_batch(std::span<const Item> items, const Name& signer_name);
 
  private:
   SignContext ctx_;

@@ -299,6 +299,35 @@ TEST_CASE("generated keys sign and verify RRsets for every signing algorithm") {
   }
 }
 
+TEST_CASE("a batch of RRsets under two keys gives exactly the RRSIGs of signing each alone") {
+  for (Algorithm alg : {Algorithm::ECDSAP256SHA256, Algorithm::ED25519, Algorithm::RSASHA256}) {
+    CAPTURE(algorithm_name(alg));
+    auto ksk = generated(alg);
+    auto zsk = generated(alg);
+    const SigningKey k1 = signing_of(ksk), k2 = signing_of(zsk);
+    std::vector<Rrset> sets;
+    for (int i = 0; i < 70; ++i)
+      sets.push_back(a_rrset(("h" + std::to_string(i) + ".Example.com.").c_str(),
+                             {{192, 0, 2, static_cast<std::uint8_t>(i)}, {198, 51, 100, 7}}));
+    // Keys interleaved, as the signer's task list has them at the apex.
+    std::vector<RrsetSigner::Item> items;
+    for (std::size_t i = 0; i < sets.size(); ++i)
+      items.push_back({&sets[i], i % 3 == 0 ? &k1 : &k2, inception, expiration - static_cast<std::uint32_t>(i)});
+    RrsetSigner batch_signer;
+    auto batch = batch_signer.sign_batch(items, test::name_of("Example.COM."));
+    REQUIRE(batch);
+    REQUIRE(batch->size() == items.size());
+    RrsetSigner alone;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      auto one = alone.sign(*items[i].rrset, test::name_of("Example.COM."), *items[i].key, items[i].inception,
+                            items[i].expiration);
+      REQUIRE(one);
+      CHECK((*batch)[i].to_rdata() == one->to_rdata());
+      CHECK(verify_rrsig(sets[i], (*batch)[i], items[i].key->dnskey_rdata).value());
+    }
+  }
+}
+
 TEST_CASE("a signing key whose algorithm disagrees with its DNSKEY is refused") {
   auto g = generated(Algorithm::ED25519);
   SigningKey k = signing_of(g);
