@@ -49,7 +49,7 @@ bool remove_if_orphaned(const std::string& path) {
 
 }  // namespace
 
-Result<StagedFile> StagedFile::write(const std::string& path, std::string_view content, unsigned mode) {
+Result<StagedFile> StagedFile::create(const std::string& path, unsigned mode) {
   std::filesystem::path target(path);
   std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
@@ -69,25 +69,26 @@ Result<StagedFile> StagedFile::write(const std::string& path, std::string_view c
   // Held until the rename: remove_stale_temp_files() leaves a locked file alone.
   if (::flock(file.fd, LOCK_EX | LOCK_NB) != 0) return cleanup_fail("cannot lock");
   if (::fchmod(file.fd, mode) != 0) return cleanup_fail("cannot set the mode of");
-  const char* data = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(file.fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return cleanup_fail("cannot write");
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::fsync(file.fd) != 0) return cleanup_fail("cannot sync");
   StagedFile staged(path, tmp, file.fd);
   file.fd = -1;
   return staged;
 }
 
+Result<StagedFile> StagedFile::write(const std::string& path, std::string_view content, unsigned mode) {
+  auto staged = create(path, mode);
+  if (!staged) return staged;
+  if (auto r = staged->append(content); !r) return std::unexpected(r.error());
+  if (auto r = staged->finish(); !r) return std::unexpected(r.error());
+  return staged;
+}
+
 StagedFile::StagedFile(StagedFile&& other) noexcept
-    : target_(std::move(other.target_)), temp_(std::move(other.temp_)), fd_(other.fd_) {
+    : target_(std::move(other.target_)),
+      temp_(std::move(other.temp_)),
+      fd_(other.fd_),
+      buffer_(std::move(other.buffer_)),
+      finished_(other.finished_),
+      failed_(other.failed_) {
   other.fd_ = -1;
   other.temp_.clear();
 }
@@ -97,8 +98,79 @@ StagedFile::~StagedFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+namespace {
+
+// A few MiB: large writes for the disk, small beside any zone worth streaming.
+constexpr std::size_t staged_buffer_bytes = std::size_t{4} << 20;
+
+bool write_all(int fd, const char* data, std::size_t left) {
+  while (left > 0) {
+    ssize_t n = ::write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<void> StagedFile::flush() {
+  if (!buffer_.empty() && !write_all(fd_, buffer_.data(), buffer_.size())) {
+    failed_ = true;
+    return io_error("cannot write", temp_);
+  }
+  buffer_.clear();
+  return {};
+}
+
+Result<void> StagedFile::append(std::string_view data) {
+  if (failed_ || finished_ || fd_ < 0)
+    return fail(Errc::internal, "append to staged file '" + target_ + "' after it was finished or failed");
+  if (buffer_.size() + data.size() > staged_buffer_bytes) {
+    if (auto r = flush(); !r) return r;
+    if (data.size() >= staged_buffer_bytes) {  // as large as the buffer: no copy
+      if (!write_all(fd_, data.data(), data.size())) {
+        failed_ = true;
+        return io_error("cannot write", temp_);
+      }
+      return {};
+    }
+  }
+  if (buffer_.capacity() < staged_buffer_bytes) buffer_.reserve(staged_buffer_bytes);
+  buffer_.append(data);
+  return {};
+}
+
+Result<void> StagedFile::finish() {
+  if (failed_ || finished_ || fd_ < 0)
+    return fail(Errc::internal, "staged file '" + target_ + "' finished twice or after a failure");
+  if (auto r = flush(); !r) return r;
+  std::string().swap(buffer_);
+  if (::fsync(fd_) != 0) {
+    failed_ = true;
+    return io_error("cannot sync", temp_);
+  }
+  finished_ = true;
+  return {};
+}
+
+Result<std::size_t> StagedFile::read_at(std::uint64_t offset, std::span<char> out) const {
+  if (!finished_ || fd_ < 0) return fail(Errc::internal, "staged file '" + target_ + "' read before it was finished");
+  for (;;) {
+    ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) return io_error("cannot read back", temp_);
+  }
+}
+
 Result<void> StagedFile::commit() {
   if (temp_.empty()) return fail(Errc::internal, "staged file '" + target_ + "' committed twice");
+  if (!finished_ || failed_)
+    return fail(Errc::internal, "staged file '" + target_ + "' committed before it was written in full");
   if (::rename(temp_.c_str(), target_.c_str()) != 0) return io_error("cannot rename into place", target_);
   temp_.clear();
   ::close(fd_);

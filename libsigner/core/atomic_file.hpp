@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,12 +21,20 @@ namespace zs {
 // renames it over the target; destroying it uncommitted removes it. This lets
 // a caller prepare several files and put them in place in a chosen order
 // (the signed zone, then the key state) after every risky step has passed.
+//
+// Two ways to fill it: write() with the whole content at once, or create(),
+// then append() piece by piece (buffered, so a zone of gigabytes is streamed
+// out with a few MiB of memory) and finish(). A finished file can be read
+// back through read_at() before it is committed.
 class StagedFile {
  public:
   // Writes `content` to a temporary file beside `path` (mode `mode`) and
   // fsyncs it. Errors: Errc::io (the folder is missing or read-only, the disk
   // is full, `path` is a directory); nothing is left behind then.
   static Result<StagedFile> write(const std::string& path, std::string_view content, unsigned mode = 0644);
+  // Creates the temporary file beside `path` (mode `mode`), empty and locked.
+  // Errors as write().
+  static Result<StagedFile> create(const std::string& path, unsigned mode = 0644);
 
   StagedFile(StagedFile&& other) noexcept;
   StagedFile& operator=(StagedFile&&) = delete;
@@ -33,16 +42,35 @@ class StagedFile {
   StagedFile& operator=(const StagedFile&) = delete;
   ~StagedFile();
 
+  // Appends `data` after what was appended before. Errors: Errc::io (a full
+  // disk), and the file can then no longer be committed; destroying it
+  // removes it, the target untouched.
+  Result<void> append(std::string_view data);
+  // Writes out what append() buffered and fsyncs the file; nothing can be
+  // appended afterwards. Errors as append().
+  Result<void> finish();
+  // Reads at most `out.size()` bytes at `offset` of the finished file into
+  // `out`; returns how many (0 at its end). Errors: Errc::io, or
+  // Errc::internal before finish().
+  Result<std::size_t> read_at(std::uint64_t offset, std::span<char> out) const;
+  // Where the content lies until commit(): for messages and tests.
+  const std::string& temp_path() const noexcept { return temp_; }
+
   // Renames the temporary file over the target and fsyncs the folder.
-  // Errors: Errc::io, and the target is then untouched.
+  // Errors: Errc::io, and the target is then untouched; Errc::internal for a
+  // file not finished or whose writing failed.
   Result<void> commit();
 
  private:
   StagedFile(std::string target, std::string temp, int fd) noexcept
       : target_(std::move(target)), temp_(std::move(temp)), fd_(fd) {}
+  Result<void> flush();
   std::string target_;
   std::string temp_;
   int fd_ = -1;  // open and flock()ed until committed or discarded
+  std::string buffer_;  // appended, not yet written
+  bool finished_ = false;
+  bool failed_ = false;
 };
 
 // Replaces `path` with `content` atomically. `mode` applies to the new file
@@ -69,7 +97,8 @@ std::size_t remove_stale_temp_files_in(const std::string& folder);
 // The default ceiling (also of a zone and its includes together, zonefile.hpp
 // ZoneInputOptions). It is no memory budget: zonesign holds a zone in memory,
 // and measured on a generated zone of 10 MB (200,000 names) `check --zone`
-// peaks at 15 bytes of memory per byte of input and `sign` at 74, while the
+// peaks at 15 bytes of memory per byte of input and `sign` at 74 (38 since it
+// streams its output instead of holding it; 100,000 names, 5 MB), while the
 // signed output is 11 times the zone's text (112 MB). Memory is bounded by
 // refusing what is not a regular file, by the per-record and $GENERATE limits
 // of the parser, and for real files by their size, which the operator chose.

@@ -43,6 +43,7 @@ struct SigJob {
 struct SigResult {
   bool valid = false;
   bool known_good = false;  // taken from VerifyOptions::verified, not recomputed
+  bool proven = false;      // proven valid by VerifyOptions::prover, not verified
   std::optional<std::size_t> key;  // the key that verified it
   std::string error;               // a malformed signature or key
 };
@@ -74,7 +75,8 @@ std::string unsigned_reason(const Node& node, RrType type) {
 }
 
 std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::vector<ZoneKey>& keys,
-                                    unsigned threads, const VerifiedSignatures* verified) {
+                                    unsigned threads, const VerifiedSignatures* verified,
+                                    const SignatureProver* prover) {
   std::vector<SigResult> results(jobs.size());
   // Each worker owns its input buffer and verification context and writes
   // only its own slice of `results`; keys are read-only. The merge is by
@@ -82,6 +84,7 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
   auto work = [&](std::size_t begin, std::size_t end) {
     Bytes input;
     VerifyContext context;
+    std::unique_ptr<SignatureProver::Session> session = prover ? prover->session() : nullptr;
     for (std::size_t i = begin; i < end; ++i) {
       const SigJob& job = jobs[i];
       SigResult& out = results[i];
@@ -98,6 +101,15 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
       input.clear();
       append_signature_input(job.rrsig, *job.rrset, input);
       for (std::size_t k : job.candidates) {
+        if (session) {
+          if (std::optional<bool> proven = session->prove(input, job.rrsig, keys[k].rdata)) {
+            if (!*proven) continue;
+            out.valid = out.proven = true;
+            out.key = k;
+            out.error.clear();
+            break;
+          }
+        }
         if (!keys[k].public_key) continue;
         auto ok = context.verify(*keys[k].public_key, input, job.rrsig.signature);
         if (!ok) {
@@ -252,10 +264,12 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
 
   // An empty list (a fresh signing) costs nothing: no fingerprint is computed.
   const VerifiedSignatures* verified = options.verified && !options.verified->empty() ? options.verified : nullptr;
-  std::vector<SigResult> results = check_crypto(jobs, keys, options.threads, verified);
+  std::vector<SigResult> results = check_crypto(jobs, keys, options.threads, verified, options.prover);
   report.signatures_checked = jobs.size();
   report.signatures_known_good =
       static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const SigResult& r) { return r.known_good; }));
+  report.signatures_proven =
+      static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const SigResult& r) { return r.proven; }));
 
   // The algorithms that sign anything at all. One of the DNSKEY RRset that
   // signs nothing breaks RFC 4035 §2.2, but validators need only one valid

@@ -21,12 +21,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "dns/name.hpp"
 #include "dns/rrtype.hpp"
+#include "dnssec/rrsig.hpp"
 #include "zone/zone.hpp"
 
 namespace zs {
@@ -49,6 +52,28 @@ struct VerifyProblem {
 // (dnssec/rrsig.hpp).
 using VerifiedSignatures = std::unordered_set<std::string>;
 
+// Another way than verification to show that a signature is valid, for a
+// caller that can do it more cheaply: the signer, which holds the private
+// keys, proves its own deterministic signatures by making them again
+// (signer/output_gate.hpp). verify_zone asks it before verifying each
+// signature, from the worker threads: each thread opens its own session.
+class SignatureProver {
+ public:
+  class Session {
+   public:
+    virtual ~Session() = default;
+    // Whether `rrsig` is a valid signature over `signed_data` (its signature
+    // input, RFC 4034 §3.1.8.1, as verify_zone built it from the zone) by the
+    // key whose DNSKEY RDATA is `dnskey_rdata`: true or false when proven
+    // either way, nullopt when this session cannot tell (verify_zone then
+    // verifies it). Validity times are not its business.
+    virtual std::optional<bool> prove(BytesView signed_data, const Rrsig& rrsig, BytesView dnskey_rdata) = 0;
+  };
+  virtual ~SignatureProver() = default;
+  // A session for one thread; sessions run at the same time.
+  virtual std::unique_ptr<Session> session() const = 0;
+};
+
 struct VerifyOptions {
   std::uint64_t now = 0;     // Unix seconds
   unsigned threads = 1;      // crypto checks may run on several threads
@@ -57,6 +82,9 @@ struct VerifyOptions {
   // passes the ones it kept from a previous output whose exact bytes it
   // verified in full when it wrote them.
   const VerifiedSignatures* verified = nullptr;
+  // Asked about every signature not listed in `verified`, before it is
+  // verified; what it proves is not verified. Every other check applies.
+  const SignatureProver* prover = nullptr;
 };
 
 struct VerifyReport {
@@ -64,6 +92,7 @@ struct VerifyReport {
   std::size_t rrsets_checked = 0;
   std::size_t signatures_checked = 0;
   std::size_t signatures_known_good = 0;  // of those, accepted through VerifyOptions::verified
+  std::size_t signatures_proven = 0;      // of those, proven valid by VerifyOptions::prover
   std::vector<VerifyProblem> problems;  // errors and warnings, in canonical order of owner
   // No problem at all, warnings included: the signer's gate.
   bool ok() const noexcept { return problems.empty(); }

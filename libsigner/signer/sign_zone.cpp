@@ -16,6 +16,7 @@
 #include "keys/key_store.hpp"
 #include "keys/rollover.hpp"
 #include "signer/parent_ds.hpp"
+#include "signer/output_gate.hpp"
 #include "signer/serial.hpp"
 #include "signer/signature_reuse.hpp"
 #include "signer/zone_input.hpp"
@@ -281,35 +282,6 @@ void attach_signatures(Zone& zone, const std::vector<Task>& tasks, std::vector<S
   }
 }
 
-// The independent self-check: read the text back as any consumer would and
-// verify it from scratch, so neither the writer nor the in-memory zone is
-// trusted. The one exception is the cryptography of signatures reused from
-// the previous output, which that run verified (`verified`, see
-// signer/signature_reuse.hpp); every other check applies to them too.
-Result<void> self_check(const std::string& text, const SignRequest& request, unsigned threads,
-                        const VerifiedSignatures& verified) {
-  auto parsed = parse_zone_text(text, "<signed output>", ParseOptions{request.origin, 16});
-  if (!parsed) return fail(Errc::internal, "signed output does not read back: " + parsed.error().to_string());
-  auto zone = Zone::build(std::move(parsed->records), request.origin, parsed->files, Zone::BuildOptions{true});
-  if (!zone) return fail(Errc::internal, "signed output does not read back: " + zone.error().to_string());
-  VerifyReport report =
-      verify_zone(*zone, VerifyOptions{static_cast<std::uint64_t>(request.now), threads, &verified});
-  // ok(): warnings fail the gate too. `zonesign verify` tolerates what
-  // resolvers tolerate in others' zones; our own output breaks no rule.
-  if (report.ok()) return {};
-  std::string message = "the signed zone failed its self-check; nothing was written:";
-  std::size_t shown = 0;
-  for (const auto& p : report.problems) {
-    if (++shown > 20) {
-      message += "\n  ... and " + std::to_string(report.problems.size() - 20) + " more";
-      break;
-    }
-    message += "\n  " + p.owner.to_string() + " " + type_to_string(p.type) + ": " +
-               (p.severity == Severity::warning ? "warning: " : "") + p.what;
-  }
-  return fail(Errc::verify, message);
-}
-
 std::string absolute_path(const std::string& path) {
   std::error_code ec;
   auto absolute = std::filesystem::absolute(path, ec);
@@ -412,26 +384,47 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
   summary.records_out = zone.record_count();
 
-  std::string text;
-  write_zone_text(zone, text);
-  if (auto r = self_check(text, request, threads, previous.verified()); !r) return std::unexpected(r.error());
-
-  // Publishing, in an order that a failure or a kill at any step cannot turn
-  // into a published zone whose keys are lost, or a key state that runs ahead
-  // of the published zone (keys/key_store.hpp): the zone is written in full
-  // beside its target first, the new keys and a state listing them as
+  // The gate (signer/output_gate.hpp): the zone is streamed into a staged
+  // file beside the output and hashed as it goes, the file is read back and
+  // compared with the zone record by record, and the zone passes verify_zone
+  // with this run's deterministic signatures proven by making them again.
+  // Publishing then goes in an order that a failure or a kill at any step
+  // cannot turn into a published zone whose keys are lost, or a key state
+  // that runs ahead of the published zone (keys/key_store.hpp): the zone is
+  // staged in full first, the new keys and a state listing them as
   // unpublished next, then the zone is renamed into place, and last the key
   // state records what this run did. Any failure before the rename leaves the
   // output and the key folder as they were.
+  std::vector<ProverKey> prover_keys;
+  for (const auto& k : keys)
+    if (k.key) prover_keys.push_back(ProverKey{&*k.key, k.signing.dnskey_rdata});
+  const ResigningProver prover(std::move(prover_keys));
+  const GateOptions gate{request.now, threads, &previous.verified(), &prover};
   std::optional<StagedFile> staged;
+  std::string sha256;
   if (request.output == "-") {
-    summary.output = std::move(text);
+    // Printed only once the key state is committed, so held until then.
+    write_zone_text(zone, summary.output);
+    const std::string_view text = summary.output;
+    auto from_text = [text](std::uint64_t offset, std::span<char> out) -> Result<std::size_t> {
+      const std::size_t n = offset >= text.size() ? 0 : std::min(out.size(), text.size() - offset);
+      std::copy_n(text.data() + offset, n, out.data());
+      return n;
+    };
+    if (auto r = check_read_back(zone, from_text, request.origin); !r) return std::unexpected(r.error());
   } else {
     remove_stale_temp_files(request.output);  // what killed runs left beside it
-    auto written = StagedFile::write(request.output, text, 0644);
+    auto created = StagedFile::create(request.output, 0644);
+    if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
+    staged.emplace(std::move(*created));
+    auto written = write_signed_zone(zone, *staged);
     if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
-    staged.emplace(std::move(*written));
+    sha256 = std::move(*written);
+    auto from_file = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
+    if (auto r = check_read_back(zone, from_file, request.origin); !r) return std::unexpected(r.error());
   }
+  if (auto r = check_signed_zone(zone, gate); !r) return std::unexpected(r.error());
+
   if (auto r = store->stage_new_keys(); !r)
     return std::unexpected(std::move(r.error()).with_context("while storing the new keys; nothing was published"));
   if (staged) {
@@ -449,8 +442,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     }
   }
   if (request.output != "-")
-    store->set_last_signed(SignedRecord{request.now, output_path, summary.serial, summary.expiration,
-                                        to_hex(digest(DigestType::SHA256, to_bytes(text)))});
+    store->set_last_signed(SignedRecord{request.now, output_path, summary.serial, summary.expiration, sha256});
   if (auto c = store->commit(); !c) {
     if (!staged) return std::unexpected(c.error());
     return fail(Errc::state_not_saved,

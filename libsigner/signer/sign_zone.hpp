@@ -1,8 +1,9 @@
 // The `sign` use case: zone file in, signed zone out (ARCHITECTURE.md, "Data
 // flow of zonesign sign"). Parse, build the Zone, open the key store (creating
 // a KSK and a ZSK when the zone has none), add DNSKEY/CDS/CDNSKEY, build the
-// NSEC or NSEC3 chain, sign on N threads, re-read and verify the result, and
-// only then write the output and commit the key state, both atomically.
+// NSEC or NSEC3 chain, sign on N threads, stream the result into a staged
+// file, read it back and check it (signer/output_gate.hpp), and only then put
+// the output in place and commit the key state, both atomically.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "core/time.hpp"
 #include "crypto/algorithm.hpp"
 #include "dnssec/denial.hpp"
@@ -53,6 +55,9 @@ struct SignRequest {
   std::optional<std::uint32_t> zone_max_ttl;
   std::uint32_t dnskey_ttl = 3600;
   unsigned threads = 0;     // 0: one per core
+  // Told each step and how far it is (cli: a line on a terminal); nullptr:
+  // nobody watches. Not owned.
+  Progress* progress = nullptr;
   // With a policy, every run first plans and applies the key actions due at
   // `now` (keys/rollover.hpp), and the key states decide which keys are
   // published, sign, and appear in CDS/CDNSKEY. Without one, the zone's keys

@@ -47,58 +47,109 @@ void append_generic(std::string& out, BytesView rdata) {
   }
 }
 
-// The fields that stay the same across the records of an RRset.
-struct Prefix {
-  std::string owner;
-  std::string type;
-  bool generic = false;
-};
-
 std::string type_field(RrType type) {
   if (portable_type(type)) return type_to_string(type);
   return "TYPE" + std::to_string(to_u16(type));
 }
 
-void append_record(std::string& out, const Prefix& p, std::uint32_t ttl, RrType type, BytesView rdata) {
-  out += p.owner;
+// What stays the same from one line to the next: the owner within a node,
+// the type field within an RRset.
+struct LineCache {
+  const Node* node = nullptr;
+  std::string owner;
+  std::optional<RrType> type;
+  std::string type_text;
+  bool generic = false;
+};
+
+void append_record(std::string& out, LineCache& cache, const OutputRecord& r) {
+  if (cache.node != r.node) {
+    cache.node = r.node;
+    cache.owner = r.node->owner.to_string();
+  }
+  if (cache.type != r.type) {
+    cache.type = r.type;
+    cache.type_text = type_field(r.type);
+    cache.generic = !portable_type(r.type);
+  }
+  out += cache.owner;
   out += '\t';
-  append_u32(out, ttl);
+  append_u32(out, r.ttl);
   out += "\tIN\t";
-  out += p.type;
+  out += cache.type_text;
   out += '\t';
-  if (p.generic)
-    append_generic(out, rdata);
+  if (cache.generic)
+    append_generic(out, *r.rdata);
   else
-    out += rdata_to_string(type, rdata);
+    out += rdata_to_string(r.type, *r.rdata);
   out += '\n';
 }
 
-void append_rrset(std::string& out, const std::string& owner, const Node& node, const Rrset& set,
-                  const Prefix& rrsig) {
-  Prefix p{owner, type_field(set.type), !portable_type(set.type)};
-  for (const Bytes& rdata : set.rdatas) append_record(out, p, set.ttl, set.type, rdata);
-  for (const Signature& sig : node.signatures)
-    if (sig.covered == set.type) append_record(out, rrsig, sig.ttl, RrType::RRSIG, sig.rdata);
-}
+// Pieces handed to the sink: large enough that its per-call cost vanishes,
+// small beside the zone.
+constexpr std::size_t piece_bytes = std::size_t{256} << 10;
+
+class StringSink final : public TextSink {
+ public:
+  explicit StringSink(std::string& out) noexcept : out_(out) {}
+  Result<void> write(std::string_view text) override {
+    out_.append(text);
+    return {};
+  }
+
+ private:
+  std::string& out_;
+};
 
 }  // namespace
 
-void write_zone_text(const Zone& zone, std::string& out) {
-  Prefix rrsig{{}, type_field(RrType::RRSIG), false};
-  for (const Node& node : zone.nodes()) {
-    if (node.rrsets.empty() && node.signatures.empty()) continue;
-    const std::string owner = node.owner.to_string();
-    rrsig.owner = owner;
-    // The SOA opens the file, as most readers expect; then type order.
-    const Rrset* soa = node.kind == NodeKind::apex ? node.find(RrType::SOA) : nullptr;
-    if (soa) append_rrset(out, owner, node, *soa, rrsig);
-    for (const Rrset& set : node.rrsets)
-      if (&set != soa) append_rrset(out, owner, node, set, rrsig);
-    // Signatures whose RRset is absent (a verifier's input may hold them)
-    // still print, after the RRsets, so writing never drops data.
+void OutputOrder::load_node(const Node& node) {
+  records_.clear();
+  pos_ = 0;
+  auto add_rrset = [&](const Rrset& set) {
+    for (const Bytes& rdata : set.rdatas) records_.push_back(OutputRecord{&node, set.type, set.ttl, &rdata});
     for (const Signature& sig : node.signatures)
-      if (!node.find(sig.covered)) append_record(out, rrsig, sig.ttl, RrType::RRSIG, sig.rdata);
+      if (sig.covered == set.type) records_.push_back(OutputRecord{&node, RrType::RRSIG, sig.ttl, &sig.rdata});
+  };
+  // The SOA opens the file, as most readers expect; then type order.
+  const Rrset* soa = node.kind == NodeKind::apex ? node.find(RrType::SOA) : nullptr;
+  if (soa) add_rrset(*soa);
+  for (const Rrset& set : node.rrsets)
+    if (&set != soa) add_rrset(set);
+  // Signatures whose RRset is absent (a verifier's input may hold them)
+  // still print, after the RRsets, so writing never drops data.
+  for (const Signature& sig : node.signatures)
+    if (!node.find(sig.covered)) records_.push_back(OutputRecord{&node, RrType::RRSIG, sig.ttl, &sig.rdata});
+}
+
+std::optional<OutputRecord> OutputOrder::next() {
+  while (pos_ == records_.size()) {
+    if (node_ == zone_->nodes().size()) return std::nullopt;
+    load_node(zone_->nodes()[node_++]);
   }
+  return records_[pos_++];
+}
+
+Result<void> write_zone(const Zone& zone, TextSink& sink) {
+  std::string piece;
+  piece.reserve(piece_bytes + 4096);
+  LineCache cache;
+  OutputOrder order(zone);
+  while (auto r = order.next()) {
+    append_record(piece, cache, *r);
+    if (piece.size() >= piece_bytes) {
+      if (auto w = sink.write(piece); !w) return w;
+      piece.clear();
+    }
+  }
+  if (!piece.empty()) return sink.write(piece);
+  return {};
+}
+
+void write_zone_text(const Zone& zone, std::string& out) {
+  StringSink sink(out);
+  // A string sink cannot fail.
+  (void)write_zone(zone, sink);
 }
 
 }  // namespace zs

@@ -9,11 +9,54 @@
 // one of them reads the output. Empty non-terminals print nothing.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "core/error.hpp"
 #include "zone/zone.hpp"
 
 namespace zs {
+
+// Where the writer's text goes, in pieces of whole lines, in order.
+class TextSink {
+ public:
+  virtual ~TextSink() = default;
+  // Errors stop the writing and are returned by write_zone as they are.
+  virtual Result<void> write(std::string_view text) = 0;
+};
+
+// One record of the output.
+struct OutputRecord {
+  const Node* node = nullptr;  // its owner is node->owner
+  RrType type = RrType::A;
+  std::uint32_t ttl = 0;
+  const Bytes* rdata = nullptr;
+};
+
+// The records of a zone one at a time, in the order write_zone writes them
+// (the layout above). The writer is built on it, so a reader of the output
+// can pair each record it reads with the one that was written. The zone must
+// outlive it and stay unchanged.
+class OutputOrder {
+ public:
+  explicit OutputOrder(const Zone& zone) noexcept : zone_(&zone) {}
+  // The next record; nullopt after the last.
+  std::optional<OutputRecord> next();
+
+ private:
+  void load_node(const Node& node);
+  const Zone* zone_;
+  std::size_t node_ = 0;               // the next node to load
+  std::vector<OutputRecord> records_;  // of the node loaded last
+  std::size_t pos_ = 0;
+};
+
+// Writes the zone file text to `sink`, one record per line, in pieces of a
+// few hundred KiB. Errors: the sink's.
+Result<void> write_zone(const Zone& zone, TextSink& sink);
 
 // Appends the zone file text to `out`.
 void write_zone_text(const Zone& zone, std::string& out);

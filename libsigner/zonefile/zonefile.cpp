@@ -43,7 +43,8 @@ struct RecordHead {
 
 class Parser {
  public:
-  Parser(const ParseOptions& options, ParsedZone& out) : options_(options), out_(out) {}
+  Parser(const ParseOptions& options, SourceFiles& files, const RecordCallback& on_record)
+      : options_(options), files_(files), on_record_(on_record) {}
 
   // Counts `bytes` of input against ZoneInputOptions::max_bytes; false once over.
   bool count_input(std::size_t bytes) {
@@ -51,12 +52,15 @@ class Parser {
     return input_bytes_ <= options_.input.max_bytes;
   }
 
-  Result<void> parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir, Name origin,
-                          std::size_t depth);
+  // `origin` is updated by $ORIGIN, so that the next piece of the same file
+  // goes on with it; `line_base` is the number of lines of that file before
+  // `text`.
+  Result<void> parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir, Name& origin,
+                          std::size_t depth, std::uint32_t line_base = 0);
   std::vector<std::string>& include_stack() { return include_stack_; }
 
  private:
-  Location where(const Token& t) const { return Location{out_.files[file_], t.line, t.column}; }
+  Location where(const Token& t) const { return Location{files_[file_], line_base_ + t.line, t.column}; }
   // Every error leaves through here: positioned at `t`, its message quoting
   // at most an excerpt of `t`, and nothing of an included file.
   std::unexpected<Error> at(Error e, const Token& t) const {
@@ -70,7 +74,8 @@ class Parser {
     if (e.where && e.where->line != 0) {
       for (const Token& t : current_)
         if (t.line == e.where->line && t.column == e.where->column) return at(std::move(e), t);
-      e.where->file = out_.files[file_];
+      e.where->file = files_[file_];
+      e.where->line += line_base_;
       e.message = safe_message(e.message, {}, file_ != 0);
       return std::unexpected<Error>(std::move(e));
     }
@@ -78,7 +83,10 @@ class Parser {
   }
   // Errors of the lexer: a position, no file, no token.
   std::unexpected<Error> at_lexer(Error e) const {
-    if (e.where) e.where->file = out_.files[file_];
+    if (e.where) {
+      e.where->file = files_[file_];
+      if (e.where->line != 0) e.where->line += line_base_;
+    }
     e.message = safe_message(e.message, {}, file_ != 0);
     return std::unexpected<Error>(std::move(e));
   }
@@ -91,15 +99,17 @@ class Parser {
 
   Result<RecordHead> parse_head(std::span<const Token> tokens, std::size_t index);
   Result<std::uint32_t> resolve_ttl(const RecordHead& head, const Bytes& rdata, const Token& first);
-  void add_record(Name owner, const RecordHead& head, std::uint32_t ttl, Bytes rdata, const Token& first);
+  Result<void> add_record(Name owner, const RecordHead& head, std::uint32_t ttl, Bytes rdata, const Token& first);
 
   Result<void> directive(std::span<const Token> tokens, Name& origin, const fs::path& dir, std::size_t depth);
   Result<void> include(std::span<const Token> tokens, const Name& origin, const fs::path& dir, std::size_t depth);
   Result<void> generate(std::span<const Token> tokens, const Name& origin);
 
   const ParseOptions& options_;
-  ParsedZone& out_;
+  SourceFiles& files_;
+  const RecordCallback& on_record_;
   std::uint32_t file_ = 0;
+  std::uint32_t line_base_ = 0;               // lines of the current file before the text being read
   std::optional<Name> owner_;
   std::optional<std::uint32_t> default_ttl_;  // $TTL, or the MINIMUM of an SOA read without any TTL known
   std::optional<std::uint32_t> last_ttl_;     // the last explicit TTL (RFC 1035 semantics)
@@ -164,7 +174,8 @@ Result<std::uint32_t> Parser::resolve_ttl(const RecordHead& head, const Bytes& r
   return at(Error(Errc::no_ttl, "no TTL given and no $TTL or earlier TTL to default to"), first);
 }
 
-void Parser::add_record(Name owner, const RecordHead& head, std::uint32_t ttl, Bytes rdata, const Token& first) {
+Result<void> Parser::add_record(Name owner, const RecordHead& head, std::uint32_t ttl, Bytes rdata,
+                                const Token& first) {
   Record r;
   r.owner = std::move(owner);
   r.type = head.type;
@@ -172,15 +183,17 @@ void Parser::add_record(Name owner, const RecordHead& head, std::uint32_t ttl, B
   r.ttl = ttl;
   r.rdata = std::move(rdata);
   r.src_file = file_;
-  r.src_line = first.line;
+  r.src_line = line_base_ + first.line;
   r.src_column = first.column;
-  out_.records.push_back(std::move(r));
+  return on_record_(std::move(r), files_);
 }
 
-Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir, Name origin,
-                                std::size_t depth) {
+Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir, Name& origin,
+                                std::size_t depth, std::uint32_t line_base) {
   const std::uint32_t saved_file = file_;
+  const std::uint32_t saved_base = line_base_;
   file_ = file_index;
+  line_base_ = line_base;
   Lexer lexer(text, options_.lex);
   LexEntry entry;
   for (;;) {
@@ -193,6 +206,7 @@ Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index,
     if (!entry.owner_blank && !first.quoted && first.text.starts_with('$')) {
       if (auto r = directive(tokens, origin, dir, depth); !r) return r;
       file_ = file_index;
+      line_base_ = line_base;
       continue;
     }
     std::size_t index = 0;
@@ -211,9 +225,10 @@ Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index,
     if (!rdata) return at_rdata(rdata.error(), tokens[head->rdata_index - 1]);
     auto ttl = resolve_ttl(*head, *rdata, first);
     if (!ttl) return std::unexpected(ttl.error());
-    add_record(*owner_, *head, *ttl, std::move(*rdata), first);
+    if (auto r = add_record(*owner_, *head, *ttl, std::move(*rdata), first); !r) return r;
   }
   file_ = saved_file;
+  line_base_ = saved_base;
   return {};
 }
 
@@ -314,12 +329,12 @@ Result<void> Parser::include(std::span<const Token> tokens, const Name& origin, 
   }
   count_input(text->size());
 
-  out_.files.push_back(display_path(path.string()));
-  auto index = static_cast<std::uint32_t>(out_.files.size() - 1);
+  files_.push_back(display_path(path.string()));
+  auto index = static_cast<std::uint32_t>(files_.size() - 1);
   include_stack_.push_back(key);
   // RFC 1035 §5.1: the origin and the current owner revert after the include.
   std::optional<Name> saved_owner = owner_;
-  auto r = parse_file(*text, index, path.parent_path(), std::move(inner_origin), depth + 1);
+  auto r = parse_file(*text, index, path.parent_path(), inner_origin, depth + 1);
   if (!r) return r;
   owner_ = std::move(saved_owner);
   include_stack_.pop_back();
@@ -395,31 +410,97 @@ Result<void> Parser::generate(std::span<const Token> tokens, const Name& origin)
     if (!rdata) return at_rdata(rdata.error(), rhs);
     auto ttl = resolve_ttl(*head, *rdata, d);
     if (!ttl) return std::unexpected(ttl.error());
-    add_record(std::move(*owner), *head, *ttl, std::move(*rdata), d);
+    if (auto r = add_record(std::move(*owner), *head, *ttl, std::move(*rdata), d); !r) return r;
   }
   return {};
 }
 
 }  // namespace
 
+struct ZoneTextReader::State {
+  State(const std::string& display_name, const ParseOptions& options_in, RecordCallback callback, fs::path dir_in,
+        std::string stack_key)
+      : options(options_in),
+        on_record([this, callback = std::move(callback)](Record&& r, const SourceFiles& files) {
+          ++records;
+          return callback(std::move(r), files);
+        }),
+        parser(options, files, on_record),
+        dir(std::move(dir_in)),
+        origin(options.origin) {
+    files.push_back(display_name);
+    if (!stack_key.empty()) parser.include_stack().push_back(std::move(stack_key));
+  }
+  ParseOptions options;
+  SourceFiles files;
+  RecordCallback on_record;
+  Parser parser;
+  fs::path dir;
+  Name origin;
+  std::uint64_t bytes = 0;
+  std::uint64_t records = 0;
+  std::uint32_t lines = 0;  // of the top file, before the next piece
+  bool failed = false;
+};
+
+ZoneTextReader::ZoneTextReader(const std::string& display_name, const ParseOptions& options, RecordCallback on_record)
+    : ZoneTextReader(display_name, options, std::move(on_record), std::string(), std::string()) {}
+
+ZoneTextReader::ZoneTextReader(const std::string& display_name, const ParseOptions& options, RecordCallback on_record,
+                               const std::string& dir, const std::string& stack_key)
+    : state_(std::make_unique<State>(display_name, options, std::move(on_record), fs::path(dir), stack_key)) {}
+
+ZoneTextReader::ZoneTextReader(ZoneTextReader&&) noexcept = default;
+ZoneTextReader::~ZoneTextReader() = default;
+
+Result<void> ZoneTextReader::read(std::string_view piece) {
+  State& st = *state_;
+  if (st.failed) return fail(Errc::internal, "zone text read on after an error");
+  st.bytes += piece.size();
+  // The top file's own size was bounded by whoever read it; counting it here
+  // bounds what its includes may add.
+  st.parser.count_input(piece.size());
+  auto r = st.parser.parse_file(piece, 0, st.dir, st.origin, 0, st.lines);
+  if (!r) {
+    st.failed = true;
+    return r;
+  }
+  // A piece ends at the end of a line (or of the text): the next one starts
+  // on the line after its last line break.
+  st.lines += static_cast<std::uint32_t>(std::count(piece.begin(), piece.end(), '\n'));
+  return {};
+}
+
+Result<void> ZoneTextReader::finish() {
+  const State& st = *state_;
+  if (st.failed) return fail(Errc::internal, "zone text finished after an error");
+  // An empty file (or one of comments only) is reported at its line 1, where
+  // an editor shows it, rather than with no position at all.
+  if (st.records == 0)
+    return fail(Errc::no_soa,
+                st.bytes == 0 ? "the zone file is empty" : "the zone file holds no records (no SOA, no data)",
+                Location{st.files.front(), 1, 1});
+  return {};
+}
+
+const SourceFiles& ZoneTextReader::files() const noexcept { return state_->files; }
+
 namespace {
 
-// Reads the top file and every include, then requires at least one record:
-// an empty file (or one of comments only) is reported at its line 1, where
-// an editor shows it, rather than with no position at all.
+// Reads the top file and every include into one list of records.
 Result<ParsedZone> parse_top(std::string_view text, const std::string& display_name, const fs::path& dir,
                              const std::string& stack_key, const ParseOptions& options) {
   ParsedZone out;
-  out.files.push_back(display_name);
-  Parser parser(options, out);
-  parser.count_input(text.size());
-  if (!stack_key.empty()) parser.include_stack().push_back(stack_key);
-  auto r = parser.parse_file(text, 0, dir, options.origin, 0);
-  if (!r) return fail(std::move(r.error()));
-  if (out.records.empty())
-    return fail(Errc::no_soa,
-                text.empty() ? "the zone file is empty" : "the zone file holds no records (no SOA, no data)",
-                Location{out.files.front(), 1, 1});
+  ZoneTextReader reader(
+      display_name, options,
+      [&out](Record&& r, const SourceFiles&) -> Result<void> {
+        out.records.push_back(std::move(r));
+        return {};
+      },
+      dir.string(), stack_key);
+  if (auto r = reader.read(text); !r) return fail(std::move(r.error()));
+  if (auto r = reader.finish(); !r) return fail(std::move(r.error()));
+  out.files = reader.files();
   return out;
 }
 

@@ -21,6 +21,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +66,47 @@ struct ParseOptions {
 struct ParsedZone {
   std::vector<Record> records;  // in file order; Record::src_* index `files`
   SourceFiles files;            // files[0] is the top file
+};
+
+// Receives each record as it is read, in file order, with the file names
+// its src_file indexes; an error it returns stops the reading and is returned
+// as it is.
+using RecordCallback = std::function<Result<void>(Record&&, const SourceFiles&)>;
+
+// The parser, fed its top file's text piece by piece, each record handed to
+// a callback as soon as it is read: what parse_zone_text and parse_zone_file
+// are built on, and how the signer reads its own output back with memory
+// bounded by the piece (signer/output_gate.hpp). $ORIGIN, $TTL, the owner
+// and the line numbers carry over from one piece to the next.
+class ZoneTextReader {
+ public:
+  // `display_name` stands for the text in diagnostics; $INCLUDE paths are
+  // relative to the current directory.
+  ZoneTextReader(const std::string& display_name, const ParseOptions& options, RecordCallback on_record);
+  // $INCLUDE paths relative to `dir`; `stack_key`, the canonical path of the
+  // top file, makes an $INCLUDE of it a loop.
+  ZoneTextReader(const std::string& display_name, const ParseOptions& options, RecordCallback on_record,
+                 const std::string& dir, const std::string& stack_key);
+  ZoneTextReader(ZoneTextReader&&) noexcept;
+  ZoneTextReader& operator=(ZoneTextReader&&) = delete;
+  ~ZoneTextReader();
+
+  // Reads the next piece of the text. A piece must end where an entry ends
+  // (after a line break outside parentheses and quotes) or at the end of the
+  // text: an entry cut in two is an error (Errc::unterminated or a syntax
+  // error), not joined. Errors: those of parse_zone_text, positioned in the
+  // whole text; after one, the reader takes no more text.
+  Result<void> read(std::string_view piece);
+  // After the last piece: a text without a single record is Errc::no_soa at
+  // its line 1.
+  Result<void> finish();
+  // The names that Record::src_file indexes (files()[0]: `display_name`).
+  const SourceFiles& files() const noexcept;
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> state_;
 };
 
 // `path` "-" reads standard input ($INCLUDE paths then relative to the

@@ -1,0 +1,94 @@
+// The gate between signing and publishing (ARCHITECTURE.md, data flow steps
+// 8 and 9): the signed zone is streamed into a staged file beside its target
+// and hashed as it goes out; the file is read back piece by piece through the
+// zone-file parser and compared record by record with the zone in memory;
+// that zone then passes verify_zone (denial chain, key rules, coverage,
+// times), whose signature checks the signer answers for its own
+// deterministic signatures by making them again (ResigningProver) instead of
+// verifying them. Nothing is renamed into place unless all of it passes.
+// docs/architecture.md ("Self-check") says why this proves as much as a
+// second full verification of the file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/atomic_file.hpp"
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "crypto/keys.hpp"
+#include "dns/name.hpp"
+#include "dnssec/verify.hpp"
+#include "zone/zone.hpp"
+
+namespace zs {
+
+// A key this run signs with, as the prover uses it.
+struct ProverKey {
+  const PrivateKey* key = nullptr;  // shared read-only between sessions
+  Bytes dnskey_rdata;               // the DNSKEY that the output publishes for it
+};
+
+// Proves a signature by making it again: for a key of this run whose
+// algorithm signs deterministically and verifies more slowly than it signs
+// (ECDSA with RFC 6979 nonces, Ed25519, Ed448; not RSA, which verifies 16
+// times faster than it signs), a signature equal, byte for byte, to the one
+// the private key makes over the signed data is the one the signing meant
+// to make. The first signature a session proves with a key is also verified
+// against the published DNSKEY's public key, which ties the private key to
+// that DNSKEY: a wrong or damaged private key reproduces its own wrong
+// signatures, and is caught there. Anything else (another key, RSA, a
+// signature that does not reproduce) is left to verification: nullopt.
+class ResigningProver final : public SignatureProver {
+ public:
+  explicit ResigningProver(std::vector<ProverKey> keys);
+  ~ResigningProver() override;
+  std::unique_ptr<Session> session() const override;
+
+  // Whether signatures of `alg` are proven by making them again.
+  static bool resigns(Algorithm alg) noexcept;
+
+  struct Key;
+
+ private:
+  std::vector<Key> keys_;
+};
+
+// Reads at most `out.size()` bytes at `offset` of what was written; returns
+// how many (0 at its end). StagedFile::read_at, or a string for --output -.
+using ReadAt = std::function<Result<std::size_t>(std::uint64_t offset, std::span<char> out)>;
+
+// Writes `zone` (zonefile/writer.hpp) into `staged` (created, empty) and
+// finishes it (fsync). Returns the SHA-256 of the bytes written, in hex, as
+// the key state records it. Errors: Errc::io.
+Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged);
+
+// Reads the written text back in pieces of about `piece_bytes` (whole lines;
+// a longer line grows the piece to hold it) through the zone-file parser, and
+// compares each record with the zone's, in the writer's order: owner wire form
+// (spelling included), type, class, TTL and RDATA bytes. Errors:
+// Errc::internal when the text does not parse; Errc::verify for a record
+// that differs, one missing, or one too many (at its line).
+Result<void> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
+                             std::size_t piece_bytes = std::size_t{4} << 20);
+
+struct GateOptions {
+  UnixTime now = 0;
+  unsigned threads = 1;
+  // Signatures kept from the previous output (signer/signature_reuse.hpp).
+  const VerifiedSignatures* verified = nullptr;
+  // Usually a ResigningProver; null verifies every signature.
+  const SignatureProver* prover = nullptr;
+};
+
+// verify_zone over the zone, warnings included. Returns the report (for its
+// counts). Errors: Errc::verify listing the first 20 problems.
+Result<VerifyReport> check_signed_zone(const Zone& zone, const GateOptions& options);
+
+}  // namespace zs
