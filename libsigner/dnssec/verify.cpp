@@ -82,45 +82,79 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
   // only its own slice of `results`; keys are read-only. The merge is by
   // index, so the outcome does not depend on the number of threads.
   auto work = [&](std::size_t begin, std::size_t end) {
-    Bytes input;
     VerifyContext context;
     std::unique_ptr<SignatureProver::Session> session = prover ? prover->session() : nullptr;
-    for (std::size_t i = begin; i < end; ++i) {
-      const SigJob& job = jobs[i];
-      SigResult& out = results[i];
-      if (verified) {
-        for (std::size_t k : job.candidates) {
-          if (verified->contains(signature_fingerprint(*job.rdata, *job.rrset, keys[k].rdata))) {
-            out.valid = out.known_good = true;
-            out.key = k;
-            break;
+    // Signatures are taken in blocks, so that the prover can prove a block
+    // at once: the signature inputs of a block in one buffer.
+    constexpr std::size_t block = 64;
+    Bytes inputs;
+    std::array<std::size_t, block + 1> input_at{};
+    std::array<std::size_t, block> job_of{};
+    std::vector<SignatureProver::Session::Request> requests;
+    for (std::size_t block_begin = begin; block_begin < end; block_begin += block) {
+      const std::size_t block_end = std::min(end, block_begin + block);
+      inputs.clear();
+      requests.clear();
+      std::size_t pending = 0;
+      for (std::size_t i = block_begin; i < block_end; ++i) {
+        const SigJob& job = jobs[i];
+        SigResult& out = results[i];
+        if (verified) {
+          for (std::size_t k : job.candidates) {
+            if (verified->contains(signature_fingerprint(*job.rdata, *job.rrset, keys[k].rdata))) {
+              out.valid = out.known_good = true;
+              out.key = k;
+              break;
+            }
           }
+          if (out.valid) continue;
         }
-        if (out.valid) continue;
+        input_at[pending] = inputs.size();
+        append_signature_input(job.rrsig, *job.rrset, inputs);
+        job_of[pending++] = i;
       }
-      input.clear();
-      append_signature_input(job.rrsig, *job.rrset, input);
-      for (std::size_t k : job.candidates) {
-        if (session) {
-          if (std::optional<bool> proven = session->prove(input, job.rrsig, keys[k].rdata)) {
-            if (!*proven) continue;
-            out.valid = out.proven = true;
+      input_at[pending] = inputs.size();
+      auto input_of = [&](std::size_t p) { return BytesView(inputs.data() + input_at[p], input_at[p + 1] - input_at[p]); };
+      // The prover's answers for each signature's first candidate key.
+      std::vector<std::optional<bool>> first;
+      if (session) {
+        for (std::size_t p = 0; p < pending; ++p) {
+          const SigJob& job = jobs[job_of[p]];
+          if (!job.candidates.empty())
+            requests.push_back({input_of(p), &job.rrsig, keys[job.candidates.front()].rdata});
+        }
+        first = session->prove_many(requests);
+      }
+      std::size_t asked = 0;
+      for (std::size_t p = 0; p < pending; ++p) {
+        const SigJob& job = jobs[job_of[p]];
+        SigResult& out = results[job_of[p]];
+        const BytesView input = input_of(p);
+        for (std::size_t c = 0; c < job.candidates.size(); ++c) {
+          const std::size_t k = job.candidates[c];
+          if (session) {
+            std::optional<bool> proven =
+                c == 0 ? first[asked++] : session->prove(input, job.rrsig, keys[k].rdata);
+            if (proven) {
+              if (!*proven) continue;
+              out.valid = out.proven = true;
+              out.key = k;
+              out.error.clear();
+              break;
+            }
+          }
+          if (!keys[k].public_key) continue;
+          auto ok = context.verify(*keys[k].public_key, input, job.rrsig.signature);
+          if (!ok) {
+            out.error = ok.error().message;
+            continue;
+          }
+          if (*ok) {
+            out.valid = true;
             out.key = k;
             out.error.clear();
             break;
           }
-        }
-        if (!keys[k].public_key) continue;
-        auto ok = context.verify(*keys[k].public_key, input, job.rrsig.signature);
-        if (!ok) {
-          out.error = ok.error().message;
-          continue;
-        }
-        if (*ok) {
-          out.valid = true;
-          out.key = k;
-          out.error.clear();
-          break;
         }
       }
     }

@@ -35,26 +35,56 @@ class ResigningSession final : public SignatureProver::Session {
       : keys_(keys), checked_(keys.size(), Check::pending) {}
 
   std::optional<bool> prove(BytesView signed_data, const Rrsig& rrsig, BytesView dnskey_rdata) override {
-    std::size_t i = 0;
-    while (i < keys_.size() && !std::ranges::equal(keys_[i].dnskey_rdata, dnskey_rdata)) ++i;
-    if (i == keys_.size()) return std::nullopt;
-    const ResigningProver::Key& key = keys_[i];
-    if (checked_[i] == Check::failed || rrsig.algorithm != key.algorithm) return std::nullopt;
-    // Made afresh from the data verify_zone built out of the zone as it
-    // stands after writing, not taken from the signing step.
-    auto made = sign_.sign(*key.key, signed_data);
-    if (!made) return std::nullopt;
-    // Not what this key makes over these bytes: not ours, or not over this
-    // data. Only a verification can say whether it is valid all the same.
-    if (!std::ranges::equal(*made, rrsig.signature)) return std::nullopt;
-    if (checked_[i] == Check::pending) {
-      // Ties the private key to the published DNSKEY: re-signing with a wrong
-      // key would only reproduce its wrong signatures.
-      auto ok = verify_.verify(*key.published, signed_data, rrsig.signature);
-      checked_[i] = ok && *ok ? Check::verified : Check::failed;
-      if (checked_[i] == Check::failed) return false;
+    const Request request{signed_data, &rrsig, dnskey_rdata};
+    return prove_many(std::span(&request, 1)).front();
+  }
+
+  // Requests with the same key are signed again together (SignContext::
+  // sign_many), each from the data verify_zone built out of the zone as it
+  // stands after writing, not taken from the signing step.
+  std::vector<std::optional<bool>> prove_many(std::span<const Request> requests) override {
+    std::vector<std::optional<bool>> out(requests.size());
+    std::vector<std::size_t> key_of(requests.size(), keys_.size());
+    for (std::size_t r = 0; r < requests.size(); ++r) {
+      std::size_t i = 0;
+      while (i < keys_.size() && !std::ranges::equal(keys_[i].dnskey_rdata, requests[r].dnskey_rdata)) ++i;
+      if (i < keys_.size() && checked_[i] != Check::failed && requests[r].rrsig->algorithm == keys_[i].algorithm)
+        key_of[r] = i;  // otherwise nullopt: verify_zone verifies it
     }
-    return true;
+    std::vector<std::size_t> group;
+    std::vector<BytesView> inputs;
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      group.clear();
+      inputs.clear();
+      for (std::size_t r = 0; r < requests.size(); ++r)
+        if (key_of[r] == i) {
+          group.push_back(r);
+          inputs.push_back(requests[r].signed_data);
+        }
+      if (group.empty()) continue;
+      auto made = sign_.sign_many(*keys_[i].key, inputs);
+      if (!made) continue;  // all left to verification
+      for (std::size_t g = 0; g < group.size(); ++g) {
+        const Request& request = requests[group[g]];
+        // Not what this key makes over these bytes: not ours, or not over
+        // this data. Only a verification can say whether it is valid all the
+        // same.
+        if (!std::ranges::equal((*made)[g], request.rrsig->signature)) continue;
+        if (checked_[i] == Check::pending) {
+          // Ties the private key to the published DNSKEY: re-signing with a
+          // wrong key would only reproduce its wrong signatures.
+          auto ok = verify_.verify(*keys_[i].published, request.signed_data, request.rrsig->signature);
+          checked_[i] = ok && *ok ? Check::verified : Check::failed;
+          if (checked_[i] == Check::failed) {
+            out[group[g]] = false;
+            continue;
+          }
+        }
+        // After a failed check, the key's other signatures are verified.
+        if (checked_[i] == Check::verified) out[group[g]] = true;
+      }
+    }
+    return out;
   }
 
  private:

@@ -208,22 +208,34 @@ std::vector<Task> plan_signatures(const Zone& zone, const std::vector<ActiveKey>
 // its own slots of `out`, so the result is the same for any thread count.
 Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, const std::vector<Task>& tasks,
                         const std::vector<std::size_t>& pending, std::uint32_t inception, unsigned threads,
-                        std::vector<Signature>& out) {
+                        std::vector<Signature>& out, Progress* progress) {
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(pending.size())));
   std::vector<std::optional<Error>> errors(threads);
   auto work = [&](std::size_t worker) {
     RrsetSigner signer;
     std::size_t begin = pending.size() * worker / threads;
     std::size_t end = pending.size() * (worker + 1) / threads;
-    for (std::size_t p = begin; p < end; ++p) {
-      const Task& t = tasks[pending[p]];
-      const Rrset& rrset = zone.nodes()[t.node].rrsets[t.rrset];
-      auto sig = signer.sign(rrset, zone.origin(), keys[t.key].signing, inception, t.expiration);
-      if (!sig) {
-        errors[worker] = sig.error();
+    // In batches: RRsets that share a key are signed together
+    // (RrsetSigner::sign_batch), which halves the cost of ECDSA.
+    constexpr std::size_t batch = 64;
+    std::vector<RrsetSigner::Item> items;
+    for (std::size_t first = begin; first < end; first += batch) {
+      const std::size_t last = std::min(end, first + batch);
+      items.clear();
+      for (std::size_t p = first; p < last; ++p) {
+        const Task& t = tasks[pending[p]];
+        items.push_back({&zone.nodes()[t.node].rrsets[t.rrset], &keys[t.key].signing, inception, t.expiration});
+      }
+      auto sigs = signer.sign_batch(items, zone.origin());
+      if (!sigs) {
+        errors[worker] = sigs.error();
         return;
       }
-      out[pending[p]] = Signature{rrset.type, rrset.ttl, sig->to_rdata()};
+      for (std::size_t p = first; p < last; ++p) {
+        const Rrset& rrset = *items[p - first].rrset;
+        out[pending[p]] = Signature{rrset.type, rrset.ttl, (*sigs)[p - first].to_rdata()};
+      }
+      progress_advance(progress, last - first);
     }
   };
   run_on_threads(threads, work);
@@ -313,6 +325,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   const unsigned threads = request.threads ? request.threads : std::max(1u, std::thread::hardware_concurrency());
 
   // The same reading and checks as `zonesign check --zone` (signer/zone_input).
+  progress_step(request.progress, "reading", 0);
   auto input = read_unsigned_zone(request.zone_file, request.origin, request.zone_max_ttl, request.input);
   if (!input) return std::unexpected(input.error());
   summary.records_in = input->records_in;
@@ -374,7 +387,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   std::vector<Task> tasks = plan_signatures(zone, keys);
   std::vector<Signature> signatures(tasks.size());
   std::vector<std::size_t> pending = reuse_signatures(zone, keys, tasks, request, previous, signatures);
-  if (auto r = sign_tasks(zone, keys, tasks, pending, inception, threads, signatures); !r)
+  progress_step(request.progress, "signing", pending.size());
+  if (auto r = sign_tasks(zone, keys, tasks, pending, inception, threads, signatures, request.progress); !r)
     return std::unexpected(r.error());
   summary.signatures = tasks.size();
   summary.signatures_reused = tasks.size() - pending.size();
@@ -417,10 +431,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     auto created = StagedFile::create(request.output, 0644);
     if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
     staged.emplace(std::move(*created));
+    progress_step(request.progress, "writing", 0);
     auto written = write_signed_zone(zone, *staged);
     if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
     sha256 = std::move(*written);
     auto from_file = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
+    progress_step(request.progress, "checking", 0);
     if (auto r = check_read_back(zone, from_file, request.origin); !r) return std::unexpected(r.error());
   }
   if (auto r = check_signed_zone(zone, gate); !r) return std::unexpected(r.error());
