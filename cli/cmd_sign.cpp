@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "input_options.hpp"
+#include "progress.hpp"
 #include "core/encoding.hpp"
 #include "crypto/keys.hpp"
 #include "policy/policy.hpp"
@@ -37,6 +38,7 @@ struct SignOptions {
   std::string dnskey_ttl = "1h";
   unsigned threads = 0;
   bool verbose = false;
+  bool no_progress = false;
   bool allow_clock_back = false;
   bool json = false;
   int action_needed_exit = exit_action_needed;
@@ -225,6 +227,8 @@ Action add_sign_command(CLI::App& app) {
   cmd->add_option("--dnskey-ttl", opts->dnskey_ttl, "TTL of DNSKEY, CDS and CDNSKEY")->capture_default_str();
   cmd->add_option("--threads", opts->threads, "Signing threads (0: one per core)")->capture_default_str();
   cmd->add_flag("-v,--verbose", opts->verbose, "Print a summary on standard error");
+  cmd->add_flag("--no-progress", opts->no_progress,
+                "No progress line (drawn on standard error only while it is a terminal, after a second)");
   cmd->add_flag("--allow-clock-back", opts->allow_clock_back,
                 "Run although --now (or the clock) is before the last run the key state records; recorded "
                 "times after it are moved back to it");
@@ -234,7 +238,12 @@ Action add_sign_command(CLI::App& app) {
   return [opts, cmd]() -> int {
     auto request = make_request(*opts, *cmd);
     if (!request) return report_error(request.error());
-    auto summary = sign_zone(*request);
+    auto summary = [&] {
+      // Gone (its line erased) before anything else is printed.
+      auto progress = progress_for_stderr(opts->no_progress);
+      request->progress = progress.get();
+      return sign_zone(*request);
+    }();
     if (!summary) return report_error(summary.error());
     if (request->output == "-") std::fwrite(summary->output.data(), 1, summary->output.size(), stdout);
     if (opts->verbose)
