@@ -31,5 +31,7 @@ inline std::uint32_t get_u32(const std::uint8_t* p) {
 }
 
 inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
+// The octets of `s`, without a copy.
+inline BytesView bytes_of(std::string_view s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
 
 }  // namespace zs

@@ -197,7 +197,7 @@ void append_sized(Bytes& out, BytesView data) {
 }
 }  // namespace
 
-Bytes rrset_content_digest(const Rrset& rrset) {
+ContentDigest rrset_content_digest(const Rrset& rrset) {
   std::vector<Bytes> canonical;
   canonical.reserve(rrset.rdatas.size());
   for (const auto& rdata : rrset.rdatas) canonical.push_back(canonical_rdata(rrset.type, rdata));
@@ -208,16 +208,24 @@ Bytes rrset_content_digest(const Rrset& rrset) {
   append_u32(buf, to_u16(rrset.type));
   append_u32(buf, rrset.ttl);
   for (const auto& rdata : canonical) append_sized(buf, rdata);
-  return digest(DigestType::SHA256, buf);
+  const Bytes d = digest(DigestType::SHA256, buf);
+  ContentDigest out{};
+  std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
+}
+
+std::string signature_fingerprint(BytesView rrsig_rdata, const ContentDigest& rrset_content, BytesView dnskey_rdata) {
+  Bytes buf;
+  buf.reserve(rrsig_rdata.size() + dnskey_rdata.size() + rrset_content.size() + 12);
+  append_sized(buf, rrsig_rdata);
+  append_sized(buf, dnskey_rdata);
+  append_sized(buf, rrset_content);
+  Bytes d = digest(DigestType::SHA256, buf);
+  return std::string(d.begin(), d.end());
 }
 
 std::string signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata) {
-  Bytes buf;
-  append_sized(buf, rrsig_rdata);
-  append_sized(buf, dnskey_rdata);
-  append_sized(buf, rrset_content_digest(rrset));
-  Bytes d = digest(DigestType::SHA256, buf);
-  return std::string(d.begin(), d.end());
+  return signature_fingerprint(rrsig_rdata, rrset_content_digest(rrset), dnskey_rdata);
 }
 
 Result<bool> verify_rrsig(const Rrset& rrset, const Rrsig& rrsig, BytesView dnskey_rdata) {

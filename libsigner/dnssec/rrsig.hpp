@@ -3,6 +3,7 @@
 // and cryptographic verification.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -75,13 +76,16 @@ Result<bool> verify_rrsig(const Rrset& rrset, const Rrsig& rrsig, BytesView dnsk
 // A digest of an RRset as a signature covers it (RFC 4034 §6.2, §6.3):
 // lower-case owner, type, TTL and the canonical RDATAs in canonical order,
 // without duplicates. Two RRsets with equal digests take the same signatures.
-Bytes rrset_content_digest(const Rrset& rrset);
+using ContentDigest = std::array<std::uint8_t, 32>;  // SHA-256
+ContentDigest rrset_content_digest(const Rrset& rrset);
 
 // Names one verified fact: "RRSIG `rrsig_rdata` over `rrset` verifies with
 // DNSKEY `dnskey_rdata`" (a SHA-256 over all three). The signer's self-check
 // uses it to skip the cryptography of signatures it already verified in the
 // previous run (VerifyOptions::verified).
 std::string signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata);
+// The same for an RRset whose rrset_content_digest() is already known.
+std::string signature_fingerprint(BytesView rrsig_rdata, const ContentDigest& rrset_content, BytesView dnskey_rdata);
 
 // RFC 4034 §3.1.5 serial-number arithmetic on 32-bit times (RFC 1982):
 // is `t` within [inception, expiration] taken at `now`?

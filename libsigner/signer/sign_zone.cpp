@@ -45,11 +45,27 @@ struct ActiveKey {
   SigningKey signing;
 };
 
+// An RRset that this run signs, with the digest that identifies its content
+// across runs (rrset_content_digest): reuse finds previous signatures by it,
+// and the signature index records it.
+struct SignedRrset {
+  std::size_t node = 0;
+  std::size_t rrset = 0;
+  ContentDigest content{};
+};
+
+// One signature to make or reuse: an RRset and a key.
 struct Task {
   std::size_t node = 0;
   std::size_t rrset = 0;
   std::size_t key = 0;
+  std::size_t signed_rrset = 0;  // index into the SignedRrset list
   std::uint32_t expiration = 0;
+};
+
+struct SignaturePlan {
+  std::vector<SignedRrset> rrsets;
+  std::vector<Task> tasks;  // in zone order: by node, RRset, then key
 };
 
 bool signed_by_key_signing_keys(RrType type) {
@@ -179,15 +195,18 @@ void add_apex_key_records(Zone& zone, const std::vector<ActiveKey>& keys, const 
   }
 }
 
-std::vector<Task> plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys) {
-  std::vector<Task> tasks;
+SignaturePlan plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys) {
+  SignaturePlan plan;
+  std::vector<Task>& tasks = plan.tasks;
   tasks.reserve(zone.nodes().size() * 2 * keys.size());
+  plan.rrsets.reserve(zone.nodes().size() * 2);
   const auto& nodes = zone.nodes();
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     const Node& node = nodes[n];
     for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
       const Rrset& rrset = node.rrsets[r];
       if (!needs_signature(node, rrset)) continue;
+      const std::size_t before = tasks.size();
       for (std::size_t k = 0; k < keys.size(); ++k) {
         const KeyUse& key = keys[k].use;
         // CDS/CDNSKEY are signed by the zone keys too, so a resolver still
@@ -195,11 +214,23 @@ std::vector<Task> plan_signatures(const Zone& zone, const std::vector<ActiveKey>
         bool use = signed_by_key_signing_keys(rrset.type)
                        ? (key.sign_dnskey || (rrset.type != RrType::DNSKEY && key.sign_zone))
                        : key.sign_zone;
-        if (use) tasks.push_back({n, r, k});
+        if (use) tasks.push_back({n, r, k, plan.rrsets.size()});
       }
+      if (tasks.size() > before) plan.rrsets.push_back({n, r, {}});
     }
   }
-  return tasks;
+  return plan;
+}
+
+// The content digests of the signed RRsets, on `threads` workers.
+void digest_signed_rrsets(const Zone& zone, std::vector<SignedRrset>& rrsets, unsigned threads) {
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(rrsets.size() / 1024 + 1)));
+  run_on_threads(threads, [&](std::size_t worker) {
+    const std::size_t begin = rrsets.size() * worker / threads;
+    const std::size_t end = rrsets.size() * (worker + 1) / threads;
+    for (std::size_t i = begin; i < end; ++i)
+      rrsets[i].content = rrset_content_digest(zone.nodes()[rrsets[i].node].rrsets[rrsets[i].rrset]);
+  });
 }
 
 // Signs the tasks listed in `pending` (indexes into `tasks`) on `threads`
@@ -246,27 +277,65 @@ Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, co
 
 // Sets each task's expiration (the jittered validity; the DNSKEY, CDS and
 // CDNSKEY RRsets take dnskey-validity) and fills `out` with the previous
-// run's signatures that can stay. Returns the tasks left to sign.
+// run's signatures that can stay, adding their fingerprints to `verified`.
+// Returns the tasks left to sign. Runs on `threads` workers, each writing
+// only its own slots.
 std::vector<std::size_t> reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& keys,
-                                          std::vector<Task>& tasks, const SignRequest& request,
-                                          const PreviousSignatures& previous, std::vector<Signature>& out) {
+                                          const SignaturePlan& plan, std::vector<Task>& tasks,
+                                          const SignRequest& request, const PreviousSignatures& previous,
+                                          unsigned threads, std::vector<Signature>& out,
+                                          VerifiedSignatures& verified) {
+  std::vector<std::string> fingerprints(tasks.size());
+  std::vector<std::uint8_t> kept(tasks.size(), 0);
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(tasks.size() / 1024 + 1)));
+  run_on_threads(threads, [&](std::size_t worker) {
+    const std::size_t begin = tasks.size() * worker / threads;
+    const std::size_t end = tasks.size() * (worker + 1) / threads;
+    for (std::size_t i = begin; i < end; ++i) {
+      Task& t = tasks[i];
+      const Rrset& rrset = zone.nodes()[t.node].rrsets[t.rrset];
+      Duration validity = signed_by_key_signing_keys(rrset.type) ? request.dnskey_validity : request.validity;
+      t.expiration = static_cast<std::uint32_t>(
+          jittered_expiration(rrset.owner, rrset.type, request.now, validity, request.jitter));
+      if (!request.refresh || previous.rrset_count() == 0) continue;
+      auto reused = previous.find(plan.rrsets[t.signed_rrset].content, rrset.ttl, zone.origin(), keys[t.key].signing,
+                                  request.now, *request.refresh);
+      if (!reused) continue;
+      out[i] = Signature{rrset.type, rrset.ttl, std::move(reused->rdata)};
+      fingerprints[i] = std::move(reused->fingerprint);
+      kept[i] = 1;
+    }
+  });
   std::vector<std::size_t> pending;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    Task& t = tasks[i];
-    const Rrset& rrset = zone.nodes()[t.node].rrsets[t.rrset];
-    Duration validity = signed_by_key_signing_keys(rrset.type) ? request.dnskey_validity : request.validity;
-    t.expiration = static_cast<std::uint32_t>(
-        jittered_expiration(rrset.owner, rrset.type, request.now, validity, request.jitter));
-    std::optional<Bytes> kept;
-    if (request.refresh)
-      kept = previous.find(rrset, zone.origin(), keys[t.key].signing.tag, keys[t.key].signing.algorithm,
-                           request.now, *request.refresh);
-    if (kept)
-      out[i] = Signature{rrset.type, rrset.ttl, std::move(*kept)};
+    if (kept[i])
+      verified.insert(std::move(fingerprints[i]));
     else
       pending.push_back(i);
   }
   return pending;
+}
+
+// Records every signature of the signed zone by the content digest of the
+// RRset it covers (signer/signature_reuse.hpp), for the next run.
+Result<void> write_signature_index(const Zone& zone, const std::vector<SignedRrset>& rrsets,
+                                   const std::string& path, const std::string& output_sha256) {
+  std::vector<Bytes> dnskeys;
+  if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas;
+  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, dnskeys);
+  if (!writer) return std::unexpected(writer.error());
+  std::vector<BytesView> rrsigs;
+  for (const SignedRrset& s : rrsets) {
+    const Node& node = zone.nodes()[s.node];
+    const RrType type = node.rrsets[s.rrset].type;
+    // Node::signatures is sorted by covered type.
+    auto first = std::ranges::lower_bound(node.signatures, to_u16(type), {},
+                                          [](const Signature& sig) { return to_u16(sig.covered); });
+    rrsigs.clear();
+    for (auto it = first; it != node.signatures.end() && it->covered == type; ++it) rrsigs.push_back(it->rdata);
+    if (auto r = writer->add(s.content, rrsigs); !r) return r;
+  }
+  return writer->commit();
 }
 
 // The earliest expiration among the output's signatures: the moment by which
@@ -372,21 +441,35 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
 
   PreviousSignatures previous;
   const std::string output_path = absolute_path(request.output);
-  if (request.refresh && request.output != "-") {
+  // With reuse on, every run leaves a signature index in the key folder
+  // for the next one; without it, none is read or written.
+  const bool keep_index = request.refresh && request.output != "-";
+  const std::string index_path = signature_index_path(store->folder());
+  if (keep_index) {
     // A previous output that does not read back is no reason to stop:
     // everything is then signed afresh.
     std::string vouched;
     if (const auto& last = store->last_signed(); last && last->output == output_path) vouched = last->sha256;
-    auto loaded = PreviousSignatures::load(request.output, request.origin, vouched);
-    if (loaded)
+    auto indexed = PreviousSignatures::load_index(index_path, request.origin, vouched);
+    if (!indexed)
+      summary.notes.push_back(indexed.error().to_string() + "; reading the previous output instead");
+    if (indexed && *indexed) {
+      previous = std::move(**indexed);
+    } else if (auto loaded = PreviousSignatures::load(request.output, request.origin, vouched)) {
       previous = std::move(*loaded);
-    else
+    } else {
       summary.notes.push_back("previous output not reused (" + loaded.error().to_string() + "); signing everything");
+    }
   }
   const auto inception = static_cast<std::uint32_t>(request.now - request.inception_offset);
-  std::vector<Task> tasks = plan_signatures(zone, keys);
+  SignaturePlan plan = plan_signatures(zone, keys);
+  std::vector<Task>& tasks = plan.tasks;
+  if (keep_index) digest_signed_rrsets(zone, plan.rrsets, threads);
   std::vector<Signature> signatures(tasks.size());
-  std::vector<std::size_t> pending = reuse_signatures(zone, keys, tasks, request, previous, signatures);
+  VerifiedSignatures verified;
+  std::vector<std::size_t> pending =
+      reuse_signatures(zone, keys, plan, tasks, request, previous, threads, signatures, verified);
+  previous = PreviousSignatures();  // its memory is needed for what follows
   progress_step(request.progress, "signing", pending.size());
   if (auto r = sign_tasks(zone, keys, tasks, pending, inception, threads, signatures, request.progress); !r)
     return std::unexpected(r.error());
@@ -413,19 +496,19 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   for (const auto& k : keys)
     if (k.key) prover_keys.push_back(ProverKey{&*k.key, k.signing.dnskey_rdata});
   const ResigningProver prover(std::move(prover_keys));
-  const GateOptions gate{request.now, threads, &previous.verified(), &prover};
+  const GateOptions gate{request.now, threads, &verified, &prover};
   std::optional<StagedFile> staged;
   std::string sha256;
+  ReadAt read_output;
   if (request.output == "-") {
     // Printed only once the key state is committed, so held until then.
     write_zone_text(zone, summary.output);
-    const std::string_view text = summary.output;
-    auto from_text = [text](std::uint64_t offset, std::span<char> out) -> Result<std::size_t> {
+    read_output = [text = std::string_view(summary.output)](std::uint64_t offset,
+                                                            std::span<char> out) -> Result<std::size_t> {
       const std::size_t n = offset >= text.size() ? 0 : std::min(out.size(), text.size() - offset);
       std::copy_n(text.data() + offset, n, out.data());
       return n;
     };
-    if (auto r = check_read_back(zone, from_text, request.origin); !r) return std::unexpected(r.error());
   } else {
     remove_stale_temp_files(request.output);  // what killed runs left beside it
     auto created = StagedFile::create(request.output, 0644);
@@ -435,11 +518,22 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     auto written = write_signed_zone(zone, *staged);
     if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
     sha256 = std::move(*written);
-    auto from_file = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
-    progress_step(request.progress, "checking", 0);
-    if (auto r = check_read_back(zone, from_file, request.origin); !r) return std::unexpected(r.error());
+    read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
   }
-  if (auto r = check_signed_zone(zone, gate); !r) return std::unexpected(r.error());
+  // The read-back and verify_zone only read the zone: they run side by
+  // side (verify_zone on its own threads too). The read-back's error is
+  // the one reported when both fail, as when they ran one after the other.
+  progress_step(request.progress, "checking", 0);
+  Result<void> read_back;
+  Result<VerifyReport> checked = VerifyReport{};
+  run_on_threads(2, [&](std::size_t part) {
+    if (part == 0)
+      read_back = check_read_back(zone, read_output, request.origin);
+    else
+      checked = check_signed_zone(zone, gate);
+  });
+  if (!read_back) return std::unexpected(read_back.error());
+  if (!checked) return std::unexpected(checked.error());
 
   if (auto r = store->stage_new_keys(); !r)
     return std::unexpected(std::move(r.error()).with_context("while storing the new keys; nothing was published"));
@@ -467,6 +561,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
                     ". The published zone is valid; the next run repeats this run's key steps once the key "
                     "folder is writable again");
   }
+  // Last, as a cache: a failure here, or a kill before it, leaves an index
+  // that no longer matches the state, which the next run passes over.
+  if (keep_index)
+    if (auto r = write_signature_index(zone, plan.rrsets, index_path, sha256); !r)
+      summary.notes.push_back("signature index not written (" + r.error().to_string() +
+                              "); the next run reads the signed output instead");
   return summary;
 }
 

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/atomic_file.hpp"
 #include "core/encoding.hpp"
+#include "crypto/digest_stream.hpp"
 #include "crypto/keys.hpp"
 #include "dnssec/dnskey.hpp"
 #include "dnssec/rrsig.hpp"
@@ -12,7 +15,22 @@
 
 namespace zs {
 
+// The signature index file, all numbers big-endian:
+//   "ZSSIGIDX", u32 version (1)
+//   u8 length, the origin's lower-case wire form
+//   32 octets: the SHA-256 of the output it describes
+//   u16 count, then each DNSKEY RDATA of that output as u16 length + octets
+//   entries to the footer, one per signed RRset:
+//     32 octets content digest, u16 count, each RRSIG RDATA as u16 length + octets
+//   footer: u64 number of entries, then 32 octets: SHA-256 of all that precedes
+// The seal makes a torn or altered file fail as a whole; the bounds checks
+// below still hold for any bytes, sealed or not (test/fuzz).
 namespace {
+
+constexpr std::string_view index_magic = "ZSSIGIDX";
+constexpr std::uint32_t index_version = 1;
+constexpr std::size_t digest_size = 32;
+constexpr std::size_t footer_size = 8 + digest_size;
 
 std::string index_key(const Name& owner, RrType type) {
   const Name lower = owner.lowercased();
@@ -29,7 +47,149 @@ std::int64_t seconds_until(std::uint32_t when, UnixTime now) {
   return static_cast<std::int32_t>(when - static_cast<std::uint32_t>(now));
 }
 
+void put_u16(std::string& out, std::size_t v) {
+  out.push_back(static_cast<char>((v >> 8) & 0xff));
+  out.push_back(static_cast<char>(v & 0xff));
+}
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+void put_bytes(std::string& out, BytesView b) { out.append(reinterpret_cast<const char*>(b.data()), b.size()); }
+
+void put_entry(std::string& out, const ContentDigest& content, std::span<const BytesView> rrsigs) {
+  put_bytes(out, content);
+  put_u16(out, rrsigs.size());
+  for (BytesView r : rrsigs) {
+    put_u16(out, r.size());
+    put_bytes(out, r);
+  }
+}
+
+// Reads the index layout with bounds checks: every read past `end` fails.
+class Cursor {
+ public:
+  Cursor(std::string_view data, std::size_t at, std::size_t end) : data_(data), at_(at), end_(end) {}
+  std::size_t at() const noexcept { return at_; }
+  bool done() const noexcept { return at_ >= end_; }
+  bool take(std::size_t n, BytesView& out) {
+    if (end_ - at_ < n) return false;
+    out = BytesView(reinterpret_cast<const std::uint8_t*>(data_.data()) + at_, n);
+    at_ += n;
+    return true;
+  }
+  bool u16(std::size_t& v) {
+    BytesView b;
+    if (!take(2, b)) return false;
+    v = (std::size_t{b[0]} << 8) | b[1];
+    return true;
+  }
+  bool u32(std::uint32_t& v) {
+    BytesView b;
+    if (!take(4, b)) return false;
+    v = 0;
+    for (auto c : b) v = (v << 8) | c;
+    return true;
+  }
+
+ private:
+  std::string_view data_;
+  std::size_t at_;
+  std::size_t end_;
+};
+
+std::uint64_t load_u64(const std::uint8_t* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+Error index_error(const std::string& path, const std::string& what) {
+  return Error{Errc::io, "signature index " + path + " " + what};
+}
+
 }  // namespace
+
+std::string signature_index_path(const std::string& key_dir) { return key_dir + "/signatures.index"; }
+
+Result<void> PreviousSignatures::index_entries() {
+  const std::string_view data = data_;
+  std::vector<std::size_t> offsets;
+  Cursor c(data, begin_, end_);
+  while (!c.done()) {
+    offsets.push_back(c.at());
+    BytesView skip;
+    std::size_t sigs = 0;
+    if (!c.take(digest_size, skip) || !c.u16(sigs)) return fail(Errc::io, "entry cut short");
+    for (std::size_t i = 0; i < sigs; ++i) {
+      std::size_t len = 0;
+      if (!c.u16(len) || !c.take(len, skip)) return fail(Errc::io, "entry cut short");
+    }
+  }
+  count_ = offsets.size();
+  std::size_t slots = 16;
+  while (slots < 2 * count_) slots *= 2;
+  table_.assign(slots, 0);
+  const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
+  for (std::size_t offset : offsets) {
+    std::size_t slot = load_u64(base + offset) & (slots - 1);
+    while (table_[slot] != 0) {
+      // The same digest twice: the first stays (either was verified).
+      if (std::equal(base + offset, base + offset + digest_size, base + table_[slot] - 1)) break;
+      slot = (slot + 1) & (slots - 1);
+    }
+    if (table_[slot] == 0) table_[slot] = offset + 1;
+  }
+  return {};
+}
+
+Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const std::string& index_path,
+                                                                         const Name& origin,
+                                                                         const std::string& verified_sha256) {
+  std::error_code ec;
+  if (verified_sha256.empty() || !std::filesystem::is_regular_file(index_path, ec)) return std::nullopt;
+  PreviousSignatures index;
+  auto text = read_file(index_path);
+  if (!text) return std::unexpected(text.error());
+  index.data_ = std::move(*text);
+  const std::string_view data = index.data_;
+  const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
+  if (data.size() < index_magic.size() + footer_size || !data.starts_with(index_magic))
+    return std::unexpected(index_error(index_path, "is not a signature index"));
+  const std::size_t sealed = data.size() - digest_size;
+  const Bytes seal = digest(DigestType::SHA256, BytesView(base, sealed));
+  if (!std::equal(seal.begin(), seal.end(), base + sealed))
+    return std::unexpected(index_error(index_path, "is damaged (its seal does not match)"));
+
+  Cursor c(data, index_magic.size(), sealed - 8);
+  std::uint32_t version = 0;
+  BytesView origin_wire, output_sha, key;
+  std::size_t origin_len = 0, keys = 0;
+  if (!c.u32(version) || version != index_version)
+    return std::unexpected(index_error(index_path, "has an unknown version"));
+  BytesView len_byte;
+  if (!c.take(1, len_byte)) return std::unexpected(index_error(index_path, "is cut short"));
+  origin_len = len_byte[0];
+  if (!c.take(origin_len, origin_wire) || !c.take(digest_size, output_sha) || !c.u16(keys))
+    return std::unexpected(index_error(index_path, "is cut short"));
+  const Name lower = origin.lowercased();
+  if (!std::ranges::equal(origin_wire, lower.wire()))
+    return std::unexpected(index_error(index_path, "is for another zone"));
+  if (to_hex(output_sha) != verified_sha256) return std::nullopt;
+  for (std::size_t i = 0; i < keys; ++i) {
+    std::size_t len = 0;
+    if (!c.u16(len) || !c.take(len, key)) return std::unexpected(index_error(index_path, "is cut short"));
+    index.dnskeys_.emplace_back(key.begin(), key.end());
+  }
+  index.begin_ = c.at();
+  index.end_ = sealed - 8;
+  if (auto r = index.index_entries(); !r) return std::unexpected(index_error(index_path, r.error().message));
+  if (load_u64(base + index.end_) != index.count_)
+    return std::unexpected(index_error(index_path, "does not hold the number of entries it claims"));
+  return std::optional<PreviousSignatures>(std::move(index));
+}
 
 Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, const Name& origin,
                                                     const std::string& verified_sha256) {
@@ -44,10 +204,12 @@ Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, con
   // would then refuse run after run: it is signed afresh instead.
   if (verified_sha256.empty())
     return fail(Errc::io, path + " has no record of being written by the last signing run");
-  if (to_hex(digest(DigestType::SHA256, to_bytes(*text))) != verified_sha256)
+  if (to_hex(digest(DigestType::SHA256, bytes_of(*text))) != verified_sha256)
     return fail(Errc::io, path + " changed since the last signing run wrote it");
   auto parsed = parse_zone_text(*text, path, ParseOptions{origin, 16});
   if (!parsed) return std::unexpected(parsed.error());
+  text->clear();
+  text->shrink_to_fit();
 
   std::unordered_map<std::string, Rrset> rrsets;
   std::unordered_map<std::string, std::vector<Bytes>> rrsigs;
@@ -64,46 +226,117 @@ Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, con
     r.ttl = record.ttl;  // the writer prints one TTL per RRset
     r.rdatas.push_back(std::move(record.rdata));
   }
+  parsed->records.clear();
 
-  // Each signature is recorded as verified with the DNSKEY (same tag and
-  // algorithm, in that file's DNSKEY RRset) it verified with.
-  const Rrset* dnskeys = nullptr;
-  if (auto it = rrsets.find(index_key(origin, RrType::DNSKEY)); it != rrsets.end()) dnskeys = &it->second;
-
-  for (auto& [key, sigs] : rrsigs) {
+  if (auto it = rrsets.find(index_key(origin, RrType::DNSKEY)); it != rrsets.end())
+    index.dnskeys_ = it->second.rdatas;
+  // The same layout as an index file's entries, so both are looked up alike.
+  std::vector<BytesView> views;
+  for (const auto& [key, sigs] : rrsigs) {
     auto it = rrsets.find(key);
     if (it == rrsets.end()) continue;
-    const Rrset& rrset = it->second;
-    if (dnskeys) {
-      for (const auto& sig_rdata : sigs) {
-        auto rrsig = Rrsig::from_rdata(sig_rdata);  // parsed once already above
-        for (const auto& dnskey_rdata : dnskeys->rdatas) {
-          auto dnskey = Dnskey::from_rdata(dnskey_rdata);
-          if (dnskey && dnskey->algorithm == rrsig->algorithm && key_tag(dnskey_rdata) == rrsig->key_tag)
-            index.verified_.insert(signature_fingerprint(sig_rdata, rrset, dnskey_rdata));
-        }
-      }
-    }
-    index.entries_.emplace(key, Entry{rrset_content_digest(rrset), std::move(sigs)});
+    views.assign(sigs.begin(), sigs.end());
+    put_entry(index.data_, rrset_content_digest(it->second), views);
   }
+  index.begin_ = 0;
+  index.end_ = index.data_.size();
+  if (auto r = index.index_entries(); !r) return std::unexpected(r.error());
   return index;
 }
 
-std::optional<Bytes> PreviousSignatures::find(const Rrset& rrset, const Name& origin, std::uint16_t tag,
-                                              Algorithm algorithm, UnixTime now, Duration refresh) const {
-  auto it = entries_.find(index_key(rrset.owner, rrset.type));
-  if (it == entries_.end()) return std::nullopt;
-  if (it->second.content != rrset_content_digest(rrset)) return std::nullopt;
-  for (const auto& rdata : it->second.rrsigs) {
-    auto rrsig = Rrsig::from_rdata(rdata);
-    if (!rrsig) continue;
-    if (rrsig->key_tag != tag || rrsig->algorithm != algorithm || rrsig->original_ttl != rrset.ttl) continue;
-    if (!rrsig->signer.equals(origin)) continue;
-    if (seconds_until(rrsig->inception, now) > 0) continue;  // not valid yet (a clock set back)
-    if (seconds_until(rrsig->expiration, now) <= static_cast<std::int64_t>(refresh)) continue;
-    return rdata;
+std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const ContentDigest& content, std::uint32_t ttl,
+                                                                   const Name& origin, const SigningKey& key,
+                                                                   UnixTime now, Duration refresh) const {
+  if (table_.empty()) return std::nullopt;
+  // Only a key whose DNSKEY the previous output published, byte for byte:
+  // the signatures were verified with that DNSKEY and no other.
+  if (std::ranges::find(dnskeys_, key.dnskey_rdata) == dnskeys_.end()) return std::nullopt;
+  const std::string_view data = data_;
+  const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
+  std::size_t slot = load_u64(content.data()) & (table_.size() - 1);
+  for (; table_[slot] != 0; slot = (slot + 1) & (table_.size() - 1)) {
+    const std::size_t offset = table_[slot] - 1;
+    if (!std::equal(content.begin(), content.end(), base + offset)) continue;
+    // Bounds were checked by index_entries().
+    Cursor c(data, offset + digest_size, end_);
+    std::size_t sigs = 0;
+    c.u16(sigs);
+    for (std::size_t i = 0; i < sigs; ++i) {
+      std::size_t len = 0;
+      BytesView rdata;
+      c.u16(len);
+      c.take(len, rdata);
+      auto rrsig = Rrsig::from_rdata(rdata);
+      if (!rrsig) continue;
+      if (rrsig->key_tag != key.tag || rrsig->algorithm != key.algorithm || rrsig->original_ttl != ttl) continue;
+      if (!rrsig->signer.equals(origin)) continue;
+      if (seconds_until(rrsig->inception, now) > 0) continue;  // not valid yet (a clock set back)
+      if (seconds_until(rrsig->expiration, now) <= static_cast<std::int64_t>(refresh)) continue;
+      return Reused{Bytes(rdata.begin(), rdata.end()), signature_fingerprint(rdata, content, key.dnskey_rdata)};
+    }
+    return std::nullopt;
   }
   return std::nullopt;
+}
+
+struct SignatureIndexWriter::Impl {
+  explicit Impl(StagedFile f) : file(std::move(f)) {}
+  StagedFile file;
+  DigestStream seal{DigestType::SHA256};
+  std::uint64_t count = 0;
+  std::string buffer;
+
+  Result<void> flush() {
+    seal.update(bytes_of(buffer));
+    auto r = file.append(buffer);
+    buffer.clear();
+    return r;
+  }
+};
+
+SignatureIndexWriter::SignatureIndexWriter(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+SignatureIndexWriter::SignatureIndexWriter(SignatureIndexWriter&&) noexcept = default;
+SignatureIndexWriter::~SignatureIndexWriter() = default;
+
+Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& index_path, const Name& origin,
+                                                          const std::string& output_sha256,
+                                                          std::span<const Bytes> dnskeys) {
+  auto sha = from_hex(output_sha256);
+  if (!sha || sha->size() != digest_size) return fail(Errc::internal, "the output's SHA-256 is not 64 hex digits");
+  remove_stale_temp_files(index_path);
+  auto file = StagedFile::create(index_path, 0644);
+  if (!file) return std::unexpected(file.error());
+  auto impl = std::make_unique<Impl>(std::move(*file));
+  std::string& out = impl->buffer;
+  out.append(index_magic);
+  put_u32(out, index_version);
+  const Name lower = origin.lowercased();
+  out.push_back(static_cast<char>(lower.wire().size()));
+  put_bytes(out, lower.wire());
+  put_bytes(out, *sha);
+  put_u16(out, dnskeys.size());
+  for (const Bytes& k : dnskeys) {
+    put_u16(out, k.size());
+    put_bytes(out, k);
+  }
+  return SignatureIndexWriter(std::move(impl));
+}
+
+Result<void> SignatureIndexWriter::add(const ContentDigest& content, std::span<const BytesView> rrsigs) {
+  put_entry(impl_->buffer, content, rrsigs);
+  ++impl_->count;
+  if (impl_->buffer.size() >= (std::size_t{1} << 20)) return impl_->flush();
+  return {};
+}
+
+Result<void> SignatureIndexWriter::commit() {
+  put_u64(impl_->buffer, impl_->count);
+  if (auto r = impl_->flush(); !r) return r;
+  const Bytes seal = impl_->seal.finish();
+  impl_->buffer.assign(reinterpret_cast<const char*>(seal.data()), seal.size());
+  if (auto r = impl_->file.append(impl_->buffer); !r) return r;
+  if (auto r = impl_->file.finish(); !r) return r;
+  return impl_->file.commit();
 }
 
 UnixTime jittered_expiration(const Name& owner, RrType type, UnixTime now, Duration validity, Duration jitter) {

@@ -7,63 +7,113 @@
 // smaller zone transfers (IXFR), and the expirations stay spread out by the
 // jitter instead of all falling on one moment.
 //
-// Only signatures verified before are reused: the state file records the
-// SHA-256 of each output after its full self-check, and a previous output
-// with other bytes is not used at all. The self-check of the new output then
-// checks everything again except the cryptography of those signatures
-// (dnssec/verify.hpp VerifyOptions::verified), which is what makes a re-sign
-// of an unchanged zone cheap.
+// Only signatures verified before are reused. The state file records the
+// SHA-256 of each output after its full self-check; the signatures come from
+// one of two places bound to that hash:
+//   - the signature index (`signatures.index` in the zone's key folder), which the
+//     run that wrote the output left beside its key state: each signed
+//     RRset's content digest (rrset_content_digest) with its RRSIGs, the
+//     output's DNSKEYs and the output's SHA-256, sealed by a SHA-256 over the
+//     whole file. It holds no secret and is read without parsing any zone
+//     text, which is what makes a daily re-sign of a large zone cheap;
+//   - failing that (no index, another output's, damaged), the previous
+//     output itself, parsed, if its bytes still have the recorded hash.
+// A signature is reused only for an RRset with the same content digest
+// (owner, type, TTL and RDATA set), made by a key whose DNSKEY RDATA is
+// byte for byte the one it verified with. The self-check of the new output
+// then checks everything again except the cryptography of those signatures
+// (dnssec/verify.hpp VerifyOptions::verified, which find() feeds).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
-#include "crypto/algorithm.hpp"
 #include "dns/name.hpp"
 #include "dns/record.hpp"
-#include "dnssec/verify.hpp"
+#include "dnssec/rrsig.hpp"
 
 namespace zs {
 
-// The signatures of a previously signed zone, indexed by RRset.
+// The signature index in a zone's key folder (KeyStore::folder()).
+std::string signature_index_path(const std::string& zone_key_folder);
+
+// The signatures of a previously signed zone, indexed by RRset content.
 class PreviousSignatures {
  public:
   PreviousSignatures() = default;
+
+  // Reads the signature index at `index_path` if it describes the output
+  // whose SHA-256 (hex) the last run recorded as `verified_sha256`; nullopt
+  // when there is none or it describes another output (a run that failed or
+  // was killed after writing it, a state restored from a backup). A damaged
+  // index, or one for another zone, is an error the caller may ignore. Either
+  // way the caller falls back to load().
+  static Result<std::optional<PreviousSignatures>> load_index(const std::string& index_path, const Name& origin,
+                                                              const std::string& verified_sha256);
 
   // Reads the signed zone at `path` (the output of the previous run), whose
   // SHA-256 (hex) the last run recorded as `verified_sha256` after verifying
   // it in full. A missing file gives an empty index. A file without that
   // record, with other bytes, or that does not parse is an error the caller
-  // may ignore (it then signs everything afresh): only signatures a run has
-  // verified are ever reused, and verified() lists them for the self-check.
+  // may ignore (it then signs everything afresh).
   static Result<PreviousSignatures> load(const std::string& path, const Name& origin,
                                          const std::string& verified_sha256);
 
-  // The RRSIG RDATA of the previous output that covers exactly this RRset
-  // (same owner, type, TTL and RDATA set), made by the key (tag, algorithm)
-  // for zone `origin`, valid at `now` and expiring more than `refresh` after
-  // `now`; nullopt when the RRset must be signed again.
-  std::optional<Bytes> find(const Rrset& rrset, const Name& origin, std::uint16_t tag, Algorithm algorithm,
-                            UnixTime now, Duration refresh) const;
+  struct Reused {
+    Bytes rdata;              // the RRSIG RDATA
+    std::string fingerprint;  // signature_fingerprint(), for VerifyOptions::verified
+  };
+  // A previous RRSIG over an RRset with content digest `content` and TTL
+  // `ttl`, made by `key` for zone `origin`, valid at `now` and expiring more
+  // than `refresh` after `now`; nullopt when the RRset must be signed again.
+  // Safe to call from several threads at once.
+  std::optional<Reused> find(const ContentDigest& content, std::uint32_t ttl, const Name& origin,
+                             const SigningKey& key, UnixTime now, Duration refresh) const;
 
-  std::size_t rrset_count() const noexcept { return entries_.size(); }
-  // Fingerprints (dnssec/rrsig.hpp signature_fingerprint) of the signatures
-  // in the file, all verified by the run that wrote it.
-  const VerifiedSignatures& verified() const noexcept { return verified_; }
+  std::size_t rrset_count() const noexcept { return count_; }
 
  private:
-  struct Entry {
-    Bytes content;               // digest of the RRset's canonical form (owner, type, TTL, sorted RDATA)
-    std::vector<Bytes> rrsigs;   // RRSIG RDATAs covering it
-  };
-  std::unordered_map<std::string, Entry> entries_;  // key: lower-case owner wire + type
-  VerifiedSignatures verified_;
+  // Entries in the index file's layout (see signature_reuse.cpp), in
+  // data_[begin_, end_), found by open addressing on their content digest.
+  std::string data_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  std::size_t count_ = 0;
+  std::vector<std::uint64_t> table_;  // offset into entries_ + 1; 0 for an empty slot
+  std::vector<Bytes> dnskeys_;        // the previous output's DNSKEY RDATAs
+
+  Result<void> index_entries();
+};
+
+// Writes the signature index of a signed zone: add() each signed RRset, then
+// commit() puts the file in place atomically. It is a cache, not a record:
+// losing it, or a failure to write it, costs the next run a parse of the
+// output, nothing else.
+class SignatureIndexWriter {
+ public:
+  // `output_sha256` (hex) is the SHA-256 of the output the index describes;
+  // `dnskeys` its DNSKEY RDATAs.
+  static Result<SignatureIndexWriter> create(const std::string& index_path, const Name& origin,
+                                             const std::string& output_sha256, std::span<const Bytes> dnskeys);
+  SignatureIndexWriter(SignatureIndexWriter&&) noexcept;
+  SignatureIndexWriter& operator=(SignatureIndexWriter&&) = delete;
+  ~SignatureIndexWriter();
+
+  // One signed RRset: its content digest and the RRSIG RDATAs over it.
+  Result<void> add(const ContentDigest& content, std::span<const BytesView> rrsigs);
+  Result<void> commit();
+
+ private:
+  struct Impl;
+  explicit SignatureIndexWriter(std::unique_ptr<Impl> impl) noexcept;
+  std::unique_ptr<Impl> impl_;
 };
 
 // The expiration of the signatures over one RRset: now + validity, minus an

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/atomic_file.hpp"
+#include "crypto/keys.hpp"
 #include "dnssec/rrsig.hpp"
 #include "signer/sign_zone.hpp"
 #include "signer/signature_reuse.hpp"
@@ -54,6 +55,7 @@ struct Fixture {
   }
 
   std::string output() const { return read_file((dir / "signed").string()).value(); }
+  std::filesystem::path index() const { return dir / "keys" / "reuse.test" / "signatures.index"; }
 
   // Expiration of every RRSIG in the output, by covered owner and type.
   std::vector<std::pair<std::string, std::uint32_t>> expirations() const {
@@ -146,8 +148,9 @@ TEST_CASE_FIXTURE(Fixture, "a previous output that does not parse is ignored wit
   CHECK(summary->notes[0].find("not reused") != std::string::npos);
 }
 
-TEST_CASE_FIXTURE(Fixture, "a previous output changed since the last run is not trusted: everything is signed afresh") {
+TEST_CASE_FIXTURE(Fixture, "without the index, a previous output changed since the last run is not trusted") {
   REQUIRE(sign_zone(request(start)));
+  REQUIRE(std::filesystem::remove(index()));  // the output is then the only source
   // Flip the last base64 digit of the first RRSIG: still a zone file, but a bad signature.
   std::string text = output();
   std::size_t rrsig = text.find("RRSIG");
@@ -166,6 +169,76 @@ TEST_CASE_FIXTURE(Fixture, "a previous output changed since the last run is not 
   REQUIRE(report);
   CHECK(report->ok());
   CHECK(report->signatures_known_good == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "the signature index serves a re-sign without the previous output") {
+  auto first = sign_zone(request(start));
+  REQUIRE(first);
+  REQUIRE(std::filesystem::is_regular_file(index()));
+  std::string before = output();
+  // The output is only read when the index cannot serve: garbage there changes nothing.
+  REQUIRE(write_file_atomic((dir / "signed").string(), "not the zone any more (\n"));
+
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->signatures_reused == second->signatures);
+  CHECK(second->notes.empty());
+  CHECK(output() == before);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a damaged signature index is passed over with a note, and the output read instead") {
+  REQUIRE(sign_zone(request(start)));
+  std::string bytes = read_file(index().string()).value();
+  SUBCASE("a flipped bit") { bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x10); }
+  SUBCASE("cut short") { bytes.resize(bytes.size() - 40); }
+  SUBCASE("another zone's") {
+    // Re-sealed, so that only the origin tells: a copy from another zone's folder.
+    const std::size_t at = bytes.find("reuse");
+    REQUIRE(at != std::string::npos);
+    bytes[at] = 'R' == bytes[at] ? 'r' : 'x';
+    bytes.resize(bytes.size() - 32);
+    const Bytes seal = digest(DigestType::SHA256, to_bytes(bytes));
+    bytes.append(seal.begin(), seal.end());
+  }
+  REQUIRE(write_file_atomic(index().string(), bytes));
+
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->signatures_reused == second->signatures);  // from the output, whose bytes are on record
+  REQUIRE(second->notes.size() == 1);
+  CHECK(second->notes[0].find("signature index") != std::string::npos);
+  CHECK(second->notes[0].find("reading the previous output instead") != std::string::npos);
+  // The run wrote a fresh index, which the next one uses without a note.
+  auto third = sign_zone(request(start + 2 * day));
+  REQUIRE(third);
+  CHECK(third->notes.empty());
+  CHECK(third->signatures_reused == third->signatures);
+}
+
+TEST_CASE_FIXTURE(Fixture, "an index left by another run than the one on record is not used") {
+  REQUIRE(sign_zone(request(start)));
+  const std::string first_index = read_file(index().string()).value();
+  std::string changed = base_zone;
+  changed.replace(changed.find("192.0.2.80"), 10, "192.0.2.81");
+  write_zone(changed);
+  REQUIRE(sign_zone(request(start + day)));
+  // As after a restored backup, or a run killed between its state and its
+  // index: the index describes another output than the state records.
+  REQUIRE(write_file_atomic(index().string(), first_index));
+  REQUIRE(write_file_atomic((dir / "signed").string(), "not the zone any more (\n"));
+
+  auto third = sign_zone(request(start + 2 * day));
+  REQUIRE_MESSAGE(third, third.error().to_string());
+  CHECK(third->signatures_reused == 0);  // neither source vouches for anything
+  REQUIRE(third->notes.size() == 1);
+  CHECK(third->notes[0].find("changed since the last signing run") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(Fixture, "without a refresh time no signature index is written") {
+  auto r = request(start);
+  r.refresh.reset();
+  REQUIRE(sign_zone(r));
+  CHECK_FALSE(std::filesystem::exists(index()));
 }
 
 TEST_CASE("jittered expirations stay in the window, differ by owner and repeat for the same input") {
