@@ -198,33 +198,44 @@ void append_sized(Bytes& out, BytesView data) {
 }  // namespace
 
 ContentDigest rrset_content_digest(const Rrset& rrset) {
-  std::vector<Bytes> canonical;
-  canonical.reserve(rrset.rdatas.size());
-  for (const auto& rdata : rrset.rdatas) canonical.push_back(canonical_rdata(rrset.type, rdata));
-  std::sort(canonical.begin(), canonical.end());
-  canonical.erase(std::unique(canonical.begin(), canonical.end()), canonical.end());
   Bytes buf;
-  append_sized(buf, rrset.owner.lowercased().wire());
+  std::size_t size = 12 + rrset.owner.wire_length();
+  for (const auto& rdata : rrset.rdatas) size += 4 + rdata.size();
+  buf.reserve(size + 64);  // canonical RDATA may lower-case, never grow much
+  append_u32(buf, static_cast<std::uint32_t>(rrset.owner.wire_length()));
+  for (std::uint8_t c : rrset.owner.wire()) buf.push_back(ascii_lower(c));
   append_u32(buf, to_u16(rrset.type));
   append_u32(buf, rrset.ttl);
-  for (const auto& rdata : canonical) append_sized(buf, rdata);
+  if (rrset.rdatas.size() == 1) {
+    append_sized(buf, canonical_rdata(rrset.type, rrset.rdatas.front()));
+  } else {
+    std::vector<Bytes> canonical;
+    canonical.reserve(rrset.rdatas.size());
+    for (const auto& rdata : rrset.rdatas) canonical.push_back(canonical_rdata(rrset.type, rdata));
+    std::sort(canonical.begin(), canonical.end());
+    canonical.erase(std::unique(canonical.begin(), canonical.end()), canonical.end());
+    for (const auto& rdata : canonical) append_sized(buf, rdata);
+  }
   const Bytes d = digest(DigestType::SHA256, buf);
   ContentDigest out{};
   std::copy_n(d.begin(), out.size(), out.begin());
   return out;
 }
 
-std::string signature_fingerprint(BytesView rrsig_rdata, const ContentDigest& rrset_content, BytesView dnskey_rdata) {
+SignatureFingerprint signature_fingerprint(BytesView rrsig_rdata, const ContentDigest& rrset_content,
+                                           BytesView dnskey_rdata) {
   Bytes buf;
   buf.reserve(rrsig_rdata.size() + dnskey_rdata.size() + rrset_content.size() + 12);
   append_sized(buf, rrsig_rdata);
   append_sized(buf, dnskey_rdata);
   append_sized(buf, rrset_content);
-  Bytes d = digest(DigestType::SHA256, buf);
-  return std::string(d.begin(), d.end());
+  const Bytes d = digest(DigestType::SHA256, buf);
+  SignatureFingerprint out{};
+  std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
 }
 
-std::string signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata) {
+SignatureFingerprint signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata) {
   return signature_fingerprint(rrsig_rdata, rrset_content_digest(rrset), dnskey_rdata);
 }
 

@@ -13,6 +13,7 @@
 #include "crypto/keys.hpp"
 #include "dns/name.hpp"
 #include "dns/record.hpp"
+#include "dnssec/verified_signatures.hpp"
 
 namespace zs {
 
@@ -83,9 +84,10 @@ ContentDigest rrset_content_digest(const Rrset& rrset);
 // DNSKEY `dnskey_rdata`" (a SHA-256 over all three). The signer's self-check
 // uses it to skip the cryptography of signatures it already verified in the
 // previous run (VerifyOptions::verified).
-std::string signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata);
+SignatureFingerprint signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata);
 // The same for an RRset whose rrset_content_digest() is already known.
-std::string signature_fingerprint(BytesView rrsig_rdata, const ContentDigest& rrset_content, BytesView dnskey_rdata);
+SignatureFingerprint signature_fingerprint(BytesView rrsig_rdata, const ContentDigest& rrset_content,
+                                           BytesView dnskey_rdata);
 
 // RFC 4034 §3.1.5 serial-number arithmetic on 32-bit times (RFC 1982):
 // is `t` within [inception, expiration] taken at `now`?

@@ -25,12 +25,12 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "dns/name.hpp"
 #include "dns/rrtype.hpp"
 #include "dnssec/rrsig.hpp"
+#include "dnssec/verified_signatures.hpp"
 #include "zone/zone.hpp"
 
 namespace zs {
@@ -49,9 +49,6 @@ struct VerifyProblem {
   Severity severity = Severity::error;
 };
 
-// Signatures whose cryptography is known good, by signature_fingerprint()
-// (dnssec/rrsig.hpp).
-using VerifiedSignatures = std::unordered_set<std::string>;
 
 // Another way than verification to show that a signature is valid, for a
 // caller that can do it more cheaply: the signer, which holds the private

@@ -155,9 +155,9 @@ std::optional<std::string> difference(const Record& got, const OutputRecord& wan
 
 }  // namespace
 
-Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged) {
+Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads) {
   HashingSink sink(staged);
-  if (auto r = write_zone(zone, sink); !r) return std::unexpected(r.error());
+  if (auto r = write_zone(zone, sink, threads); !r) return std::unexpected(r.error());
   if (auto r = staged.finish(); !r) return std::unexpected(r.error());
   return sink.hex();
 }

@@ -66,8 +66,9 @@ using ReadAt = std::function<Result<std::size_t>(std::uint64_t offset, std::span
 
 // Writes `zone` (zonefile/writer.hpp) into `staged` (created, empty) and
 // finishes it (fsync). Returns the SHA-256 of the bytes written, in hex, as
-// the key state records it. Errors: Errc::io.
-Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged);
+// the key state records it; the text is rendered on `threads` threads.
+// Errors: Errc::io.
+Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads = 1);
 
 // Reads the written text back in pieces of about `piece_bytes` (whole lines;
 // a longer line grows the piece to hold it) through the zone-file parser, and

@@ -48,24 +48,27 @@ struct ActiveKey {
 // An RRset that this run signs, with the digest that identifies its content
 // across runs (rrset_content_digest): reuse finds previous signatures by it,
 // and the signature index records it.
+// Kept small (a million-name zone has 2.3 million of them and of Tasks).
 struct SignedRrset {
-  std::size_t node = 0;
-  std::size_t rrset = 0;
+  std::uint32_t node = 0;
+  std::uint16_t rrset = 0;  // index into the node's RRsets
   ContentDigest content{};
 };
 
 // One signature to make or reuse: an RRset and a key.
 struct Task {
-  std::size_t node = 0;
-  std::size_t rrset = 0;
-  std::size_t key = 0;
-  std::size_t signed_rrset = 0;  // index into the SignedRrset list
+  std::uint32_t signed_rrset = 0;  // index into the SignedRrset list
   std::uint32_t expiration = 0;
+  std::uint16_t key = 0;
 };
 
 struct SignaturePlan {
   std::vector<SignedRrset> rrsets;
   std::vector<Task> tasks;  // in zone order: by node, RRset, then key
+
+  const SignedRrset& of(const Task& t) const { return rrsets[t.signed_rrset]; }
+  static const Rrset& rrset(const Zone& zone, const SignedRrset& s) { return zone.nodes()[s.node].rrsets[s.rrset]; }
+  const Rrset& rrset(const Zone& zone, const Task& t) const { return rrset(zone, of(t)); }
 };
 
 bool signed_by_key_signing_keys(RrType type) {
@@ -214,9 +217,11 @@ SignaturePlan plan_signatures(const Zone& zone, const std::vector<ActiveKey>& ke
         bool use = signed_by_key_signing_keys(rrset.type)
                        ? (key.sign_dnskey || (rrset.type != RrType::DNSKEY && key.sign_zone))
                        : key.sign_zone;
-        if (use) tasks.push_back({n, r, k, plan.rrsets.size()});
+        if (use)
+          tasks.push_back({static_cast<std::uint32_t>(plan.rrsets.size()), 0, static_cast<std::uint16_t>(k)});
       }
-      if (tasks.size() > before) plan.rrsets.push_back({n, r, {}});
+      if (tasks.size() > before)
+        plan.rrsets.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint16_t>(r), {}});
     }
   }
   return plan;
@@ -229,7 +234,7 @@ void digest_signed_rrsets(const Zone& zone, std::vector<SignedRrset>& rrsets, un
     const std::size_t begin = rrsets.size() * worker / threads;
     const std::size_t end = rrsets.size() * (worker + 1) / threads;
     for (std::size_t i = begin; i < end; ++i)
-      rrsets[i].content = rrset_content_digest(zone.nodes()[rrsets[i].node].rrsets[rrsets[i].rrset]);
+      rrsets[i].content = rrset_content_digest(SignaturePlan::rrset(zone, rrsets[i]));
   });
 }
 
@@ -237,7 +242,7 @@ void digest_signed_rrsets(const Zone& zone, std::vector<SignedRrset>& rrsets, un
 // workers; the other slots of `out` already hold reused signatures. Each
 // worker owns its RrsetSigner (and so its OpenSSL contexts) and writes only
 // its own slots of `out`, so the result is the same for any thread count.
-Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, const std::vector<Task>& tasks,
+Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, const SignaturePlan& plan,
                         const std::vector<std::size_t>& pending, std::uint32_t inception, unsigned threads,
                         std::vector<Signature>& out, Progress* progress) {
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(pending.size())));
@@ -254,8 +259,8 @@ Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, co
       const std::size_t last = std::min(end, first + batch);
       items.clear();
       for (std::size_t p = first; p < last; ++p) {
-        const Task& t = tasks[pending[p]];
-        items.push_back({&zone.nodes()[t.node].rrsets[t.rrset], &keys[t.key].signing, inception, t.expiration});
+        const Task& t = plan.tasks[pending[p]];
+        items.push_back({&plan.rrset(zone, t), &keys[t.key].signing, inception, t.expiration});
       }
       auto sigs = signer.sign_batch(items, zone.origin());
       if (!sigs) {
@@ -285,7 +290,8 @@ std::vector<std::size_t> reuse_signatures(const Zone& zone, const std::vector<Ac
                                           const SignRequest& request, const PreviousSignatures& previous,
                                           unsigned threads, std::vector<Signature>& out,
                                           VerifiedSignatures& verified) {
-  std::vector<std::string> fingerprints(tasks.size());
+  const bool reuse = request.refresh && previous.rrset_count() > 0;
+  std::vector<SignatureFingerprint> fingerprints(reuse ? tasks.size() : 0);
   std::vector<std::uint8_t> kept(tasks.size(), 0);
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(tasks.size() / 1024 + 1)));
   run_on_threads(threads, [&](std::size_t worker) {
@@ -293,11 +299,11 @@ std::vector<std::size_t> reuse_signatures(const Zone& zone, const std::vector<Ac
     const std::size_t end = tasks.size() * (worker + 1) / threads;
     for (std::size_t i = begin; i < end; ++i) {
       Task& t = tasks[i];
-      const Rrset& rrset = zone.nodes()[t.node].rrsets[t.rrset];
+      const Rrset& rrset = plan.rrset(zone, t);
       Duration validity = signed_by_key_signing_keys(rrset.type) ? request.dnskey_validity : request.validity;
       t.expiration = static_cast<std::uint32_t>(
           jittered_expiration(rrset.owner, rrset.type, request.now, validity, request.jitter));
-      if (!request.refresh || previous.rrset_count() == 0) continue;
+      if (!reuse) continue;
       auto reused = previous.find(plan.rrsets[t.signed_rrset].content, rrset.ttl, zone.origin(), keys[t.key].signing,
                                   request.now, *request.refresh);
       if (!reused) continue;
@@ -307,9 +313,10 @@ std::vector<std::size_t> reuse_signatures(const Zone& zone, const std::vector<Ac
     }
   });
   std::vector<std::size_t> pending;
+  if (reuse) verified.reserve(static_cast<std::size_t>(std::ranges::count(kept, 1)));
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     if (kept[i])
-      verified.insert(std::move(fingerprints[i]));
+      verified.insert(fingerprints[i]);
     else
       pending.push_back(i);
   }
@@ -327,7 +334,7 @@ Result<void> write_signature_index(const Zone& zone, const std::vector<SignedRrs
   std::vector<BytesView> rrsigs;
   for (const SignedRrset& s : rrsets) {
     const Node& node = zone.nodes()[s.node];
-    const RrType type = node.rrsets[s.rrset].type;
+    const RrType type = SignaturePlan::rrset(zone, s).type;
     // Node::signatures is sorted by covered type.
     auto first = std::ranges::lower_bound(node.signatures, to_u16(type), {},
                                           [](const Signature& sig) { return to_u16(sig.covered); });
@@ -351,10 +358,11 @@ UnixTime earliest_expiration(const std::vector<Signature>& signatures, UnixTime 
   return earliest.value_or(now);
 }
 
-void attach_signatures(Zone& zone, const std::vector<Task>& tasks, std::vector<Signature>& signatures) {
+void attach_signatures(Zone& zone, const SignaturePlan& plan, std::vector<Signature>& signatures) {
+  const std::vector<Task>& tasks = plan.tasks;
   for (auto& node : zone.nodes()) node.signatures.clear();
   for (std::size_t i = 0; i < tasks.size(); ++i)
-    zone.nodes()[tasks[i].node].signatures.push_back(std::move(signatures[i]));
+    zone.nodes()[plan.of(tasks[i]).node].signatures.push_back(std::move(signatures[i]));
   for (auto& node : zone.nodes()) {
     std::sort(node.signatures.begin(), node.signatures.end(), [](const Signature& a, const Signature& b) {
       if (a.covered != b.covered) return to_u16(a.covered) < to_u16(b.covered);
@@ -471,12 +479,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       reuse_signatures(zone, keys, plan, tasks, request, previous, threads, signatures, verified);
   previous = PreviousSignatures();  // its memory is needed for what follows
   progress_step(request.progress, "signing", pending.size());
-  if (auto r = sign_tasks(zone, keys, tasks, pending, inception, threads, signatures, request.progress); !r)
+  if (auto r = sign_tasks(zone, keys, plan, pending, inception, threads, signatures, request.progress); !r)
     return std::unexpected(r.error());
   summary.signatures = tasks.size();
   summary.signatures_reused = tasks.size() - pending.size();
   summary.expiration = earliest_expiration(signatures, request.now);
-  attach_signatures(zone, tasks, signatures);
+  attach_signatures(zone, plan, signatures);
   for (const auto& node : zone.nodes())
     for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
   summary.records_out = zone.record_count();
@@ -515,7 +523,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
     staged.emplace(std::move(*created));
     progress_step(request.progress, "writing", 0);
-    auto written = write_signed_zone(zone, *staged);
+    auto written = write_signed_zone(zone, *staged, threads);
     if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
     sha256 = std::move(*written);
     read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };

@@ -253,6 +253,8 @@ std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const Content
   if (std::ranges::find(dnskeys_, key.dnskey_rdata) == dnskeys_.end()) return std::nullopt;
   const std::string_view data = data_;
   const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
+  const Name signer = origin.lowercased();
+  const Bytes& signer_wire = signer.wire();
   std::size_t slot = load_u64(content.data()) & (table_.size() - 1);
   for (; table_[slot] != 0; slot = (slot + 1) & (table_.size() - 1)) {
     const std::size_t offset = table_[slot] - 1;
@@ -266,12 +268,19 @@ std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const Content
       BytesView rdata;
       c.u16(len);
       c.take(len, rdata);
-      auto rrsig = Rrsig::from_rdata(rdata);
-      if (!rrsig) continue;
-      if (rrsig->key_tag != key.tag || rrsig->algorithm != key.algorithm || rrsig->original_ttl != ttl) continue;
-      if (!rrsig->signer.equals(origin)) continue;
-      if (seconds_until(rrsig->inception, now) > 0) continue;  // not valid yet (a clock set back)
-      if (seconds_until(rrsig->expiration, now) <= static_cast<std::int64_t>(refresh)) continue;
+      // The RDATA's fixed fields (RFC 4034 §3.1) are read in place: a
+      // million lookups, no copy of the signer name or the signature.
+      constexpr std::size_t fixed = 18;
+      if (rdata.size() < fixed + signer_wire.size()) continue;
+      const std::uint8_t* f = rdata.data();
+      if (f[2] != static_cast<std::uint8_t>(key.algorithm) || get_u32(f + 4) != ttl || get_u16(f + 16) != key.tag)
+        continue;
+      // Uncompressed wire form: equal octets (case aside) are an equal name.
+      if (!std::equal(signer_wire.begin(), signer_wire.end(), f + fixed,
+                      [](std::uint8_t a, std::uint8_t b) { return a == ascii_lower(b); }))
+        continue;
+      if (seconds_until(get_u32(f + 12), now) > 0) continue;  // inception: not valid yet (a clock set back)
+      if (seconds_until(get_u32(f + 8), now) <= static_cast<std::int64_t>(refresh)) continue;  // expiration
       return Reused{Bytes(rdata.begin(), rdata.end()), signature_fingerprint(rdata, content, key.dnskey_rdata)};
     }
     return std::nullopt;

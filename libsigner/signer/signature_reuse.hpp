@@ -68,7 +68,7 @@ class PreviousSignatures {
 
   struct Reused {
     Bytes rdata;              // the RRSIG RDATA
-    std::string fingerprint;  // signature_fingerprint(), for VerifyOptions::verified
+    SignatureFingerprint fingerprint;  // for VerifyOptions::verified
   };
   // A previous RRSIG over an RRset with content digest `content` and TTL
   // `ttl`, made by `key` for zone `origin`, valid at `now` and expiring more

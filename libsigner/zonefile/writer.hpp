@@ -42,7 +42,10 @@ struct OutputRecord {
 // outlive it and stay unchanged.
 class OutputOrder {
  public:
-  explicit OutputOrder(const Zone& zone) noexcept : zone_(&zone) {}
+  explicit OutputOrder(const Zone& zone) noexcept : zone_(&zone), end_(zone.nodes().size()) {}
+  // The records of nodes [first, end) only.
+  OutputOrder(const Zone& zone, std::size_t first, std::size_t end) noexcept
+      : zone_(&zone), node_(first), end_(end) {}
   // The next record; nullopt after the last.
   std::optional<OutputRecord> next();
 
@@ -50,13 +53,16 @@ class OutputOrder {
   void load_node(const Node& node);
   const Zone* zone_;
   std::size_t node_ = 0;               // the next node to load
+  std::size_t end_ = 0;                // after the last node to load
   std::vector<OutputRecord> records_;  // of the node loaded last
   std::size_t pos_ = 0;
 };
 
 // Writes the zone file text to `sink`, one record per line, in pieces of a
-// few hundred KiB. Errors: the sink's.
-Result<void> write_zone(const Zone& zone, TextSink& sink);
+// few hundred KiB (a few MiB with several threads, which render slices of
+// the zone side by side; the text is the same for any thread count).
+// Errors: the sink's.
+Result<void> write_zone(const Zone& zone, TextSink& sink, unsigned threads = 1);
 
 // Appends the zone file text to `out`.
 void write_zone_text(const Zone& zone, std::string& out);
