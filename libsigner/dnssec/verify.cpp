@@ -29,28 +29,44 @@ struct ZoneKey {
   std::optional<PublicKey> public_key;  // empty when the key field is unusable
 };
 
+// The zone keys a signature may come from: same tag and algorithm, zone
+// flag set. Signatures share a handful of these lists.
+struct KeyGroup {
+  std::uint16_t tag = 0;
+  Algorithm algorithm = Algorithm::ED25519;
+  std::vector<std::size_t> keys;  // indices into the key list; may be empty
+};
+
 // One RRSIG to check by cryptography, with what the sequential pass found.
+// Kept small: a signed zone of a million names has two million of them, so
+// the RRSIG is parsed again where its cryptography is checked instead of
+// being held here.
 struct SigJob {
   const Rrset* rrset = nullptr;
   const Bytes* rdata = nullptr;  // the RRSIG RDATA as found in the zone
-  Rrsig rrsig;
-  std::vector<std::size_t> candidates;  // indices into the key list
-  std::size_t node = 0;
+  std::uint32_t node = 0;
+  std::uint32_t group = 0;  // index into the KeyGroup list
+  RrType type_covered = RrType::A;
   bool time_valid = false;
   bool fields_valid = false;  // signer, labels, TTLs, key match all right
 };
 
 struct SigResult {
+  static constexpr std::uint32_t no_key = 0xffffffff;
+  std::uint32_t key = no_key;  // the key that verified it
   bool valid = false;
   bool known_good = false;  // taken from VerifyOptions::verified, not recomputed
   bool proven = false;      // proven valid by VerifyOptions::prover, not verified
-  std::optional<std::size_t> key;  // the key that verified it
-  std::string error;               // a malformed signature or key
 };
 
-std::string tag_text(const Rrsig& s) {
-  return "(key tag " + std::to_string(s.key_tag) + ", " + algorithm_name(s.algorithm) + ")";
+// Why signatures could not be checked (a malformed signature or key), by job
+// index: rare, so kept apart from the results.
+using SigErrors = std::vector<std::pair<std::size_t, std::string>>;
+
+std::string tag_text(std::uint16_t tag, Algorithm algorithm) {
+  return "(key tag " + std::to_string(tag) + ", " + algorithm_name(algorithm) + ")";
 }
+std::string tag_text(const Rrsig& s) { return tag_text(s.key_tag, s.algorithm); }
 
 // Whether the zone is authoritative for, and so must sign, this RRset
 // (RFC 4035 §2.2): everything at the apex and at ordinary names; at a
@@ -75,13 +91,16 @@ std::string unsigned_reason(const Node& node, RrType type) {
 }
 
 std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::vector<ZoneKey>& keys,
-                                    unsigned threads, const VerifiedSignatures* verified,
-                                    const SignatureProver* prover) {
+                                    const std::vector<KeyGroup>& groups, unsigned threads,
+                                    const VerifiedSignatures* verified, const SignatureProver* prover,
+                                    SigErrors& errors) {
   std::vector<SigResult> results(jobs.size());
-  // Each worker owns its input buffer and verification context and writes
-  // only its own slice of `results`; keys are read-only. The merge is by
-  // index, so the outcome does not depend on the number of threads.
-  auto work = [&](std::size_t begin, std::size_t end) {
+  // Each worker owns its input buffer, verification context and error list
+  // and writes only its own slice of `results`; keys are read-only. The
+  // merge is by index, so the outcome does not depend on the number of
+  // threads.
+  std::vector<SigErrors> worker_errors(std::max(1u, threads));
+  auto work = [&](std::size_t worker, std::size_t begin, std::size_t end) {
     VerifyContext context;
     std::unique_ptr<SignatureProver::Session> session = prover ? prover->session() : nullptr;
     // Signatures are taken in blocks, so that the prover can prove a block
@@ -90,27 +109,37 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
     Bytes inputs;
     std::array<std::size_t, block + 1> input_at{};
     std::array<std::size_t, block> job_of{};
+    std::vector<Rrsig> rrsigs;  // of the block's pending jobs
+    rrsigs.reserve(block);
     std::vector<SignatureProver::Session::Request> requests;
     for (std::size_t block_begin = begin; block_begin < end; block_begin += block) {
       const std::size_t block_end = std::min(end, block_begin + block);
       inputs.clear();
       requests.clear();
+      rrsigs.clear();
       std::size_t pending = 0;
       for (std::size_t i = block_begin; i < block_end; ++i) {
         const SigJob& job = jobs[i];
         SigResult& out = results[i];
+        const std::vector<std::size_t>& candidates = groups[job.group].keys;
         if (verified) {
-          for (std::size_t k : job.candidates) {
+          for (std::size_t k : candidates) {
             if (verified->contains(signature_fingerprint(*job.rdata, *job.rrset, keys[k].rdata))) {
               out.valid = out.known_good = true;
-              out.key = k;
+              out.key = static_cast<std::uint32_t>(k);
               break;
             }
           }
           if (out.valid) continue;
         }
+        auto rrsig = Rrsig::from_rdata(*job.rdata);  // parsed once already by the sequential pass
+        if (!rrsig) {
+          worker_errors[worker].emplace_back(i, rrsig.error().message);
+          continue;
+        }
+        rrsigs.push_back(std::move(*rrsig));
         input_at[pending] = inputs.size();
-        append_signature_input(job.rrsig, *job.rrset, inputs);
+        append_signature_input(rrsigs.back(), *job.rrset, inputs);
         job_of[pending++] = i;
       }
       input_at[pending] = inputs.size();
@@ -119,43 +148,44 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
       std::vector<std::optional<bool>> first;
       if (session) {
         for (std::size_t p = 0; p < pending; ++p) {
-          const SigJob& job = jobs[job_of[p]];
-          if (!job.candidates.empty())
-            requests.push_back({input_of(p), &job.rrsig, keys[job.candidates.front()].rdata});
+          const std::vector<std::size_t>& candidates = groups[jobs[job_of[p]].group].keys;
+          if (!candidates.empty()) requests.push_back({input_of(p), &rrsigs[p], keys[candidates.front()].rdata});
         }
         first = session->prove_many(requests);
       }
       std::size_t asked = 0;
+      std::string error;
       for (std::size_t p = 0; p < pending; ++p) {
         const SigJob& job = jobs[job_of[p]];
+        const Rrsig& rrsig = rrsigs[p];
+        const std::vector<std::size_t>& candidates = groups[job.group].keys;
         SigResult& out = results[job_of[p]];
         const BytesView input = input_of(p);
-        for (std::size_t c = 0; c < job.candidates.size(); ++c) {
-          const std::size_t k = job.candidates[c];
+        error.clear();
+        for (std::size_t c = 0; c < candidates.size(); ++c) {
+          const std::size_t k = candidates[c];
           if (session) {
-            std::optional<bool> proven =
-                c == 0 ? first[asked++] : session->prove(input, job.rrsig, keys[k].rdata);
+            std::optional<bool> proven = c == 0 ? first[asked++] : session->prove(input, rrsig, keys[k].rdata);
             if (proven) {
               if (!*proven) continue;
               out.valid = out.proven = true;
-              out.key = k;
-              out.error.clear();
+              out.key = static_cast<std::uint32_t>(k);
               break;
             }
           }
           if (!keys[k].public_key) continue;
-          auto ok = context.verify(*keys[k].public_key, input, job.rrsig.signature);
+          auto ok = context.verify(*keys[k].public_key, input, rrsig.signature);
           if (!ok) {
-            out.error = ok.error().message;
+            error = ok.error().message;
             continue;
           }
           if (*ok) {
             out.valid = true;
-            out.key = k;
-            out.error.clear();
+            out.key = static_cast<std::uint32_t>(k);
             break;
           }
         }
+        if (!out.valid && !error.empty()) worker_errors[worker].emplace_back(job_of[p], error);
       }
     }
   };
@@ -165,13 +195,16 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
   std::size_t n = std::max(1u, threads);
   n = std::min<std::size_t>(n, std::max<std::size_t>(1, jobs.size() / per_thread_minimum));
   if (n <= 1) {
-    work(0, jobs.size());
-    return results;
+    work(0, 0, jobs.size());
+  } else {
+    const std::size_t chunk = (jobs.size() + n - 1) / n;
+    run_on_threads((jobs.size() + chunk - 1) / chunk, [&](std::size_t t) {
+      work(t, t * chunk, std::min(jobs.size(), (t + 1) * chunk));
+    });
   }
-  const std::size_t chunk = (jobs.size() + n - 1) / n;
-  run_on_threads((jobs.size() + chunk - 1) / chunk, [&](std::size_t t) {
-    work(t * chunk, std::min(jobs.size(), (t + 1) * chunk));
-  });
+  // Workers took contiguous slices in order: their lists join sorted.
+  for (auto& list : worker_errors)
+    for (auto& e : list) errors.push_back(std::move(e));
   return results;
 }
 
@@ -227,6 +260,20 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
   }
 
   // Sequential pass: everything but the cryptography.
+  std::vector<KeyGroup> groups;
+  auto group_of = [&](std::uint16_t tag, Algorithm algorithm) {
+    for (std::size_t g = 0; g < groups.size(); ++g)
+      if (groups[g].tag == tag && groups[g].algorithm == algorithm) return static_cast<std::uint32_t>(g);
+    KeyGroup group{tag, algorithm, {}};
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const Dnskey& key = keys[k].dnskey;
+      // RFC 4034 §2.1.1: a key without the zone flag must not verify RRSIGs.
+      if (keys[k].tag == tag && key.algorithm == algorithm && (key.flags & dnskey_flag_zone) != 0)
+        group.keys.push_back(k);
+    }
+    groups.push_back(std::move(group));
+    return static_cast<std::uint32_t>(groups.size() - 1);
+  };
   std::vector<SigJob> jobs;
   const auto& nodes = zone.nodes();
   for (std::size_t n = 0; n < nodes.size(); ++n) {
@@ -250,9 +297,9 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
       SigJob job;
       job.rrset = rrset;
       job.rdata = &sig.rdata;
-      job.rrsig = std::move(*parsed);
-      job.node = n;
-      const Rrsig& r = job.rrsig;
+      job.node = static_cast<std::uint32_t>(n);
+      const Rrsig& r = *parsed;
+      job.type_covered = r.type_covered;
       bool fields_ok = true;
       auto bad = [&](std::string what) {
         problems.add(node.owner, sig.covered, "RRSIG " + tag_text(r) + ": " + what);
@@ -277,19 +324,14 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
                      "RRSIG " + tag_text(r) + " is outside its validity window (inception " +
                          format_time_compact(r.inception) + ", expiration " + format_time_compact(r.expiration) +
                          ")");
-      for (std::size_t k = 0; k < keys.size(); ++k) {
-        const Dnskey& key = keys[k].dnskey;
-        // RFC 4034 §2.1.1: a key without the zone flag must not verify RRSIGs.
-        if (keys[k].tag == r.key_tag && key.algorithm == r.algorithm && (key.flags & dnskey_flag_zone) != 0)
-          job.candidates.push_back(k);
-      }
+      job.group = group_of(r.key_tag, r.algorithm);
       // A signature of an algorithm the DNSKEY RRset does not have yet is how
       // an algorithm rollover starts (RFC 6781 §4.1.4: the new algorithm's
       // signatures go out before its DNSKEY, so that no cached DNSKEY RRset
       // ever names an algorithm the cached data lacks); validators skip it.
       // One of a known algorithm but no known key is a stale signature.
       const bool algorithm_known = std::binary_search(algorithms.begin(), algorithms.end(), r.algorithm);
-      if (job.candidates.empty() && algorithm_known)
+      if (groups[job.group].keys.empty() && algorithm_known)
         bad("no zone key in the apex DNSKEY RRset has this key tag and algorithm");
       job.fields_valid = fields_ok;
       jobs.push_back(std::move(job));
@@ -298,7 +340,13 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
 
   // An empty list (a fresh signing) costs nothing: no fingerprint is computed.
   const VerifiedSignatures* verified = options.verified && !options.verified->empty() ? options.verified : nullptr;
-  std::vector<SigResult> results = check_crypto(jobs, keys, options.threads, verified, options.prover);
+  SigErrors errors;
+  std::vector<SigResult> results =
+      check_crypto(jobs, keys, groups, options.threads, verified, options.prover, errors);
+  auto error_of = [&errors](std::size_t job) {
+    auto it = std::ranges::lower_bound(errors, job, {}, &SigErrors::value_type::first);
+    return it != errors.end() && it->first == job ? it->second : std::string();
+  };
   report.signatures_checked = jobs.size();
   report.signatures_known_good =
       static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const SigResult& r) { return r.known_good; }));
@@ -312,8 +360,8 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
   std::vector<Algorithm> signing;
   for (std::size_t k = 0; k < jobs.size(); ++k)
     if (results[k].valid && jobs[k].time_valid && jobs[k].fields_valid &&
-        std::find(signing.begin(), signing.end(), jobs[k].rrsig.algorithm) == signing.end())
-      signing.push_back(jobs[k].rrsig.algorithm);
+        std::find(signing.begin(), signing.end(), groups[jobs[k].group].algorithm) == signing.end())
+      signing.push_back(groups[jobs[k].group].algorithm);
   if (!signing.empty())
     for (Algorithm alg : algorithms)
       if (std::find(signing.begin(), signing.end(), alg) == signing.end())
@@ -332,19 +380,22 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
     for (; j < jobs.size() && jobs[j].node == n; ++j) {
       const SigJob& job = jobs[j];
       const SigResult& res = results[j];
+      const KeyGroup& group = groups[job.group];
       if (!res.valid) {
-        if (!job.candidates.empty())
-          problems.add(node.owner, job.rrsig.type_covered,
-                       "RRSIG " + tag_text(job.rrsig) + " does not verify" +
-                           (res.error.empty() ? std::string() : ": " + res.error));
+        if (!group.keys.empty()) {
+          const std::string error = error_of(j);
+          problems.add(node.owner, job.type_covered,
+                       "RRSIG " + tag_text(group.tag, group.algorithm) + " does not verify" +
+                           (error.empty() ? std::string() : ": " + error));
+        }
         continue;
       }
       if (!job.time_valid || !job.fields_valid) continue;
       auto it = std::find_if(covered.begin(), covered.end(),
-                             [&](const auto& c) { return c.first == job.rrsig.type_covered; });
-      if (it == covered.end()) it = covered.insert(covered.end(), {job.rrsig.type_covered, {}});
-      it->second.push_back(job.rrsig.algorithm);
-      if (job.rrsig.type_covered == RrType::DNSKEY && keys[*res.key].dnskey.is_sep()) dnskey_by_sep = true;
+                             [&](const auto& c) { return c.first == job.type_covered; });
+      if (it == covered.end()) it = covered.insert(covered.end(), {job.type_covered, {}});
+      it->second.push_back(group.algorithm);
+      if (job.type_covered == RrType::DNSKEY && keys[res.key].dnskey.is_sep()) dnskey_by_sep = true;
     }
     for (const Rrset& rrset : node.rrsets) {
       if (!must_be_signed(node, rrset.type)) continue;
