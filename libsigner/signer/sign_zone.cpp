@@ -473,75 +473,88 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   SignaturePlan plan = plan_signatures(zone, keys);
   std::vector<Task>& tasks = plan.tasks;
   if (keep_index) digest_signed_rrsets(zone, plan.rrsets, threads);
-  std::vector<Signature> signatures(tasks.size());
-  VerifiedSignatures verified;
-  std::vector<std::size_t> pending =
-      reuse_signatures(zone, keys, plan, tasks, request, previous, threads, signatures, verified);
-  previous = PreviousSignatures();  // its memory is needed for what follows
-  progress_step(request.progress, "signing", pending.size());
-  if (auto r = sign_tasks(zone, keys, plan, pending, inception, threads, signatures, request.progress); !r)
-    return std::unexpected(r.error());
-  summary.signatures = tasks.size();
-  summary.signatures_reused = tasks.size() - pending.size();
-  summary.expiration = earliest_expiration(signatures, request.now);
-  attach_signatures(zone, plan, signatures);
-  for (const auto& node : zone.nodes())
-    for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
-  summary.records_out = zone.record_count();
-
-  // The gate (signer/output_gate.hpp): the zone is streamed into a staged
-  // file beside the output and hashed as it goes, the file is read back and
-  // compared with the zone record by record, and the zone passes verify_zone
-  // with this run's deterministic signatures proven by making them again.
-  // Publishing then goes in an order that a failure or a kill at any step
-  // cannot turn into a published zone whose keys are lost, or a key state
-  // that runs ahead of the published zone (keys/key_store.hpp): the zone is
-  // staged in full first, the new keys and a state listing them as
-  // unpublished next, then the zone is renamed into place, and last the key
-  // state records what this run did. Any failure before the rename leaves the
-  // output and the key folder as they were.
   std::vector<ProverKey> prover_keys;
   for (const auto& k : keys)
     if (k.key) prover_keys.push_back(ProverKey{&*k.key, k.signing.dnskey_rdata});
   const ResigningProver prover(std::move(prover_keys));
-  const GateOptions gate{request.now, threads, &verified, &prover};
   std::optional<StagedFile> staged;
   std::string sha256;
-  ReadAt read_output;
-  if (request.output == "-") {
-    // Printed only once the key state is committed, so held until then.
-    write_zone_text(zone, summary.output);
-    read_output = [text = std::string_view(summary.output)](std::uint64_t offset,
-                                                            std::span<char> out) -> Result<std::size_t> {
-      const std::size_t n = offset >= text.size() ? 0 : std::min(out.size(), text.size() - offset);
-      std::copy_n(text.data() + offset, n, out.data());
-      return n;
-    };
-  } else {
-    remove_stale_temp_files(request.output);  // what killed runs left beside it
-    auto created = StagedFile::create(request.output, 0644);
-    if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
-    staged.emplace(std::move(*created));
-    progress_step(request.progress, "writing", 0);
-    auto written = write_signed_zone(zone, *staged, threads);
-    if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
-    sha256 = std::move(*written);
-    read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
+  // Reused signatures are a cache: should the gate refuse a zone holding
+  // some (a damaged index or output, a bug), the run signs everything afresh
+  // and checks again, rather than fail every run until someone clears it.
+  for (bool reuse = true;; reuse = false) {
+    std::vector<Signature> signatures(tasks.size());
+    VerifiedSignatures verified;
+    const PreviousSignatures none;
+    std::vector<std::size_t> pending = reuse_signatures(zone, keys, plan, tasks, request, reuse ? previous : none,
+                                                        threads, signatures, verified);
+    previous = PreviousSignatures();  // its memory is needed for what follows
+    progress_step(request.progress, "signing", pending.size());
+    if (auto r = sign_tasks(zone, keys, plan, pending, inception, threads, signatures, request.progress); !r)
+      return std::unexpected(r.error());
+    summary.signatures = tasks.size();
+    summary.signatures_reused = tasks.size() - pending.size();
+    summary.expiration = earliest_expiration(signatures, request.now);
+    attach_signatures(zone, plan, signatures);
+    signatures = {};
+
+    // The gate (signer/output_gate.hpp): the zone is streamed into a staged
+    // file beside the output and hashed as it goes, the file is read back and
+    // compared with the zone record by record, and the zone passes verify_zone
+    // with this run's deterministic signatures proven by making them again.
+    // Publishing then goes in an order that a failure or a kill at any step
+    // cannot turn into a published zone whose keys are lost, or a key state
+    // that runs ahead of the published zone (keys/key_store.hpp): the zone is
+    // staged in full first, the new keys and a state listing them as
+    // unpublished next, then the zone is renamed into place, and last the key
+    // state records what this run did. Any failure before the rename leaves the
+    // output and the key folder as they were.
+    const GateOptions gate{request.now, threads, &verified, &prover};
+    staged.reset();
+    summary.output.clear();
+    ReadAt read_output;
+    if (request.output == "-") {
+      // Printed only once the key state is committed, so held until then.
+      write_zone_text(zone, summary.output);
+      read_output = [text = std::string_view(summary.output)](std::uint64_t offset,
+                                                              std::span<char> out) -> Result<std::size_t> {
+        const std::size_t n = offset >= text.size() ? 0 : std::min(out.size(), text.size() - offset);
+        std::copy_n(text.data() + offset, n, out.data());
+        return n;
+      };
+    } else {
+      remove_stale_temp_files(request.output);  // what killed runs left beside it
+      auto created = StagedFile::create(request.output, 0644);
+      if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
+      staged.emplace(std::move(*created));
+      progress_step(request.progress, "writing", 0);
+      auto written = write_signed_zone(zone, *staged, threads);
+      if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
+      sha256 = std::move(*written);
+      read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
+    }
+    // The read-back and verify_zone only read the zone: they run side by
+    // side (verify_zone on its own threads too). The read-back's error is
+    // the one reported when both fail, as when they ran one after the other.
+    progress_step(request.progress, "checking", 0);
+    Result<void> read_back;
+    Result<VerifyReport> checked = VerifyReport{};
+    run_on_threads(2, [&](std::size_t part) {
+      if (part == 0)
+        read_back = check_read_back(zone, read_output, request.origin);
+      else
+        checked = check_signed_zone(zone, gate);
+    });
+    if (read_back && checked) break;
+    const Error& error = read_back ? checked.error() : read_back.error();
+    if (summary.signatures_reused == 0) return std::unexpected(error);
+    summary.notes.push_back("the self-check refused the zone with " + std::to_string(summary.signatures_reused) +
+                            " signatures reused from the last run (" + error.to_string() +
+                            "); signed everything afresh");
   }
-  // The read-back and verify_zone only read the zone: they run side by
-  // side (verify_zone on its own threads too). The read-back's error is
-  // the one reported when both fail, as when they ran one after the other.
-  progress_step(request.progress, "checking", 0);
-  Result<void> read_back;
-  Result<VerifyReport> checked = VerifyReport{};
-  run_on_threads(2, [&](std::size_t part) {
-    if (part == 0)
-      read_back = check_read_back(zone, read_output, request.origin);
-    else
-      checked = check_signed_zone(zone, gate);
-  });
-  if (!read_back) return std::unexpected(read_back.error());
-  if (!checked) return std::unexpected(checked.error());
+  for (const auto& node : zone.nodes())
+    for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
+  summary.records_out = zone.record_count();
 
   if (auto r = store->stage_new_keys(); !r)
     return std::unexpected(std::move(r.error()).with_context("while storing the new keys; nothing was published"));

@@ -234,7 +234,7 @@ Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, con
   std::vector<BytesView> views;
   for (const auto& [key, sigs] : rrsigs) {
     auto it = rrsets.find(key);
-    if (it == rrsets.end()) continue;
+    if (it == rrsets.end() || sigs.size() > 0xffff) continue;  // counts are 16 bits in the layout
     views.assign(sigs.begin(), sigs.end());
     put_entry(index.data_, rrset_content_digest(it->second), views);
   }
@@ -271,7 +271,9 @@ std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const Content
       // The RDATA's fixed fields (RFC 4034 §3.1) are read in place: a
       // million lookups, no copy of the signer name or the signature.
       constexpr std::size_t fixed = 18;
-      if (rdata.size() < fixed + signer_wire.size()) continue;
+      // A signature of at least one octet after the signer, as
+      // Rrsig::from_rdata requires: the gate would refuse the output otherwise.
+      if (rdata.size() <= fixed + signer_wire.size()) continue;
       const std::uint8_t* f = rdata.data();
       if (f[2] != static_cast<std::uint8_t>(key.algorithm) || get_u32(f + 4) != ttl || get_u16(f + 16) != key.tag)
         continue;
@@ -332,6 +334,9 @@ Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& ind
 }
 
 Result<void> SignatureIndexWriter::add(const ContentDigest& content, std::span<const BytesView> rrsigs) {
+  // Counts and lengths are 16 bits in the file (RDATA never exceeds that).
+  if (rrsigs.size() > 0xffff || std::ranges::any_of(rrsigs, [](BytesView r) { return r.size() > 0xffff; }))
+    return fail(Errc::internal, "an RRset with more RRSIGs, or longer ones, than a signature index holds");
   put_entry(impl_->buffer, content, rrsigs);
   ++impl_->count;
   if (impl_->buffer.size() >= (std::size_t{1} << 20)) return impl_->flush();

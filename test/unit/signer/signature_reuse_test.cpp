@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <set>
 
 #include "core/atomic_file.hpp"
+#include "core/encoding.hpp"
 #include "crypto/keys.hpp"
 #include "dnssec/rrsig.hpp"
 #include "signer/sign_zone.hpp"
@@ -257,4 +260,76 @@ TEST_CASE("jittered expirations stay in the window, differ by owner and repeat f
   }
   CHECK(seen.size() > 150);  // spread out, not clumped on a few values
   CHECK(jittered_expiration(Name::parse("a.example.").value(), RrType::A, start, validity, 0) == start + validity);
+}
+
+namespace {
+
+// Writes the signature index again from the output as it stands, with
+// `mutate` applied to the RRSIG RDATA over www's A RRset: an index as a
+// faulty writer (or a hand with write access to the key folder) could leave.
+void rewrite_index(const Fixture& f, const std::function<void(Bytes&)>& mutate) {
+  const Name origin = Name::parse("reuse.test.").value();
+  const std::string text = f.output();
+  auto parsed = parse_zone_text(text, "signed", ParseOptions{origin, 4});
+  REQUIRE(parsed);
+  std::map<std::pair<std::string, RrType>, Rrset> rrsets;
+  std::map<std::pair<std::string, RrType>, std::vector<Bytes>> rrsigs;
+  for (const auto& r : parsed->records) {
+    if (r.type == RrType::RRSIG) {
+      const auto covered = Rrsig::from_rdata(r.rdata).value().type_covered;
+      rrsigs[{r.owner.lowercased().to_string(), covered}].push_back(r.rdata);
+      continue;
+    }
+    Rrset& set = rrsets[{r.owner.lowercased().to_string(), r.type}];
+    set.owner = r.owner;
+    set.type = r.type;
+    set.ttl = r.ttl;
+    set.rdatas.push_back(r.rdata);
+  }
+  const Bytes sha = digest(DigestType::SHA256, to_bytes(text));
+  auto writer = SignatureIndexWriter::create(f.index().string(), origin, to_hex(sha),
+                                             rrsets.at({"reuse.test.", RrType::DNSKEY}).rdatas);
+  REQUIRE(writer);
+  for (auto& [key, sigs] : rrsigs) {
+    if (key == std::pair<std::string, RrType>{"www.reuse.test.", RrType::A})
+      for (Bytes& sig : sigs) mutate(sig);
+    std::vector<BytesView> views(sigs.begin(), sigs.end());
+    REQUIRE(writer->add(rrset_content_digest(rrsets.at(key)), views));
+  }
+  REQUIRE(writer->commit());
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "an indexed RRSIG without signature octets is not reused") {
+  REQUIRE(sign_zone(request(start)));
+  rewrite_index(*this, [](Bytes& sig) {
+    const std::size_t signer_end = 18 + Name::parse("reuse.test.").value().wire_length();
+    sig.resize(signer_end);
+  });
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->signatures_reused == second->signatures - 1);  // all but www's A
+  CHECK(second->notes.empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "reused signatures the self-check refuses make the run sign everything afresh") {
+  REQUIRE(sign_zone(request(start)));
+  std::string before = output();
+  // A wrong labels field: every field reuse looks at still fits, but the
+  // self-check refuses the zone.
+  rewrite_index(*this, [](Bytes& sig) { sig[3] = static_cast<std::uint8_t>(sig[3] + 1); });
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->signatures_reused == 0);
+  REQUIRE(second->notes.size() == 1);
+  CHECK(second->notes[0].find("signed everything afresh") != std::string::npos);
+  CHECK(second->notes[0].find("labels field") != std::string::npos);
+  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
+  REQUIRE(report);
+  CHECK(report->ok());
+  // The run after it reuses again, from the index this run wrote.
+  auto third = sign_zone(request(start + 2 * day));
+  REQUIRE(third);
+  CHECK(third->signatures_reused == third->signatures);
 }
