@@ -15,11 +15,11 @@ readonly ZS_ROOT
 # scripts/fuzz builds test/fuzz/ with clang 16 and its libFuzzer/sanitizer runtime (clang 14
 # cannot compile libstdc++ 12's std::expected with our types); llvm gives llvm-symbolizer for
 # the stacks of its findings. ninja-build schedules a build's compiles across layers (make
-# waits for each folder in turn).
+# waits for each folder in turn). libjemalloc-dev: the zonesign program's allocator (CMakeLists.txt).
 ZS_PACKAGES=(
   build-essential cmake libssl-dev libcli11-dev libyaml-cpp-dev libfmt-dev doctest-dev
   nlohmann-json3-dev libunbound-dev pkg-config ldnsutils bind9-utils bind9-dnsutils knot-dnssecutils knot nsd unbound
-  iproute2 python3 libxml2-utils time util-linux clang-16 libclang-rt-16-dev llvm ninja-build
+  iproute2 python3 libxml2-utils time util-linux clang-16 libclang-rt-16-dev llvm ninja-build libjemalloc-dev
 )
 
 zs_log() { printf '==> %s\n' "$*" >&2; }
