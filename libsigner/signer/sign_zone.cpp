@@ -48,7 +48,7 @@ struct ActiveKey {
 // An RRset that this run signs, with the digest that identifies its content
 // across runs (rrset_content_digest): reuse finds previous signatures by it,
 // and the signature index records it.
-// Kept small (a million-name zone has 2.3 million of them and of Tasks).
+// Kept small: a million-name zone has about two million of them, and of Tasks.
 struct SignedRrset {
   std::uint32_t node = 0;
   std::uint16_t rrset = 0;  // index into the node's RRsets
