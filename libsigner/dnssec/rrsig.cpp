@@ -188,12 +188,15 @@ Result<std::vector<Rrsig>> RrsetSigner::sign_batch(std::span<const Item> items, 
 }
 
 namespace {
-void append_u32(Bytes& out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
-}
 void append_sized(Bytes& out, BytesView data) {
-  append_u32(out, static_cast<std::uint32_t>(data.size()));
+  put_u32(out, static_cast<std::uint32_t>(data.size()));
   out.insert(out.end(), data.begin(), data.end());
+}
+std::array<std::uint8_t, 32> sha256_of(BytesView data) {
+  const Bytes d = digest(DigestType::SHA256, data);
+  std::array<std::uint8_t, 32> out{};
+  std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
 }
 }  // namespace
 
@@ -202,10 +205,10 @@ ContentDigest rrset_content_digest(const Rrset& rrset) {
   std::size_t size = 12 + rrset.owner.wire_length();
   for (const auto& rdata : rrset.rdatas) size += 4 + rdata.size();
   buf.reserve(size + 64);  // canonical RDATA may lower-case, never grow much
-  append_u32(buf, static_cast<std::uint32_t>(rrset.owner.wire_length()));
+  put_u32(buf, static_cast<std::uint32_t>(rrset.owner.wire_length()));
   for (std::uint8_t c : rrset.owner.wire()) buf.push_back(ascii_lower(c));
-  append_u32(buf, to_u16(rrset.type));
-  append_u32(buf, rrset.ttl);
+  put_u32(buf, to_u16(rrset.type));
+  put_u32(buf, rrset.ttl);
   if (rrset.rdatas.size() == 1) {
     append_sized(buf, canonical_rdata(rrset.type, rrset.rdatas.front()));
   } else {
@@ -216,10 +219,7 @@ ContentDigest rrset_content_digest(const Rrset& rrset) {
     canonical.erase(std::unique(canonical.begin(), canonical.end()), canonical.end());
     for (const auto& rdata : canonical) append_sized(buf, rdata);
   }
-  const Bytes d = digest(DigestType::SHA256, buf);
-  ContentDigest out{};
-  std::copy_n(d.begin(), out.size(), out.begin());
-  return out;
+  return sha256_of(buf);
 }
 
 SignatureFingerprint signature_fingerprint(BytesView rrsig_rdata, const ContentDigest& rrset_content,
@@ -229,10 +229,7 @@ SignatureFingerprint signature_fingerprint(BytesView rrsig_rdata, const ContentD
   append_sized(buf, rrsig_rdata);
   append_sized(buf, dnskey_rdata);
   append_sized(buf, rrset_content);
-  const Bytes d = digest(DigestType::SHA256, buf);
-  SignatureFingerprint out{};
-  std::copy_n(d.begin(), out.size(), out.begin());
-  return out;
+  return sha256_of(buf);
 }
 
 SignatureFingerprint signature_fingerprint(BytesView rrsig_rdata, const Rrset& rrset, BytesView dnskey_rdata) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/bytes.hpp"
+
 namespace zs {
 
 namespace {
@@ -16,9 +18,7 @@ VerifiedSignatures::VerifiedSignatures(std::initializer_list<SignatureFingerprin
 }
 
 std::size_t VerifiedSignatures::slot_of(const SignatureFingerprint& fingerprint) const noexcept {
-  std::uint64_t h = 0;
-  for (int i = 0; i < 8; ++i) h = (h << 8) | fingerprint[i];
-  return static_cast<std::size_t>(h) & (slots_.size() - 1);
+  return static_cast<std::size_t>(get_u64(fingerprint.data())) & (slots_.size() - 1);
 }
 
 void VerifiedSignatures::reserve(std::size_t count) {

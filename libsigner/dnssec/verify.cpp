@@ -122,9 +122,10 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
         const SigJob& job = jobs[i];
         SigResult& out = results[i];
         const std::vector<std::size_t>& candidates = groups[job.group].keys;
-        if (verified) {
+        if (verified && !candidates.empty()) {
+          const ContentDigest content = rrset_content_digest(*job.rrset);
           for (std::size_t k : candidates) {
-            if (verified->contains(signature_fingerprint(*job.rdata, *job.rrset, keys[k].rdata))) {
+            if (verified->contains(signature_fingerprint(*job.rdata, content, keys[k].rdata))) {
               out.valid = out.known_good = true;
               out.key = static_cast<std::uint32_t>(k);
               break;

@@ -47,23 +47,12 @@ std::int64_t seconds_until(std::uint32_t when, UnixTime now) {
   return static_cast<std::int32_t>(when - static_cast<std::uint32_t>(now));
 }
 
-void put_u16(std::string& out, std::size_t v) {
-  out.push_back(static_cast<char>((v >> 8) & 0xff));
-  out.push_back(static_cast<char>(v & 0xff));
-}
-void put_u32(std::string& out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
-}
-void put_u64(std::string& out, std::uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
-}
-void put_bytes(std::string& out, BytesView b) { out.append(reinterpret_cast<const char*>(b.data()), b.size()); }
-
-void put_entry(std::string& out, const ContentDigest& content, std::span<const BytesView> rrsigs) {
+// Counts and lengths are 16 bits: callers check that they fit.
+void put_entry(Bytes& out, const ContentDigest& content, std::span<const BytesView> rrsigs) {
   put_bytes(out, content);
-  put_u16(out, rrsigs.size());
+  put_u16(out, static_cast<std::uint16_t>(rrsigs.size()));
   for (BytesView r : rrsigs) {
-    put_u16(out, r.size());
+    put_u16(out, static_cast<std::uint16_t>(r.size()));
     put_bytes(out, r);
   }
 }
@@ -83,14 +72,13 @@ class Cursor {
   bool u16(std::size_t& v) {
     BytesView b;
     if (!take(2, b)) return false;
-    v = (std::size_t{b[0]} << 8) | b[1];
+    v = get_u16(b.data());
     return true;
   }
   bool u32(std::uint32_t& v) {
     BytesView b;
     if (!take(4, b)) return false;
-    v = 0;
-    for (auto c : b) v = (v << 8) | c;
+    v = get_u32(b.data());
     return true;
   }
 
@@ -100,11 +88,6 @@ class Cursor {
   std::size_t end_;
 };
 
-std::uint64_t load_u64(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return v;
-}
 
 Error index_error(const std::string& path, const std::string& what) {
   return Error{Errc::io, "signature index " + path + " " + what};
@@ -134,7 +117,7 @@ Result<void> PreviousSignatures::index_entries() {
   table_.assign(slots, 0);
   const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
   for (std::size_t offset : offsets) {
-    std::size_t slot = load_u64(base + offset) & (slots - 1);
+    std::size_t slot = get_u64(base + offset) & (slots - 1);
     while (table_[slot] != 0) {
       // The same digest twice: the first stays (either was verified).
       if (std::equal(base + offset, base + offset + digest_size, base + table_[slot] - 1)) break;
@@ -186,7 +169,7 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
   index.begin_ = c.at();
   index.end_ = sealed - 8;
   if (auto r = index.index_entries(); !r) return std::unexpected(index_error(index_path, r.error().message));
-  if (load_u64(base + index.end_) != index.count_)
+  if (get_u64(base + index.end_) != index.count_)
     return std::unexpected(index_error(index_path, "does not hold the number of entries it claims"));
   return std::optional<PreviousSignatures>(std::move(index));
 }
@@ -231,13 +214,15 @@ Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, con
   if (auto it = rrsets.find(index_key(origin, RrType::DNSKEY)); it != rrsets.end())
     index.dnskeys_ = it->second.rdatas;
   // The same layout as an index file's entries, so both are looked up alike.
+  Bytes entries;
   std::vector<BytesView> views;
   for (const auto& [key, sigs] : rrsigs) {
     auto it = rrsets.find(key);
     if (it == rrsets.end() || sigs.size() > 0xffff) continue;  // counts are 16 bits in the layout
     views.assign(sigs.begin(), sigs.end());
-    put_entry(index.data_, rrset_content_digest(it->second), views);
+    put_entry(entries, rrset_content_digest(it->second), views);
   }
+  index.data_ = chars_of(entries);
   index.begin_ = 0;
   index.end_ = index.data_.size();
   if (auto r = index.index_entries(); !r) return std::unexpected(r.error());
@@ -253,9 +238,8 @@ std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const Content
   if (std::ranges::find(dnskeys_, key.dnskey_rdata) == dnskeys_.end()) return std::nullopt;
   const std::string_view data = data_;
   const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
-  const Name signer = origin.lowercased();
-  const Bytes& signer_wire = signer.wire();
-  std::size_t slot = load_u64(content.data()) & (table_.size() - 1);
+  const Bytes& signer_wire = origin.wire();
+  std::size_t slot = get_u64(content.data()) & (table_.size() - 1);
   for (; table_[slot] != 0; slot = (slot + 1) & (table_.size() - 1)) {
     const std::size_t offset = table_[slot] - 1;
     if (!std::equal(content.begin(), content.end(), base + offset)) continue;
@@ -279,7 +263,7 @@ std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const Content
         continue;
       // Uncompressed wire form: equal octets (case aside) are an equal name.
       if (!std::equal(signer_wire.begin(), signer_wire.end(), f + fixed,
-                      [](std::uint8_t a, std::uint8_t b) { return a == ascii_lower(b); }))
+                      [](std::uint8_t a, std::uint8_t b) { return ascii_lower(a) == ascii_lower(b); }))
         continue;
       if (seconds_until(get_u32(f + 12), now) > 0) continue;  // inception: not valid yet (a clock set back)
       if (seconds_until(get_u32(f + 8), now) <= static_cast<std::int64_t>(refresh)) continue;  // expiration
@@ -295,11 +279,11 @@ struct SignatureIndexWriter::Impl {
   StagedFile file;
   DigestStream seal{DigestType::SHA256};
   std::uint64_t count = 0;
-  std::string buffer;
+  Bytes buffer;
 
   Result<void> flush() {
-    seal.update(bytes_of(buffer));
-    auto r = file.append(buffer);
+    seal.update(buffer);
+    auto r = file.append(chars_of(buffer));
     buffer.clear();
     return r;
   }
@@ -314,20 +298,22 @@ Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& ind
                                                           std::span<const Bytes> dnskeys) {
   auto sha = from_hex(output_sha256);
   if (!sha || sha->size() != digest_size) return fail(Errc::internal, "the output's SHA-256 is not 64 hex digits");
+  if (dnskeys.size() > 0xffff || std::ranges::any_of(dnskeys, [](const Bytes& k) { return k.size() > 0xffff; }))
+    return fail(Errc::internal, "more DNSKEYs, or longer ones, than a signature index holds");
   remove_stale_temp_files(index_path);
   auto file = StagedFile::create(index_path, 0644);
   if (!file) return std::unexpected(file.error());
   auto impl = std::make_unique<Impl>(std::move(*file));
-  std::string& out = impl->buffer;
-  out.append(index_magic);
+  Bytes& out = impl->buffer;
+  put_bytes(out, bytes_of(index_magic));
   put_u32(out, index_version);
   const Name lower = origin.lowercased();
-  out.push_back(static_cast<char>(lower.wire().size()));
+  put_u8(out, static_cast<std::uint8_t>(lower.wire().size()));
   put_bytes(out, lower.wire());
   put_bytes(out, *sha);
-  put_u16(out, dnskeys.size());
+  put_u16(out, static_cast<std::uint16_t>(dnskeys.size()));
   for (const Bytes& k : dnskeys) {
-    put_u16(out, k.size());
+    put_u16(out, static_cast<std::uint16_t>(k.size()));
     put_bytes(out, k);
   }
   return SignatureIndexWriter(std::move(impl));
@@ -347,8 +333,7 @@ Result<void> SignatureIndexWriter::commit() {
   put_u64(impl_->buffer, impl_->count);
   if (auto r = impl_->flush(); !r) return r;
   const Bytes seal = impl_->seal.finish();
-  impl_->buffer.assign(reinterpret_cast<const char*>(seal.data()), seal.size());
-  if (auto r = impl_->file.append(impl_->buffer); !r) return r;
+  if (auto r = impl_->file.append(chars_of(seal)); !r) return r;
   if (auto r = impl_->file.finish(); !r) return r;
   return impl_->file.commit();
 }
