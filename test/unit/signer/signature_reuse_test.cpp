@@ -333,3 +333,21 @@ TEST_CASE_FIXTURE(Fixture, "reused signatures the self-check refuses make the ru
   REQUIRE(third);
   CHECK(third->signatures_reused == third->signatures);
 }
+
+TEST_CASE_FIXTURE(Fixture, "an index that cannot be written costs a note, never the run") {
+  REQUIRE(sign_zone(request(start)));
+  // A directory where the index goes: its rename fails, as on a full or read-only disk.
+  std::filesystem::remove(index());
+  std::filesystem::create_directory(index());
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->signatures_reused == second->signatures);  // from the output, whose hash is on record
+  REQUIRE(second->notes.size() == 1);
+  CHECK(second->notes[0].find("signature index not written") != std::string::npos);
+  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
+  REQUIRE(report);
+  CHECK(report->ok());
+  // No temporary file of the failed index is left in the key folder.
+  for (const auto& entry : std::filesystem::directory_iterator(index().parent_path()))
+    CHECK_MESSAGE(entry.path().filename().string().find(".tmp-") == std::string::npos, entry.path());
+}
