@@ -550,6 +550,34 @@ Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa
   return fail(Errc::internal, "could not generate a key with a unique tag");
 }
 
+Result<KeyInfo*> KeyStore::add_imported(KeyInfo info, const PrivateKey& key) {
+  if (read_only_) return fail(Errc::internal, "key store opened read-only");
+  if (staged_) return fail(Errc::internal, "a key imported after the new keys were staged");
+  info.algorithm = key.algorithm();
+  info.public_key = key.dnskey_public_key();
+  info.bits = key.bits();
+  info.tag = key_tag(info.dnskey().to_rdata());
+  for (const KeyInfo& k : keys_) {
+    if (k.algorithm == info.algorithm && k.public_key == info.public_key)
+      return fail(Errc::key_store, "key " + std::to_string(info.tag) + " is in the key folder already");
+    if (k.tag == info.tag)
+      return fail(Errc::key_store, "key tag " + std::to_string(info.tag) + " is taken by another key of the zone (" +
+                                       std::string(role_name(k.role)) + " " + std::to_string(k.tag) + ", " +
+                                       algorithm_name(k.algorithm) + "): zonesign names a key by its tag");
+  }
+  if (live_key_count() >= max_live_keys)
+    return fail(Errc::key_store, "the zone has " + std::to_string(max_live_keys) +
+                                     " keys that are not removed already: zonesign manages at most that many");
+  info.file = key_file_name(zone_, info.algorithm, info.tag);
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(folder_ + "/" + info.file, ec)))
+    return fail(Errc::key_store, "'" + folder_ + "/" + info.file + "' exists but no key in the state file names it: "
+                                 "zonesign never overwrites it; move it away if it is not this key");
+  new_keys_.push_back(NewKeyFile{info.file, key.to_pem()});
+  keys_.push_back(std::move(info));
+  return &keys_.back();
+}
+
 Result<PrivateKey> KeyStore::load_private(const KeyInfo& info) const {
   const std::string path = folder_ + "/" + info.file;
   if (const NewKeyFile* fresh = pending_key(info.file)) return PrivateKey::from_pem(fresh->pem, info.algorithm);

@@ -119,6 +119,15 @@ class KeyStore {
   // away and made again, so a bare tag names one key.
   Result<KeyInfo*> generate(Role role, Algorithm algorithm, unsigned rsa_bits, UnixTime now);
 
+  // Lists a key made by another signer (`zonesign key import`): `info` gives
+  // its role, flags and timestamps; its algorithm, public key, bits, tag and
+  // file name are taken from `key`. Its private key is written with this
+  // run's new keys when the run commits (stage_new_keys), as a PEM file of
+  // the name generate() would give it. Errors: Errc::key_store when a listed
+  // key has its tag or its public key already, a file of that name exists
+  // (never overwritten), or the zone would hold more than max_live_keys.
+  Result<KeyInfo*> add_imported(KeyInfo info, const PrivateKey& key);
+
   // Loads the private key of `info`, checking it matches the listed public
   // key. Errors: Errc::key_store when the file is missing, unreadable or does
   // not match: zonesign never replaces such a key on its own.
