@@ -36,6 +36,7 @@ inline std::uint32_t get_u32(const std::uint8_t* p) {
 inline std::uint64_t get_u64(const std::uint8_t* p) { return (std::uint64_t{get_u32(p)} << 32) | get_u32(p + 4); }
 
 inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
+inline Bytes to_bytes(BytesView v) { return Bytes(v.begin(), v.end()); }
 // The octets of `s`, and the characters of `b`, without a copy.
 inline BytesView bytes_of(std::string_view s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
 inline std::string_view chars_of(BytesView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }

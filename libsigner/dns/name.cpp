@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <memory>
 
 namespace zs {
 
@@ -13,7 +15,7 @@ struct LabelOffsets {
   std::size_t count = 0;
 };
 
-LabelOffsets label_offsets(const Bytes& wire) noexcept {
+LabelOffsets label_offsets(BytesView wire) noexcept {
   LabelOffsets out;
   std::size_t pos = 0;
   while (pos < wire.size() && wire[pos] != 0) {
@@ -25,9 +27,46 @@ LabelOffsets label_offsets(const Bytes& wire) noexcept {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+constexpr std::uint8_t root_wire[1] = {0};
+
+// The block's size in 32-bit words: the reference count, then the length
+// octet and the wire octets.
+std::size_t block_words(std::size_t wire_length) noexcept { return 1 + (1 + wire_length + 3) / 4; }
+
 }  // namespace
 
-Name::Name() : wire_{0} {}
+Name::SharedWire::SharedWire(BytesView wire) {
+  if (wire.size() == 1) return;  // the root: no block
+  block_ = std::allocator<std::uint32_t>().allocate(block_words(wire.size()));
+  block_[0] = 1;
+  auto* octets = reinterpret_cast<std::uint8_t*>(block_ + 1);
+  octets[0] = static_cast<std::uint8_t>(wire.size());
+  std::copy(wire.begin(), wire.end(), octets + 1);
+}
+
+BytesView Name::SharedWire::view() const noexcept {
+  if (!block_) return BytesView(root_wire);
+  const auto* octets = reinterpret_cast<const std::uint8_t*>(block_ + 1);
+  return BytesView(octets + 1, octets[0]);
+}
+
+// Copies may live on several threads (the signing and checking workers), so
+// the count is atomic. A new reference needs no ordering; the last release
+// must see every other thread's reads of the octets done before the block goes.
+void Name::SharedWire::retain() const noexcept {
+  if (block_) std::atomic_ref<std::uint32_t>(block_[0]).fetch_add(1, std::memory_order_relaxed);
+}
+
+void Name::SharedWire::release() noexcept {
+  if (!block_) return;
+  if (std::atomic_ref<std::uint32_t>(block_[0]).fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    const auto* octets = reinterpret_cast<const std::uint8_t*>(block_ + 1);
+    std::allocator<std::uint32_t>().deallocate(block_, block_words(octets[0]));
+  }
+  block_ = nullptr;
+}
+
+Name::Name() = default;
 
 Result<Name> Name::parse(std::string_view text, const Name* origin) {
   if (text.empty()) return fail(Errc::bad_name, "empty domain name");
@@ -45,7 +84,7 @@ Result<Name> Name::parse(std::string_view text, const Name* origin) {
   // length octet that is filled in when its '.' (or the end) is reached.
   // Parsing is on the hot path of every zone read, so no per-label string.
   Bytes wire;
-  wire.reserve(text.size() + 2 + (origin ? origin->wire_.size() : 0));
+  wire.reserve(text.size() + 2 + (origin ? origin->wire_length() : 0));
   std::size_t label_start = 0;  // offset of the open label's length octet
   wire.push_back(0);
   bool absolute = false;
@@ -92,13 +131,14 @@ Result<Name> Name::parse(std::string_view text, const Name* origin) {
   if (!absolute) {
     if (auto r = close_label(); !r) return std::unexpected(r.error());
     if (!origin) return fail(Errc::no_origin, "relative name '" + std::string(text) + "' with no origin");
-    wire.insert(wire.end(), origin->wire_.begin(), origin->wire_.end());
+    const BytesView suffix = origin->wire();
+    wire.insert(wire.end(), suffix.begin(), suffix.end());
   } else {
     wire.push_back(0);
   }
   if (wire.size() > max_wire_length)
     return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
-  return Name(std::move(wire));
+  return Name(BytesView(wire));
 }
 
 Result<Name> Name::from_wire(BytesView wire) {
@@ -135,19 +175,20 @@ Result<Name> Name::read_wire(BytesView message, std::size_t& offset) {
     if (len == 0) break;
   }
   if (!jumped) offset = pos;
-  return Name(std::move(wire));
+  return Name(BytesView(wire));
 }
 
-std::size_t Name::label_count() const noexcept { return label_offsets(wire_).count; }
+std::size_t Name::label_count() const noexcept { return label_offsets(wire()).count; }
 
 std::string Name::to_string() const {
   if (is_root()) return ".";
+  const BytesView self = wire();
   std::string out;
   std::size_t pos = 0;
-  while (wire_[pos] != 0) {
-    std::uint8_t len = wire_[pos];
+  while (self[pos] != 0) {
+    std::uint8_t len = self[pos];
     for (std::size_t i = pos + 1; i <= pos + len; ++i) {
-      std::uint8_t c = wire_[i];
+      std::uint8_t c = self[i];
       switch (c) {
         case '.': case ';': case '\\': case '(': case ')': case '"': case '$': case '@':
           out += '\\';
@@ -170,59 +211,66 @@ std::string Name::to_string() const {
 }
 
 Name Name::lowercased() const {
-  Bytes w = wire_;
+  Bytes w(wire().begin(), wire().end());
   std::size_t pos = 0;
   while (w[pos] != 0) {
     std::uint8_t len = w[pos];
     for (std::size_t i = pos + 1; i <= pos + len; ++i) w[i] = ascii_lower(w[i]);
     pos += len + 1u;
   }
-  return Name(std::move(w));
+  return Name(BytesView(w));
 }
 
 Name Name::parent(std::size_t n) const {
+  const BytesView w = wire();
   std::size_t pos = 0;
-  for (std::size_t i = 0; i < n && wire_[pos] != 0; ++i) pos += wire_[pos] + 1u;
-  return Name(Bytes(wire_.begin() + static_cast<std::ptrdiff_t>(pos), wire_.end()));
+  for (std::size_t i = 0; i < n && w[pos] != 0; ++i) pos += w[pos] + 1u;
+  return Name(w.subspan(pos));
 }
 
 std::string_view Name::first_label() const noexcept {
-  return std::string_view(reinterpret_cast<const char*>(wire_.data()) + 1, wire_[0]);
+  const BytesView w = wire();
+  return std::string_view(reinterpret_cast<const char*>(w.data()) + 1, w[0]);
 }
 
 Result<Name> Name::prepend(std::string_view label) const {
   if (label.empty()) return fail(Errc::bad_name, "empty label");
   if (label.size() > max_label_length) return fail(Errc::label_too_long, "label over 63 octets");
-  if (wire_.size() + label.size() + 1 > max_wire_length)
+  const BytesView self = wire();
+  if (self.size() + label.size() + 1 > max_wire_length)
     return fail(Errc::name_too_long, "name longer than 255 octets");
   Bytes w;
-  w.reserve(wire_.size() + label.size() + 1);
+  w.reserve(self.size() + label.size() + 1);
   w.push_back(static_cast<std::uint8_t>(label.size()));
   w.insert(w.end(), label.begin(), label.end());
-  w.insert(w.end(), wire_.begin(), wire_.end());
-  return Name(std::move(w));
+  w.insert(w.end(), self.begin(), self.end());
+  return Name(BytesView(w));
 }
 
 bool Name::equals(const Name& other) const noexcept {
-  if (wire_.size() != other.wire_.size()) return false;
+  const BytesView self = wire(), other_wire = other.wire();
+  if (self.data() == other_wire.data()) return true;  // copies of one name
+  if (self.size() != other_wire.size()) return false;
   // Length octets are < 64 and so unaffected by case folding.
-  for (std::size_t i = 0; i < wire_.size(); ++i)
-    if (ascii_lower(wire_[i]) != ascii_lower(other.wire_[i])) return false;
+  for (std::size_t i = 0; i < self.size(); ++i)
+    if (ascii_lower(self[i]) != ascii_lower(other_wire[i])) return false;
   return true;
 }
 
 bool Name::is_subdomain_of(const Name& other) const noexcept {
-  if (other.wire_.size() > wire_.size()) return false;
+  const BytesView self = wire(), other_wire = other.wire();
+  if (other_wire.size() > self.size()) return false;
   std::size_t pos = 0;
-  std::size_t skip = wire_.size() - other.wire_.size();
-  while (pos < skip) pos += wire_[pos] + 1u;
+  std::size_t skip = self.size() - other_wire.size();
+  while (pos < skip) pos += self[pos] + 1u;
   if (pos != skip) return false;  // suffix does not start on a label boundary
-  for (std::size_t i = 0; i < other.wire_.size(); ++i)
-    if (ascii_lower(wire_[pos + i]) != ascii_lower(other.wire_[i])) return false;
+  for (std::size_t i = 0; i < other_wire.size(); ++i)
+    if (ascii_lower(self[pos + i]) != ascii_lower(other_wire[i])) return false;
   return true;
 }
 
 int canonical_compare(const Name& a, const Name& b) noexcept {
+  if (a.wire().data() == b.wire().data()) return 0;  // copies of one name
   LabelOffsets la = label_offsets(a.wire());
   LabelOffsets lb = label_offsets(b.wire());
   std::size_t ia = la.count, ib = lb.count;

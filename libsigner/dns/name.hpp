@@ -3,12 +3,18 @@
 // A Name holds its uncompressed wire form, with the spelling it was given:
 // names compare case-insensitively but print as written. Canonical order
 // compares labels from the root down, case-folded, as unsigned octets.
+//
+// Names are immutable, and copies share one heap block (reference count,
+// length, octets): a zone holds its owner names many times over (each node's,
+// each of its RRsets', each record's while parsing), and a million-name zone
+// should not pay a separate allocation and vector header for every copy.
 #pragma once
 
 #include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
@@ -34,12 +40,15 @@ class Name {
   // advancing it. Compression pointers are followed only in `message`.
   static Result<Name> read_wire(BytesView message, std::size_t& offset);
 
-  const Bytes& wire() const noexcept { return wire_; }
-  std::size_t wire_length() const noexcept { return wire_.size(); }
+  BytesView wire() const noexcept { return shared_.view(); }
+  std::size_t wire_length() const noexcept { return shared_.view().size(); }
   // Number of labels, not counting the root (so "." has 0).
   std::size_t label_count() const noexcept;
-  bool is_root() const noexcept { return wire_.size() == 1; }
-  bool is_wildcard() const noexcept { return wire_.size() >= 2 && wire_[0] == 1 && wire_[1] == '*'; }
+  bool is_root() const noexcept { return wire_length() == 1; }
+  bool is_wildcard() const noexcept {
+    const BytesView w = wire();
+    return w.size() >= 2 && w[0] == 1 && w[1] == '*';
+  }
 
   // Presentation format, absolute, with a trailing dot; escapes what must be.
   std::string to_string() const;
@@ -56,8 +65,34 @@ class Name {
   bool equals(const Name& other) const noexcept;  // case-insensitive
 
  private:
-  explicit Name(Bytes wire) : wire_(std::move(wire)) {}
-  Bytes wire_;
+  // The shared, immutable wire form. Null stands for the root name, so that
+  // the many default-constructed names cost no allocation.
+  class SharedWire {
+   public:
+    SharedWire() noexcept = default;
+    explicit SharedWire(BytesView wire);
+    SharedWire(const SharedWire& other) noexcept : block_(other.block_) { retain(); }
+    SharedWire(SharedWire&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+    SharedWire& operator=(const SharedWire& other) noexcept {
+      SharedWire copy(other);
+      std::swap(block_, copy.block_);
+      return *this;
+    }
+    SharedWire& operator=(SharedWire&& other) noexcept {
+      std::swap(block_, other.block_);
+      return *this;
+    }
+    ~SharedWire() { release(); }
+    BytesView view() const noexcept;
+
+   private:
+    void retain() const noexcept;
+    void release() noexcept;
+    std::uint32_t* block_ = nullptr;  // [count][length octet, wire octets...], in 32-bit words
+  };
+
+  explicit Name(BytesView wire) : shared_(wire) {}
+  SharedWire shared_;
 };
 
 // RFC 4034 §6.1 canonical order; <0, 0, >0.

@@ -158,7 +158,7 @@ void add_nsec_chain(Zone& zone) {
     nsec.owner = node.owner;
     nsec.type = RrType::NSEC;
     nsec.ttl = ttl;
-    Bytes rdata = next.wire();
+    Bytes rdata = to_bytes(next.wire());
     put_bytes(rdata, encode_type_bitmap(types));
     nsec.rdatas.push_back(std::move(rdata));
     insert_rrset(node, std::move(nsec));

@@ -78,7 +78,7 @@ Result<Ds> Ds::from_rdata(BytesView rdata) {
 }
 
 Ds make_ds(const Name& owner, BytesView dnskey_rdata, DigestType type) {
-  Bytes input = owner.lowercased().wire();
+  Bytes input = to_bytes(owner.lowercased().wire());
   put_bytes(input, dnskey_rdata);
   Ds ds;
   ds.key_tag = key_tag(dnskey_rdata);

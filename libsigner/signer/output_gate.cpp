@@ -143,7 +143,7 @@ std::string describe(const Name& owner, RrType type, std::uint32_t ttl) {
 
 // What differs between the record read back and the one written.
 std::optional<std::string> difference(const Record& got, const OutputRecord& want) {
-  if (got.owner.wire() != want.node->owner.wire())
+  if (!std::ranges::equal(got.owner.wire(), want.node->owner.wire()))
     return "owner " + got.owner.to_string() + " where " + want.node->owner.to_string() + " was written";
   if (got.type != want.type)
     return "type " + type_to_string(got.type) + " where " + type_to_string(want.type) + " was written";

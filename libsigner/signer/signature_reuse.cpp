@@ -238,7 +238,7 @@ std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const Content
   if (std::ranges::find(dnskeys_, key.dnskey_rdata) == dnskeys_.end()) return std::nullopt;
   const std::string_view data = data_;
   const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
-  const Bytes& signer_wire = origin.wire();
+  const BytesView signer_wire = origin.wire();
   std::size_t slot = get_u64(content.data()) & (table_.size() - 1);
   for (; table_[slot] != 0; slot = (slot + 1) & (table_.size() - 1)) {
     const std::size_t offset = table_[slot] - 1;

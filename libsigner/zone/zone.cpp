@@ -23,7 +23,7 @@ bool allowed_beside_cname(RrType t) noexcept {
 
 // Start offsets of the labels of a wire name, root label excluded.
 std::size_t label_starts(const Name& n, std::array<std::uint8_t, 128>& at) noexcept {
-  const Bytes& w = n.wire();
+  const BytesView w = n.wire();
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < w.size() && w[pos] != 0; pos += w[pos] + 1u)
     at[count++] = static_cast<std::uint8_t>(pos);
@@ -37,7 +37,7 @@ std::size_t label_starts(const Name& n, std::array<std::uint8_t, 128>& at) noexc
 std::string canonical_key(const Name& n) {
   std::array<std::uint8_t, 128> at;
   const std::size_t count = label_starts(n, at);
-  const Bytes& w = n.wire();
+  const BytesView w = n.wire();
   std::string key;
   key.reserve(w.size());
   for (std::size_t i = count; i-- > 0;) {
@@ -60,8 +60,8 @@ std::string canonical_key(const Name& n) {
 std::size_t common_labels(const Name& a, const Name& b) noexcept {
   std::array<std::uint8_t, 128> la, lb;
   std::size_t na = label_starts(a, la), nb = label_starts(b, lb);
-  const Bytes& wa = a.wire();
-  const Bytes& wb = b.wire();
+  const BytesView wa = a.wire();
+  const BytesView wb = b.wire();
   std::size_t shared = 0;
   while (shared < na && shared < nb) {
     std::size_t pa = la[na - 1 - shared], pb = lb[nb - 1 - shared];

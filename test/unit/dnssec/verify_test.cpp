@@ -208,7 +208,7 @@ TEST_CASE("an NSEC chain out of order is reported at the NSEC that points the wr
   Bytes& rdata = only_rdata(zone, "ai.example.", RrType::NSEC);
   std::size_t offset = 0;
   REQUIRE(Name::read_wire(rdata, offset));
-  Bytes changed = name("ns1.example.").wire();
+  Bytes changed = to_bytes(name("ns1.example.").wire());
   changed.insert(changed.end(), rdata.begin() + static_cast<std::ptrdiff_t>(offset), rdata.end());
   rdata = changed;
   VerifyReport report = verify(zone);
