@@ -137,9 +137,9 @@ struct Nsec3Fields {
   std::uint8_t algorithm = 0;
   std::uint8_t flags = 0;
   std::uint16_t iterations = 0;
-  Bytes salt;
-  Bytes next;
-  std::vector<RrType> types;
+  BytesView salt;
+  BytesView next;
+  BytesView bitmap;  // undecoded; decode_type_bitmap has accepted it
 };
 
 Result<Nsec3Fields> parse_nsec3(BytesView rdata, bool is_param) {
@@ -151,7 +151,7 @@ Result<Nsec3Fields> parse_nsec3(BytesView rdata, bool is_param) {
   std::size_t salt_len = rdata[4];
   std::size_t pos = 5;
   if (pos + salt_len > rdata.size()) return fail(Errc::bad_rdata, "salt runs past the RDATA");
-  f.salt.assign(rdata.begin() + pos, rdata.begin() + pos + salt_len);
+  f.salt = rdata.subspan(pos, salt_len);
   pos += salt_len;
   if (is_param) {
     if (pos != rdata.size()) return fail(Errc::bad_rdata, "trailing octets");
@@ -160,26 +160,30 @@ Result<Nsec3Fields> parse_nsec3(BytesView rdata, bool is_param) {
   if (pos >= rdata.size()) return fail(Errc::bad_rdata, "no hash length");
   std::size_t hash_len = rdata[pos++];
   if (hash_len == 0 || pos + hash_len > rdata.size()) return fail(Errc::bad_rdata, "bad next hashed owner");
-  f.next.assign(rdata.begin() + pos, rdata.begin() + pos + hash_len);
+  f.next = rdata.subspan(pos, hash_len);
   pos += hash_len;
-  auto types = decode_type_bitmap(rdata.subspan(pos));
-  if (!types) return std::unexpected(types.error());
-  f.types = std::move(*types);
+  f.bitmap = rdata.subspan(pos);
+  if (auto types = decode_type_bitmap(f.bitmap); !types) return std::unexpected(types.error());
   return f;
 }
-
-struct Nsec3Entry {
-  std::size_t node = 0;
-  Bytes owner_hash;
-  Nsec3Fields fields;
-};
 
 // Hashes of the zone's names, kept inline so a million of them sort and
 // search in contiguous memory. Entries' owner hashes are 20 octets (checked
 // when they are read).
 using Sha1Hash = std::array<std::uint8_t, 20>;
 
-Sha1Hash to_sha1_hash(const Bytes& b) {
+// One NSEC3 record of the chain, as the checks need it: a million of them
+// are held at once, so the owner hash is inline and the next-hash field and
+// the type bitmap are views into the record's RDATA (the zone outlives them).
+struct Nsec3Entry {
+  std::uint32_t node = 0;
+  std::uint8_t flags = 0;
+  Sha1Hash owner_hash{};
+  BytesView next;
+  BytesView bitmap;
+};
+
+Sha1Hash to_sha1_hash(BytesView b) {
   Sha1Hash h{};
   std::copy_n(b.begin(), std::min(b.size(), h.size()), h.begin());
   return h;
@@ -187,12 +191,11 @@ Sha1Hash to_sha1_hash(const Bytes& b) {
 
 struct HashIndex {
   Sha1Hash hash{};
-  std::size_t node = 0;
+  std::uint32_t node = 0;  // index into the zone's nodes
   bool operator<(const HashIndex& o) const { return hash < o.hash; }
 };
 
-const HashIndex* find_hash(const std::vector<HashIndex>& sorted, const Bytes& bytes) {
-  const Sha1Hash hash = to_sha1_hash(bytes);
+const HashIndex* find_hash(const std::vector<HashIndex>& sorted, const Sha1Hash& hash) {
   auto it = std::lower_bound(sorted.begin(), sorted.end(), hash,
                              [](const HashIndex& h, const Sha1Hash& v) { return h.hash < v; });
   return (it != sorted.end() && it->hash == hash) ? &*it : nullptr;
@@ -242,11 +245,12 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
     }
     if (!params) params = *fields;
     if (fields->algorithm != params->algorithm || fields->iterations != params->iterations ||
-        fields->salt != params->salt) {
+        !std::ranges::equal(fields->salt, params->salt)) {
       problems.add(node.owner, RrType::NSEC3, "hash parameters differ from the NSEC3PARAM record");
       continue;
     }
-    entries.push_back(Nsec3Entry{i, std::move(*hash), std::move(*fields)});
+    entries.push_back(Nsec3Entry{static_cast<std::uint32_t>(i), fields->flags, to_sha1_hash(*hash), fields->next,
+                                 fields->bitmap});
   }
   if (!params) return;
   if (params->iterations > max_nsec3_iterations) {
@@ -266,18 +270,18 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
 
   // The chain's opt-out setting is that of the apex's NSEC3, which must exist;
   // every other NSEC3 must agree with it.
-  const Bytes apex_hash = nsec3_hash(apex.owner, params->salt, params->iterations);
+  const Sha1Hash apex_hash = to_sha1_hash(nsec3_hash(apex.owner, params->salt, params->iterations));
   bool opt_out = false;
   {
     auto it = std::find_if(entries.begin(), entries.end(), [&](const Nsec3Entry& e) { return e.owner_hash == apex_hash; });
     if (it != entries.end()) {
-      opt_out = (it->fields.flags & 1) != 0;
+      opt_out = (it->flags & 1) != 0;
     } else if (!entries.empty()) {
-      opt_out = (entries.front().fields.flags & 1) != 0;
+      opt_out = (entries.front().flags & 1) != 0;
     }
   }
   for (const Nsec3Entry& e : entries) {
-    if (((e.fields.flags & 1) != 0) != opt_out)
+    if (((e.flags & 1) != 0) != opt_out)
       problems.add(nodes[e.node].owner, RrType::NSEC3,
                    std::string("opt-out flag is ") + (opt_out ? "clear" : "set") + " while the rest of the chain has it " +
                        (opt_out ? "set" : "clear"));
@@ -295,10 +299,10 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
     if (is_hash_only(node)) continue;
     const Sha1Hash h = to_sha1_hash(nsec3_hash(node.owner, params->salt, params->iterations));
     if (node.kind == NodeKind::occluded) {
-      occluded.push_back({h, i});
+      occluded.push_back({h, static_cast<std::uint32_t>(i)});
       continue;
     }
-    originals.push_back({h, i});
+    originals.push_back({h, static_cast<std::uint32_t>(i)});
     if (node.empty_non_terminal) {
       index_of.emplace(lower_wire(node.owner), i);
       required[i] = opt_out ? 0 : 1;
@@ -337,10 +341,10 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Nsec3Entry& e = entries[i];
     const Name& owner = nodes[e.node].owner;
-    const Bytes& want_next = entries[(i + 1) % entries.size()].owner_hash;
-    if (e.fields.next != want_next)
+    const Sha1Hash& want_next = entries[(i + 1) % entries.size()].owner_hash;
+    if (!std::ranges::equal(e.next, want_next))
       problems.add(owner, RrType::NSEC3,
-                   "next hashed owner is " + to_base32hex(e.fields.next) + ", expected " + to_base32hex(want_next) +
+                   "next hashed owner is " + to_base32hex(e.next) + ", expected " + to_base32hex(want_next) +
                        (i + 1 == entries.size() ? " (the chain must close at the lowest hash)" : ""));
 
     const HashIndex* orig = find_hash(originals, e.owner_hash);
@@ -359,7 +363,9 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
       bool is_signed = original.kind != NodeKind::delegation || original.has(RrType::DS);
       if (is_signed && !expected.empty()) expected.push_back(RrType::RRSIG);
     }
-    compare_bitmap(problems, owner, RrType::NSEC3, std::move(expected), e.fields.types,
+    // parse_nsec3 decoded the bitmap once already and dropped records it refused.
+    std::vector<RrType> listed = decode_type_bitmap(e.bitmap).value_or(std::vector<RrType>{});
+    compare_bitmap(problems, owner, RrType::NSEC3, std::move(expected), std::move(listed),
                    " (for " + original.owner.to_string() + ")");
   }
   for (const HashIndex& h : originals) {
