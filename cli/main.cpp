@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <exception>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "app.hpp"
 #include "commands.hpp"
 
 namespace {
@@ -19,17 +19,8 @@ int internal_error(const char* what) {
 
 int run(int argc, char** argv) {
   zs::cli::set_program_path(argc > 0 ? argv[0] : nullptr);
-  CLI::App app{"zonesign: sign DNS zones with DNSSEC, print DS records, verify signed zones"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "zonesign 0.1.0");
-  // One entry per subcommand: its name and the action its file registered.
-  const std::vector<std::pair<const char*, zs::cli::Action>> commands = {
-      {"sign", zs::cli::add_sign_command(app)},         {"ds", zs::cli::add_ds_command(app)},
-      {"keygen", zs::cli::add_keygen_command(app)},     {"verify", zs::cli::add_verify_command(app)},
-      {"rollover", zs::cli::add_rollover_command(app)}, {"status", zs::cli::add_status_command(app)},
-      {"plan", zs::cli::add_plan_command(app)},         {"check", zs::cli::add_check_command(app)},
-      {"key", zs::cli::add_key_command(app)},
-  };
+  CLI::App app;
+  const std::vector<zs::cli::Command> commands = zs::cli::build_app(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -20,6 +20,8 @@ ZS_PACKAGES=(
   build-essential cmake libssl-dev libcli11-dev libyaml-cpp-dev libfmt-dev doctest-dev
   nlohmann-json3-dev libunbound-dev pkg-config ldnsutils bind9-utils bind9-dnsutils knot-dnssecutils knot nsd unbound
   iproute2 python3 libxml2-utils time util-linux clang-16 libclang-rt-16-dev llvm ninja-build libjemalloc-dev
+  # man-db (man -l) and groff-base (groff) render the generated man pages (test/integration/manual).
+  man-db groff-base
 )
 
 zs_log() { printf '==> %s\n' "$*" >&2; }
