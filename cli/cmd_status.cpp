@@ -1,11 +1,12 @@
 // zonesign status --origin Z --keys DIR --policy P [--now T] [--json]
 //                 [--check-parent [--server ADDR[@PORT]]... [--resolver ADDR[@PORT]] [--timeout S]]
-//                 [--action-needed-exit CODE]
+//                 [--action-needed-exit CODE] [--metrics-file FILE]
 // Exit 11 when the published zone fails validation or will before the next
 // due run can fix it, else 10 when the operator must act, else 0.
 #include <cstdio>
 
 #include "commands.hpp"
+#include "signer/metrics.hpp"
 #include "signer/status.hpp"
 
 namespace zs::cli {
@@ -17,6 +18,7 @@ struct StatusOptions {
   bool check_parent = false;
   ParentOptions parent;
   int action_needed_exit = exit_action_needed;
+  std::string metrics_file;  // --metrics-file; empty: none
 };
 
 std::string status_text(const StatusReport& r) {
@@ -113,7 +115,14 @@ Action add_status_command(CLI::App& app) {
                 "Also ask the parent's servers for the DS: a DS set that matches no published key fails (exit 11)");
   add_parent_options(*cmd, opts->parent, true);
   add_action_needed_exit_option(*cmd, opts->action_needed_exit);
-  return [opts]() -> int {
+  cmd->add_option("--metrics-file", opts->metrics_file,
+                  "Also write the zone's metrics (Prometheus text format) to this file, for node_exporter's "
+                  "textfile collector (docs/monitoring.md)");
+  return [opts, cmd]() -> int {
+    if (cmd->count("--metrics-file") > 0) {
+      if (auto ok = check_metrics_path(opts->metrics_file, {opts->zone.policy}, {opts->zone.keys}); !ok)
+        return report_error(ok.error());
+    }
     auto zone = load_zone_options(opts->zone, TimeUse::reading);
     if (!zone) return report_error(zone.error());
     std::optional<std::vector<ServerDs>> live;
@@ -136,6 +145,14 @@ Action add_status_command(CLI::App& app) {
                                                        : exit_ok;
     std::string out = opts->json ? status_json(*report, code) : status_text(*report);
     std::fwrite(out.data(), 1, out.size(), stdout);
+    if (!opts->metrics_file.empty()) {
+      // Writing the metrics is this run's job: failing at it is an error,
+      // though a failing zone still says so first (exit 11).
+      if (auto written = write_metrics_file(opts->metrics_file, {zone_metrics(*report)}); !written) {
+        report_error(written.error());
+        return code == exit_zone_failing ? code : exit_error;
+      }
+    }
     return code;
   };
 }
