@@ -17,6 +17,7 @@
 #include "dnssec/dnskey.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/verify_detail.hpp"
+#include "dnssec/zonemd.hpp"
 
 namespace zs {
 
@@ -425,8 +426,22 @@ std::size_t VerifyReport::error_count() const noexcept {
 
 VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options) {
   VerifyReport report;
-  verify_signatures(zone, options, report);
+  // The zone digest is one pass over every record and shares nothing with
+  // the signature checks: with threads to spare, it runs beside them.
+  ZonemdCheck zonemd;
+  run_on_threads(options.threads > 1 ? 2 : 1, [&](std::size_t part) {
+    if (part == 0) verify_signatures(zone, options, report);
+    if (part == 1 || options.threads <= 1) zonemd = check_zonemd(zone);
+  });
   verify_denial(zone, report);
+  // RFC 8976 §4: a digest that does not match fails the zone; one that no
+  // supported scheme and algorithm can check is not a pass either.
+  report.zonemd = zonemd.outcome;
+  ProblemList problems(report.problems);
+  if (zonemd.outcome == ZonemdCheck::Outcome::failed)
+    problems.add(zone.apex().owner, RrType::ZONEMD, zonemd.message);
+  else if (zonemd.outcome == ZonemdCheck::Outcome::unverifiable)
+    problems.warn(zone.apex().owner, RrType::ZONEMD, zonemd.message);
   // Canonical order of owner, then type number; within one RRset, the order
   // the checks found them (which does not depend on `threads`).
   std::stable_sort(report.problems.begin(), report.problems.end(),

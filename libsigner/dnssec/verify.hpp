@@ -4,7 +4,8 @@
 // of each algorithm in the DNSKEY RRset; the DNSKEY RRset is signed by a SEP
 // key; no signatures on glue, occluded data or delegation NS; and the NSEC or
 // NSEC3 chain is ordered, complete, closed, with correct type bitmaps and
-// opt-out, covering empty non-terminals and leaving out glue/occluded names.
+// opt-out, covering empty non-terminals and leaving out glue/occluded names;
+// and an apex ZONEMD matches the zone (RFC 8976 §4, dnssec/zonemd.hpp).
 // The expected chain is derived from the zone's names alone; the only code
 // shared with the signing side is nsec3_hash (checked against RFC 5155
 // Appendix A) and the RRSIG signature-input builder.
@@ -31,6 +32,7 @@
 #include "dns/rrtype.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/verified_signatures.hpp"
+#include "dnssec/zonemd.hpp"
 #include "zone/zone.hpp"
 
 namespace zs {
@@ -106,6 +108,9 @@ struct VerifyReport {
   std::size_t signatures_known_good = 0;  // of those, accepted through VerifyOptions::verified
   std::size_t signatures_proven = 0;      // of those, proven valid by VerifyOptions::prover
   std::vector<VerifyProblem> problems;  // errors and warnings, in canonical order of owner
+  // The apex ZONEMD (RFC 8976 §4); failed is an error in `problems`,
+  // unverifiable a warning.
+  ZonemdCheck::Outcome zonemd = ZonemdCheck::Outcome::absent;
   // No problem at all, warnings included: the signer's gate.
   bool ok() const noexcept { return problems.empty(); }
   std::size_t error_count() const noexcept;

@@ -295,7 +295,8 @@ Result<Policy> read_policy(Reader& r, const YAML::Node& root) {
   if (*v != 1) return r.bad(version, "version", "unsupported version " + std::to_string(*v) + " (this is version 1)");
 
   auto fields = r.entries(
-      root, "", {"version", "keys", "signatures", "ttl", "delays", "denial", "parent", "serial", "run-interval"});
+      root, "",
+      {"version", "keys", "signatures", "ttl", "delays", "denial", "parent", "serial", "run-interval", "zonemd"});
   if (!fields) return fail(fields.error());
   Policy policy = default_policy();
   for (const auto& [name, value] : *fields) {
@@ -336,6 +337,10 @@ Result<Policy> read_policy(Reader& r, const YAML::Node& root) {
       auto d = r.duration(value, name);
       if (!d) return fail(d.error());
       policy.run_interval = *d;
+    } else if (name == "zonemd") {
+      auto b = r.boolean(value, name);
+      if (!b) return fail(b.error());
+      policy.zonemd = *b;
     }
     if (!ok) return fail(ok.error());
   }

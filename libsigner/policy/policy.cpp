@@ -149,6 +149,7 @@ std::string describe(const Policy& p) {
   line("  ", "discover", p.parent.discover ? "true" : "false");
   line("", "serial", serial_policy_name(p.serial));
   line("", "run-interval", dur(p.run_interval));
+  line("", "zonemd", p.zonemd ? "true" : "false");
   return out;
 }
 

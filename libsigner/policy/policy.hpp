@@ -111,6 +111,9 @@ struct Policy {
   ParentPolicy parent;
   SerialPolicy serial = SerialPolicy::unixtime;
   Duration run_interval = 86400;  // how often cron runs `sign`; the safety rules use it
+  // Publish a ZONEMD (RFC 8976, SIMPLE scheme, SHA-384) at the apex of every
+  // signed output (dnssec/zonemd.hpp); the same as `sign --zonemd`.
+  bool zonemd = false;
 
   // The key policy for a role, or nullptr when the policy has no such key.
   const KeyPolicy* key_for(Role role) const noexcept;

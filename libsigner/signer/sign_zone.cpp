@@ -12,6 +12,7 @@
 #include "dnssec/dnskey.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/verify.hpp"
+#include "dnssec/zonemd.hpp"
 #include "keys/key_state.hpp"
 #include "keys/key_store.hpp"
 #include "keys/rollover.hpp"
@@ -209,6 +210,8 @@ SignaturePlan plan_signatures(const Zone& zone, const std::vector<ActiveKey>& ke
     for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
       const Rrset& rrset = node.rrsets[r];
       if (!needs_signature(node, rrset)) continue;
+      // Signed last, once its digest is known (sign_zonemd).
+      if (n == 0 && rrset.type == RrType::ZONEMD) continue;
       const std::size_t before = tasks.size();
       for (std::size_t k = 0; k < keys.size(); ++k) {
         const KeyUse& key = keys[k].use;
@@ -358,17 +361,46 @@ UnixTime earliest_expiration(const std::vector<Signature>& signatures, UnixTime 
   return earliest.value_or(now);
 }
 
+void sort_signatures(Node& node) {
+  std::sort(node.signatures.begin(), node.signatures.end(), [](const Signature& a, const Signature& b) {
+    if (a.covered != b.covered) return to_u16(a.covered) < to_u16(b.covered);
+    return a.rdata < b.rdata;
+  });
+}
+
 void attach_signatures(Zone& zone, const SignaturePlan& plan, std::vector<Signature>& signatures) {
   const std::vector<Task>& tasks = plan.tasks;
   for (auto& node : zone.nodes()) node.signatures.clear();
   for (std::size_t i = 0; i < tasks.size(); ++i)
     zone.nodes()[plan.of(tasks[i]).node].signatures.push_back(std::move(signatures[i]));
-  for (auto& node : zone.nodes()) {
-    std::sort(node.signatures.begin(), node.signatures.end(), [](const Signature& a, const Signature& b) {
-      if (a.covered != b.covered) return to_u16(a.covered) < to_u16(b.covered);
-      return a.rdata < b.rdata;
-    });
+  for (auto& node : zone.nodes()) sort_signatures(node);
+}
+
+// RFC 8976 §3: the digest covers every record but the apex ZONEMD RRset and
+// its signatures, so the placeholder's digest is filled in once everything
+// else is signed, and the RRset signed then. It stays out of the signature
+// plan, and so out of reuse and of the signature index: a signature over an
+// earlier digest can never be carried over.
+Result<void> sign_zonemd(Zone& zone, const std::vector<ActiveKey>& keys, const SignRequest& request,
+                         std::uint32_t inception, SignSummary& summary) {
+  set_zonemd_digest(zone);
+  Node& apex = zone.apex();
+  const Rrset& rrset = *apex.find(RrType::ZONEMD);
+  const auto expiration = static_cast<std::uint32_t>(
+      jittered_expiration(rrset.owner, rrset.type, request.now, request.validity, request.jitter));
+  RrsetSigner signer;
+  std::vector<Signature> made;
+  for (const auto& k : keys) {
+    if (!k.use.sign_zone) continue;
+    auto rrsig = signer.sign(rrset, zone.origin(), k.signing, inception, expiration);
+    if (!rrsig) return std::unexpected(rrsig.error());
+    made.push_back(Signature{rrset.type, rrset.ttl, rrsig->to_rdata()});
   }
+  summary.signatures += made.size();
+  if (!made.empty()) summary.expiration = std::min(summary.expiration, earliest_expiration(made, request.now));
+  for (auto& sig : made) apex.signatures.push_back(std::move(sig));
+  sort_signatures(apex);
+  return {};
 }
 
 std::string absolute_path(const std::string& path) {
@@ -440,6 +472,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   if (!serial) return std::unexpected(serial.error());
   summary.serial = *serial;
 
+  // Before the chain: the apex NSEC/NSEC3 type bitmap lists ZONEMD.
+  const bool zonemd = request.zonemd || (request.policy && request.policy->zonemd);
+  if (zonemd) add_zonemd_placeholder(zone);
   add_apex_key_records(zone, keys, request);
   if (request.denial == DenialType::nsec) {
     add_nsec_chain(zone);
@@ -497,6 +532,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     summary.expiration = earliest_expiration(signatures, request.now);
     attach_signatures(zone, plan, signatures);
     signatures = {};
+    if (zonemd)
+      if (auto r = sign_zonemd(zone, keys, request, inception, summary); !r) return std::unexpected(r.error());
 
     // The gate (signer/output_gate.hpp): the zone is streamed into a staged
     // file beside the output and hashed as it goes, the file is read back and

@@ -1,9 +1,10 @@
 // The `sign` use case: zone file in, signed zone out (ARCHITECTURE.md, "Data
 // flow of zonesign sign"). Parse, build the Zone, open the key store (creating
 // a KSK and a ZSK when the zone has none), add DNSKEY/CDS/CDNSKEY, build the
-// NSEC or NSEC3 chain, sign on N threads, stream the result into a staged
-// file, read it back and check it (signer/output_gate.hpp), and only then put
-// the output in place and commit the key state, both atomically.
+// NSEC or NSEC3 chain, sign on N threads, complete and sign the ZONEMD when
+// asked (RFC 8976), stream the result into a staged file, read it back and
+// check it (signer/output_gate.hpp), and only then put the output in place
+// and commit the key state, both atomically.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +68,9 @@ struct SignRequest {
   // clock stepped back) unless this is set; then recorded times after `now`
   // are moved back to `now` (KeyStore::check_clock).
   bool allow_clock_back = false;
+  // Publish a ZONEMD (RFC 8976: SIMPLE, SHA-384) at the apex, computed over
+  // the signed zone (dnssec/zonemd.hpp). A policy's `zonemd: true` does too.
+  bool zonemd = false;
 };
 
 struct SignSummary {

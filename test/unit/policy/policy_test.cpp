@@ -238,7 +238,8 @@ TEST_CASE("describe prints every field in a fixed order and reads back to the sa
         "denial:\n  type: nsec3\n  iterations: 0\n  salt-length: 0\n  opt-out: false\n"
         "parent:\n  cds: true\n  cds-digests: [sha256]\n  servers: []\n  discover: false\n"
         "serial: unixtime\n"
-        "run-interval: 1d\n");
+        "run-interval: 1d\n"
+        "zonemd: false\n");
 
   for (const auto& file : yaml_files(policies / "good")) {
     CAPTURE(file.string());
@@ -250,6 +251,18 @@ TEST_CASE("describe prints every field in a fixed order and reads back to the sa
     CHECK(again->policy == first->policy);
     CHECK(describe(again->policy) == normal);
   }
+}
+
+TEST_CASE("zonemd is off by default, read as a boolean and described") {
+  CHECK_FALSE(default_policy().zonemd);
+  const Policy p = load_ok("version: 1\nzonemd: true\n").policy;
+  CHECK(p.zonemd);
+  CHECK(describe(p).find("\nzonemd: true\n") != std::string::npos);
+  const Error e = load_bad("version: 1\nzonemd: \"true\"\n");
+  REQUIRE(e.where.has_value());
+  CHECK(e.where->line == 2);
+  CHECK(e.where->column == 9);
+  CHECK(error_path(e) == "zonemd");
 }
 
 TEST_CASE("rollover timing follows RFC 7583 with the policy's TTLs and delays") {
