@@ -22,6 +22,8 @@ ZS_PACKAGES=(
   iproute2 python3 libxml2-utils time util-linux clang-16 libclang-rt-16-dev llvm ninja-build libjemalloc-dev
   # man-db (man -l) and groff-base (groff) render the generated man pages (test/integration/manual).
   man-db groff-base
+  # test/integration/examples runs the GitOps example in a git repository and parses its CI files.
+  git python3-yaml
 )
 
 zs_log() { printf '==> %s\n' "$*" >&2; }
