@@ -10,6 +10,7 @@
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "dns/name.hpp"
+#include "dns/rdata_set.hpp"
 #include "dns/rrtype.hpp"
 
 namespace zs {
@@ -35,7 +36,7 @@ struct Rrset {
   RrType type = RrType::A;
   std::uint16_t rclass = class_IN;
   std::uint32_t ttl = 0;
-  std::vector<Bytes> rdatas;
+  RdataSet rdatas;
 };
 
 // TTL limit of RFC 2181 §8: values above are errors in zone files.

@@ -95,7 +95,7 @@ void append_signature_input(const Rrsig& fields, const Rrset& rrset, Bytes& out)
   // strings, duplicates dropped (they would be one RR on the wire).
   std::vector<Bytes> canonical;
   canonical.reserve(rrset.rdatas.size());
-  for (const Bytes& rdata : rrset.rdatas) canonical.push_back(canonical_rdata(rrset.type, rdata));
+  for (BytesView rdata : rrset.rdatas) canonical.push_back(canonical_rdata(rrset.type, rdata));
   std::sort(canonical.begin(), canonical.end());
   canonical.erase(std::unique(canonical.begin(), canonical.end()), canonical.end());
 

@@ -221,14 +221,14 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
   if (!dnskeys || dnskeys->rdatas.empty()) {
     problems.add(apex.owner, RrType::DNSKEY, "no DNSKEY RRset at the apex");
   } else {
-    for (const Bytes& rdata : dnskeys->rdatas) {
+    for (BytesView rdata : dnskeys->rdatas) {
       auto key = Dnskey::from_rdata(rdata);
       if (!key) {
         problems.add(apex.owner, RrType::DNSKEY, "malformed DNSKEY: " + key.error().message);
         continue;
       }
       ZoneKey zk;
-      zk.rdata = rdata;
+      zk.rdata = to_bytes(rdata);
       zk.dnskey = *key;
       zk.tag = key_tag(rdata);
       if (auto pk = PublicKey::from_dnskey(key->algorithm, key->public_key)) {

@@ -107,7 +107,7 @@ void verify_nsec(const Zone& zone, ProblemList& problems) {
     if (nsec->rdatas.size() != 1)
       problems.add(node.owner, RrType::NSEC, std::to_string(nsec->rdatas.size()) + " NSEC records at one name");
     check_denial_ttl(problems, zone, *nsec);
-    const Bytes& rdata = nsec->rdatas.front();
+    const BytesView rdata = nsec->rdatas.front();
     std::size_t offset = 0;
     auto next = Name::read_wire(rdata, offset);
     if (!next) {

@@ -59,7 +59,7 @@ class ZoneDigester {
         // ordinary data).
         if (apex && rrset.type == RrType::ZONEMD) continue;
         canonical_.clear();
-        for (const Bytes& rdata : rrset.rdatas) canonical_.push_back(canonical_rdata(rrset.type, rdata));
+        for (BytesView rdata : rrset.rdatas) canonical_.push_back(canonical_rdata(rrset.type, rdata));
         add_records(rrset.type, [&](std::size_t) { return rrset.ttl; });
       }
       if (!rrsigs_done) add_signatures(node, apex);
@@ -206,7 +206,7 @@ void set_zonemd_digest(Zone& zone) {
   auto z = Zonemd::from_rdata(rrset->rdatas.front());
   if (!z) throw std::logic_error("set_zonemd_digest: malformed ZONEMD placeholder");
   z->digest = std::move(digest);
-  rrset->rdatas.front() = z->to_rdata();
+  rrset->rdatas = RdataSet{z->to_rdata()};
 }
 
 ZonemdCheck check_zonemd(const Zone& zone) {
@@ -215,7 +215,7 @@ ZonemdCheck check_zonemd(const Zone& zone) {
   if (!rrset || rrset->rdatas.empty()) return {};
   const std::optional<std::uint32_t> serial = soa_serial(zone);
   std::vector<Zonemd> records;
-  for (const Bytes& rdata : rrset->rdatas) {
+  for (BytesView rdata : rrset->rdatas) {
     auto z = Zonemd::from_rdata(rdata);
     if (!z) return {Outcome::failed, "malformed ZONEMD: " + z.error().message};
     // §2.2: one record per scheme and hash algorithm, else none can be trusted.

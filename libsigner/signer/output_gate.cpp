@@ -149,7 +149,7 @@ std::optional<std::string> difference(const Record& got, const OutputRecord& wan
     return "type " + type_to_string(got.type) + " where " + type_to_string(want.type) + " was written";
   if (got.rclass != class_IN) return "class " + std::to_string(got.rclass) + " where IN was written";
   if (got.ttl != want.ttl) return "TTL " + std::to_string(got.ttl) + " where " + std::to_string(want.ttl) + " was written";
-  if (got.rdata != *want.rdata) return "RDATA other than the one written";
+  if (!std::ranges::equal(got.rdata, want.rdata)) return "RDATA other than the one written";
   return std::nullopt;
 }
 

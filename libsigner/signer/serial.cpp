@@ -11,7 +11,7 @@ namespace zs {
 namespace {
 
 // Offset of the SERIAL field in SOA RDATA: after MNAME and RNAME.
-Result<std::size_t> serial_offset(const Bytes& rdata) {
+Result<std::size_t> serial_offset(BytesView rdata) {
   std::size_t offset = 0;
   for (int i = 0; i < 2; ++i) {
     auto name = Name::read_wire(rdata, offset);
@@ -63,7 +63,7 @@ std::optional<std::uint32_t> read_published_serial(const std::string& path) {
 
 Result<std::uint32_t> next_serial(Zone& zone, SerialPolicy mode, UnixTime now, std::optional<std::uint32_t> previous) {
   Rrset& soa = zone.soa();
-  Bytes& rdata = soa.rdatas.front();
+  const std::span<std::uint8_t> rdata = soa.rdatas.mutable_at(0);
   auto offset = serial_offset(rdata);
   if (!offset) return std::unexpected(offset.error());
   std::uint32_t current = get_u32(rdata.data() + *offset);

@@ -174,8 +174,10 @@ Rrset make_apex_rrset(const Zone& zone, RrType type, std::uint32_t ttl) {
 }
 
 void sort_rdatas(Rrset& rrset) {
-  std::sort(rrset.rdatas.begin(), rrset.rdatas.end());
-  rrset.rdatas.erase(std::unique(rrset.rdatas.begin(), rrset.rdatas.end()), rrset.rdatas.end());
+  std::vector<Bytes> rdatas = rrset.rdatas.to_vector();
+  std::sort(rdatas.begin(), rdatas.end());
+  rdatas.erase(std::unique(rdatas.begin(), rdatas.end()), rdatas.end());
+  rrset.rdatas = RdataSet(rdatas);
 }
 
 // DNSKEY, and for the key-signing keys CDS and CDNSKEY (RFC 7344).
@@ -331,7 +333,7 @@ std::vector<std::size_t> reuse_signatures(const Zone& zone, const std::vector<Ac
 Result<void> write_signature_index(const Zone& zone, const std::vector<SignedRrset>& rrsets,
                                    const std::string& path, const std::string& output_sha256) {
   std::vector<Bytes> dnskeys;
-  if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas;
+  if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas.to_vector();
   auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, dnskeys);
   if (!writer) return std::unexpected(writer.error());
   std::vector<BytesView> rrsigs;

@@ -194,7 +194,12 @@ Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, con
   text->clear();
   text->shrink_to_fit();
 
-  std::unordered_map<std::string, Rrset> rrsets;
+  // RDATA is gathered per RRset first: an Rrset's RdataSet is built in one go.
+  struct Gathered {
+    Rrset rrset;
+    std::vector<Bytes> rdatas;
+  };
+  std::unordered_map<std::string, Gathered> rrsets;
   std::unordered_map<std::string, std::vector<Bytes>> rrsigs;
   for (auto& record : parsed->records) {
     if (record.type == RrType::RRSIG) {
@@ -203,16 +208,20 @@ Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, con
       rrsigs[index_key(record.owner, rrsig->type_covered)].push_back(std::move(record.rdata));
       continue;
     }
-    Rrset& r = rrsets[index_key(record.owner, record.type)];
-    r.owner = record.owner;
-    r.type = record.type;
-    r.ttl = record.ttl;  // the writer prints one TTL per RRset
-    r.rdatas.push_back(std::move(record.rdata));
+    Gathered& g = rrsets[index_key(record.owner, record.type)];
+    g.rrset.owner = record.owner;
+    g.rrset.type = record.type;
+    g.rrset.ttl = record.ttl;  // the writer prints one TTL per RRset
+    g.rdatas.push_back(std::move(record.rdata));
   }
   parsed->records.clear();
+  for (auto& [key, g] : rrsets) {
+    g.rrset.rdatas = RdataSet(g.rdatas);
+    g.rdatas = {};
+  }
 
   if (auto it = rrsets.find(index_key(origin, RrType::DNSKEY)); it != rrsets.end())
-    index.dnskeys_ = it->second.rdatas;
+    index.dnskeys_ = it->second.rrset.rdatas.to_vector();
   // The same layout as an index file's entries, so both are looked up alike.
   Bytes entries;
   std::vector<BytesView> views;
@@ -220,7 +229,7 @@ Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, con
     auto it = rrsets.find(key);
     if (it == rrsets.end() || sigs.size() > 0xffff) continue;  // counts are 16 bits in the layout
     views.assign(sigs.begin(), sigs.end());
-    put_entry(entries, rrset_content_digest(it->second), views);
+    put_entry(entries, rrset_content_digest(it->second.rrset), views);
   }
   index.data_ = chars_of(entries);
   index.begin_ = 0;

@@ -212,6 +212,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   std::vector<NsSource> ns_sources;
   std::vector<std::size_t> first_record;  // per node: its first record in file order
   std::vector<Item> items, unique;
+  std::vector<BytesView> rdata_views;
   for (std::size_t i = 0; i < order.size();) {
     std::size_t owner_end = i + 1;
     while (owner_end < order.size() && keys[order[owner_end]] == keys[order[i]]) ++owner_end;
@@ -300,11 +301,13 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       set.rclass = class_IN;
       // The TTL of the RRset's first record in the file (BIND: "TTL set to prior TTL").
       set.ttl = records[order[j]].ttl;
-      set.rdatas.reserve(unique.size());
+      rdata_views.clear();
       for (const Item& it : unique) {
-        if (type == RrType::NS) ns_sources.push_back(NsSource{zone.nodes_.size(), set.rdatas.size(), it.order});
-        set.rdatas.push_back(std::move(records[it.order].rdata));
+        if (type == RrType::NS) ns_sources.push_back(NsSource{zone.nodes_.size(), rdata_views.size(), it.order});
+        rdata_views.push_back(records[it.order].rdata);
       }
+      set.rdatas = RdataSet(std::span<const BytesView>(rdata_views));
+      for (const Item& it : unique) Bytes().swap(records[it.order].rdata);  // held by the set now
       node.rrsets.push_back(std::move(set));
       j = type_end;
     }
@@ -404,7 +407,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     const Node& ns_node = zone.nodes_[src.node];
     if (ns_node.kind == NodeKind::occluded) continue;
     if (bad_record && src.record > *bad_record) continue;
-    const Bytes& rdata = ns_node.find(RrType::NS)->rdatas[src.rdata];
+    const BytesView rdata = ns_node.find(RrType::NS)->rdatas[src.rdata];
     for (const Name& target : rdata_names(RrType::NS, rdata)) {
       if (!target.is_subdomain_of(origin)) continue;
       // The topmost cut at or above the target: a delegation at or above
@@ -484,7 +487,7 @@ std::string ZoneWarning::to_string() const {
 }
 
 std::uint32_t Zone::soa_minimum() const noexcept {
-  const Bytes& rdata = soa().rdatas.front();
+  const BytesView rdata = soa().rdatas.front();
   return rdata.size() >= 4 ? get_u32(rdata.data() + rdata.size() - 4) : 0;
 }
 

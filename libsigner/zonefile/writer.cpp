@@ -80,9 +80,9 @@ void append_record(std::string& out, LineCache& cache, const OutputRecord& r) {
   out += cache.type_text;
   out += '\t';
   if (cache.generic)
-    append_generic(out, *r.rdata);
+    append_generic(out, r.rdata);
   else
-    out += rdata_to_string(r.type, *r.rdata);
+    out += rdata_to_string(r.type, r.rdata);
   out += '\n';
 }
 
@@ -110,9 +110,9 @@ void OutputOrder::load_node(const Node& node) {
   records_.clear();
   pos_ = 0;
   auto add_rrset = [&](const Rrset& set) {
-    for (const Bytes& rdata : set.rdatas) records_.push_back(OutputRecord{&node, set.type, set.ttl, &rdata});
+    for (BytesView rdata : set.rdatas) records_.push_back(OutputRecord{&node, set.type, set.ttl, rdata});
     for (const Signature& sig : node.signatures)
-      if (sig.covered == set.type) records_.push_back(OutputRecord{&node, RrType::RRSIG, sig.ttl, &sig.rdata});
+      if (sig.covered == set.type) records_.push_back(OutputRecord{&node, RrType::RRSIG, sig.ttl, sig.rdata});
   };
   // The SOA opens the file, as most readers expect; then type order.
   const Rrset* soa = node.kind == NodeKind::apex ? node.find(RrType::SOA) : nullptr;
@@ -122,7 +122,7 @@ void OutputOrder::load_node(const Node& node) {
   // Signatures whose RRset is absent (a verifier's input may hold them)
   // still print, after the RRsets, so writing never drops data.
   for (const Signature& sig : node.signatures)
-    if (!node.find(sig.covered)) records_.push_back(OutputRecord{&node, RrType::RRSIG, sig.ttl, &sig.rdata});
+    if (!node.find(sig.covered)) records_.push_back(OutputRecord{&node, RrType::RRSIG, sig.ttl, sig.rdata});
 }
 
 std::optional<OutputRecord> OutputOrder::next() {

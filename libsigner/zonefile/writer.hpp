@@ -33,7 +33,7 @@ struct OutputRecord {
   const Node* node = nullptr;  // its owner is node->owner
   RrType type = RrType::A;
   std::uint32_t ttl = 0;
-  const Bytes* rdata = nullptr;
+  BytesView rdata;
 };
 
 // The records of a zone one at a time, in the order write_zone writes them

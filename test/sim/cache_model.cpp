@@ -45,10 +45,10 @@ void CacheModel::push(std::vector<Served>& track, UnixTime t, const SignedRrset*
     rrsets_.push_back(*rrset);
     std::vector<KeyFacts> facts;
     if (rrset->rrset.type == RrType::DNSKEY) {
-      for (const Bytes& rd : rrset->rrset.rdatas) {
+      for (BytesView rd : rrset->rrset.rdatas) {
         auto k = Dnskey::from_rdata(rd);
         if (!k) continue;  // an unreadable DNSKEY is one a resolver cannot use either
-        facts.push_back(KeyFacts{rd, key_tag(rd), k->algorithm, k->is_sep(), (k->flags & dnskey_flag_zone) != 0});
+        facts.push_back(KeyFacts{to_bytes(rd), key_tag(rd), k->algorithm, k->is_sep(), (k->flags & dnskey_flag_zone) != 0});
       }
     }
     keys_.push_back(std::move(facts));

@@ -45,7 +45,7 @@ std::optional<std::string> kind_of(const std::string& action) {
 std::string key_fingerprint(const ZoneVersion& v) {
   std::string out;
   if (v.dnskey)
-    for (const Bytes& rd : v.dnskey->rrset.rdatas) out += std::to_string(key_tag(rd)) + ",";
+    for (BytesView rd : v.dnskey->rrset.rdatas) out += std::to_string(key_tag(rd)) + ",";
   out += "|";
   for (const Ds& d : v.cds) out += std::to_string(d.key_tag) + ",";
   std::set<std::uint16_t> signers;
@@ -359,8 +359,8 @@ bool only_known_kzonecheck_alarms(const std::string& said, const ZoneVersion& v)
   std::size_t sep = 0, other = 0;
   std::set<Bytes> dnskeys;
   if (v.dnskey)
-    for (const Bytes& rd : v.dnskey->rrset.rdatas) {
-      dnskeys.insert(rd);
+    for (BytesView rd : v.dnskey->rrset.rdatas) {
+      dnskeys.insert(to_bytes(rd));
       auto k = Dnskey::from_rdata(rd);
       (k && k->is_sep() ? sep : other)++;
     }
@@ -437,7 +437,7 @@ bool Simulation::cds_acceptable(const ZoneVersion& v, UnixTime t, std::string& w
     return false;
   }
   for (const Ds& ds : current) {
-    for (const Bytes& k : v.dnskey->rrset.rdatas) {
+    for (BytesView k : v.dnskey->rrset.rdatas) {
       if (key_tag(k) != ds.key_tag || make_ds(origin_, k, ds.digest_type).digest != ds.digest) continue;
       auto ok_with = [&](const SignedRrset& s) {
         for (const Rrsig& sig : s.sigs) {
@@ -602,7 +602,7 @@ void Simulation::check_algorithm_rollover(const ZoneVersion& last) {
   auto target = algorithm_from_string(m_.new_algorithm);
   if (!target || !switched_at_) return;
   if (last.dnskey)
-    for (const Bytes& rd : last.dnskey->rrset.rdatas)
+    for (BytesView rd : last.dnskey->rrset.rdatas)
       if (auto k = Dnskey::from_rdata(rd); k && k->algorithm != *target)
         failure("after the algorithm rollover the DNSKEY RRset still holds key " + std::to_string(key_tag(rd)) +
                 " of algorithm " + std::to_string(static_cast<unsigned>(k->algorithm)));

@@ -56,11 +56,13 @@ Result<ZoneVersion> read_zone_version(const std::string& path, const Name& origi
     if (it == rrsets.end()) return std::nullopt;
     SignedRrset out;
     out.rrset = it->second;
-    std::sort(out.rrset.rdatas.begin(), out.rrset.rdatas.end());
+    std::vector<Bytes> sorted = out.rrset.rdatas.to_vector();
+    std::sort(sorted.begin(), sorted.end());
+    out.rrset.rdatas = RdataSet(sorted);
     if (auto s = sigs.find(key_of(owner, type)); s != sigs.end()) {
       out.sig_rdatas = s->second;
       std::sort(out.sig_rdatas.begin(), out.sig_rdatas.end());
-      for (const Bytes& rd : out.sig_rdatas) out.sigs.push_back(*Rrsig::from_rdata(rd));
+      for (BytesView rd : out.sig_rdatas) out.sigs.push_back(*Rrsig::from_rdata(rd));
     }
     return out;
   };
@@ -68,13 +70,13 @@ Result<ZoneVersion> read_zone_version(const std::string& path, const Name& origi
   ZoneVersion v;
   v.dnskey = take(origin, RrType::DNSKEY);
   if (auto cds = take(origin, RrType::CDS)) {
-    for (const Bytes& rd : cds->rrset.rdatas) {
+    for (BytesView rd : cds->rrset.rdatas) {
       auto ds = Ds::from_rdata(rd);
       if (!ds) return fail(Errc::verify, path + ": malformed CDS");
       v.cds.push_back(std::move(*ds));
     }
   }
-  if (auto cdnskey = take(origin, RrType::CDNSKEY)) v.cdnskey = cdnskey->rrset.rdatas;
+  if (auto cdnskey = take(origin, RrType::CDNSKEY)) v.cdnskey = cdnskey->rrset.rdatas.to_vector();
 
   for (const SampleSpec& spec : samples) {
     Name owner;
@@ -100,7 +102,7 @@ Result<ZoneVersion> read_zone_version(const std::string& path, const Name& origi
 
 std::string describe_keys(const Rrset& dnskey_rrset) {
   std::string out;
-  for (const Bytes& rd : dnskey_rrset.rdatas) {
+  for (BytesView rd : dnskey_rrset.rdatas) {
     auto k = Dnskey::from_rdata(rd);
     if (!out.empty()) out += ' ';
     out += std::to_string(key_tag(rd));

@@ -20,7 +20,7 @@ struct ParsedNsec {
   std::vector<RrType> types;
 };
 
-ParsedNsec parse_nsec(const Bytes& rdata) {
+ParsedNsec parse_nsec(BytesView rdata) {
   std::size_t offset = 0;
   auto next = Name::read_wire(rdata, offset);
   REQUIRE(next.has_value());

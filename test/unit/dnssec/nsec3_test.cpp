@@ -29,7 +29,7 @@ struct ParsedNsec3 {
   std::vector<RrType> types;
 };
 
-ParsedNsec3 parse_nsec3_rdata(const Bytes& rdata) {
+ParsedNsec3 parse_nsec3_rdata(BytesView rdata) {
   ParsedNsec3 p;
   REQUIRE(rdata.size() >= 6);
   CHECK(rdata[0] == 1);
@@ -132,7 +132,7 @@ TEST_CASE("NSEC3 chain of the RFC 5155 Appendix A data matches the appendix") {
   const Rrset* param = zone.apex().find(RrType::NSEC3PARAM);
   REQUIRE(param != nullptr);
   REQUIRE(param->rdatas.size() == 1);
-  CHECK(param->rdatas.front() == Bytes{1, 0, 0, 12, 4, 0xaa, 0xbb, 0xcc, 0xdd});
+  CHECK(to_bytes(param->rdatas.front()) == Bytes{1, 0, 0, 12, 4, 0xaa, 0xbb, 0xcc, 0xdd});
 }
 
 TEST_CASE("NSEC3 chain skips insecure delegations under opt-out and keeps them without it") {

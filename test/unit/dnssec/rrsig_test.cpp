@@ -145,7 +145,7 @@ TEST_CASE("RFC 6605 ECDSA examples: the RFC's signatures verify, and so do ours 
 TEST_CASE("a changed RDATA, owner or signature field makes an RFC signature fail") {
   const Example ex = load_example("rfc8080-6.1-a.txt");
   Rrset changed = ex.rrset;
-  changed.rdatas[0][1] ^= 0x01;  // MX preference 10 -> 11
+  changed.rdatas.mutable_at(0)[1] ^= 0x01;  // MX preference 10 -> 11
   CHECK_FALSE(verify_rrsig(changed, ex.rfc_rrsig, ex.dnskey).value());
 
   Rrset moved = ex.rrset;
@@ -178,7 +178,9 @@ TEST_CASE("owner names and embedded names enter the signature input in lower cas
   const Example ex = load_example("rfc8080-6.1-a.txt");
   Rrset shouting = ex.rrset;
   shouting.owner = test::name_of("EXAMPLE.Com.");
-  shouting.rdatas[0] = test::rdata_of(test::VectorRecord{"EXAMPLE.Com.", 3600, "MX", {"10", "MAIL.Example.COM."}});
+  REQUIRE(shouting.rdatas.size() == 1);
+  shouting.rdatas =
+      RdataSet{test::rdata_of(test::VectorRecord{"EXAMPLE.Com.", 3600, "MX", {"10", "MAIL.Example.COM."}})};
   CHECK(verify_rrsig(shouting, ex.rfc_rrsig, ex.dnskey).value());
 
   Rrsig upper_signer = ex.rfc_rrsig;

@@ -51,13 +51,22 @@ VerifyReport verify(const Zone& zone, std::uint64_t now = jan_2026, unsigned thr
   return verify_zone(zone, VerifyOptions{.now = now, .threads = threads});
 }
 
-Bytes& only_rdata(Zone& zone, std::string_view owner, RrType type) {
+Rrset& only_rrset(Zone& zone, std::string_view owner, RrType type) {
   Node* node = find_node(zone, name(owner));
   REQUIRE(node != nullptr);
   Rrset* rrset = node->find(type);
   REQUIRE(rrset != nullptr);
   REQUIRE(rrset->rdatas.size() == 1);
-  return rrset->rdatas.front();
+  return *rrset;
+}
+
+// The octets of the only record of an RRset, to change in place.
+std::span<std::uint8_t> only_rdata(Zone& zone, std::string_view owner, RrType type) {
+  return only_rrset(zone, owner, type).rdatas.mutable_at(0);
+}
+
+void set_only_rdata(Zone& zone, std::string_view owner, RrType type, const Bytes& rdata) {
+  only_rrset(zone, owner, type).rdatas = RdataSet{rdata};
 }
 
 std::string hashed_owner(std::string_view n) {
@@ -127,9 +136,9 @@ TEST_CASE("a signature listed as verified skips only its cryptography, and only 
   for (const auto& s : ai->signatures)
     if (s.covered == RrType::A) sig = &s;
   REQUIRE(sig);
-  const Bytes* zsk = nullptr;
-  for (const auto& rdata : zone.apex().find(RrType::DNSKEY)->rdatas)
-    if (key_tag(rdata) == Rrsig::from_rdata(sig->rdata).value().key_tag) zsk = &rdata;
+  std::optional<Bytes> zsk;
+  for (BytesView rdata : zone.apex().find(RrType::DNSKEY)->rdatas)
+    if (key_tag(rdata) == Rrsig::from_rdata(sig->rdata).value().key_tag) zsk = to_bytes(rdata);
   REQUIRE(zsk);
 
   // Break the signature, then vouch for exactly that broken signature over
@@ -205,12 +214,12 @@ TEST_CASE("a deleted NSEC is reported as a name missing from the chain") {
 TEST_CASE("an NSEC chain out of order is reported at the NSEC that points the wrong way") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   // ai.example's NSEC skips b.example and points at ns1.example.
-  Bytes& rdata = only_rdata(zone, "ai.example.", RrType::NSEC);
+  const Bytes rdata = to_bytes(only_rdata(zone, "ai.example.", RrType::NSEC));
   std::size_t offset = 0;
   REQUIRE(Name::read_wire(rdata, offset));
   Bytes changed = to_bytes(name("ns1.example.").wire());
   changed.insert(changed.end(), rdata.begin() + static_cast<std::ptrdiff_t>(offset), rdata.end());
-  rdata = changed;
+  set_only_rdata(zone, "ai.example.", RrType::NSEC, changed);
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, "ai.example.", RrType::NSEC, "expected b.example."));
@@ -220,13 +229,13 @@ TEST_CASE("an NSEC chain out of order is reported at the NSEC that points the wr
 
 TEST_CASE("a wrong NSEC type bitmap is reported") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
-  Bytes& rdata = only_rdata(zone, "xx.example.", RrType::NSEC);
+  const Bytes rdata = to_bytes(only_rdata(zone, "xx.example.", RrType::NSEC));
   std::size_t offset = 0;
   REQUIRE(Name::read_wire(rdata, offset));
   Bytes changed(rdata.begin(), rdata.begin() + static_cast<std::ptrdiff_t>(offset));
   const std::vector<RrType> without_aaaa{RrType::A, RrType::HINFO, RrType::RRSIG, RrType::NSEC};
   put_bytes(changed, encode_type_bitmap(without_aaaa));
-  rdata = changed;
+  set_only_rdata(zone, "xx.example.", RrType::NSEC, changed);
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, "xx.example.", RrType::NSEC, "type bitmap"));
@@ -298,8 +307,7 @@ TEST_CASE("an NSEC3 for a glue name is reported") {
 
 TEST_CASE("an NSEC3 whose opt-out flag disagrees with the chain is reported") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec3-optout.zone");
-  Bytes& rdata = only_rdata(zone, hashed_owner("xx.example."), RrType::NSEC3);
-  rdata[1] = 0;
+  only_rdata(zone, hashed_owner("xx.example."), RrType::NSEC3)[1] = 0;
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, hashed_owner("xx.example."), RrType::NSEC3, "opt-out"));
@@ -308,12 +316,13 @@ TEST_CASE("an NSEC3 whose opt-out flag disagrees with the chain is reported") {
 TEST_CASE("a wrong NSEC3 type bitmap is reported") {
   Zone zone = signed_vector("rfc4035-appendix-A.bind-nsec3.zone");
   const std::string owner = to_base32hex(nsec3_hash(name("ai.example."), {}, 0)) + ".example.";
-  Bytes& rdata = only_rdata(zone, owner, RrType::NSEC3);
+  Bytes rdata = to_bytes(only_rdata(zone, owner, RrType::NSEC3));
   // Replace the bitmap (after the 20-octet next hash) with one lacking HINFO.
   std::size_t bitmap_at = 5 + rdata[4] + 1 + 20;
   rdata.resize(bitmap_at);
   const std::vector<RrType> types{RrType::A, RrType::AAAA, RrType::RRSIG};
   put_bytes(rdata, encode_type_bitmap(types));
+  set_only_rdata(zone, owner, RrType::NSEC3, rdata);
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, owner, RrType::NSEC3, "type bitmap"));
@@ -426,17 +435,17 @@ TestKey make_key(Algorithm alg) {
 // The zone's records again, RRSIGs included, built as a signed zone.
 Zone reread(const Zone& zone) {
   std::vector<Record> records;
-  auto add = [&records](const Name& owner, RrType type, std::uint32_t ttl, const Bytes& rdata) {
+  auto add = [&records](const Name& owner, RrType type, std::uint32_t ttl, BytesView rdata) {
     Record r;
     r.owner = owner;
     r.type = type;
     r.ttl = ttl;
-    r.rdata = rdata;
+    r.rdata = to_bytes(rdata);
     records.push_back(std::move(r));
   };
   for (const Node& node : zone.nodes()) {
     for (const Rrset& set : node.rrsets)
-      for (const Bytes& rdata : set.rdatas) add(node.owner, set.type, set.ttl, rdata);
+      for (BytesView rdata : set.rdatas) add(node.owner, set.type, set.ttl, rdata);
     for (const Signature& sig : node.signatures) add(node.owner, RrType::RRSIG, sig.ttl, sig.rdata);
   }
   auto rebuilt = Zone::build(std::move(records), zone.origin(), SourceFiles{"test"}, Zone::BuildOptions{true});

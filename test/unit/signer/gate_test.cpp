@@ -83,8 +83,9 @@ Signed sign(Algorithm alg, const PrivateKey* zsk_private = nullptr) {
   REQUIRE(zone);
   Key ksk = make_key(alg, dnskey_flag_zone | dnskey_flag_sep);
   Key zsk = make_key(alg, dnskey_flag_zone);
-  Rrset dnskeys{zone->apex().owner, RrType::DNSKEY, class_IN, 3600, {ksk.dnskey_rdata, zsk.dnskey_rdata}};
-  std::sort(dnskeys.rdatas.begin(), dnskeys.rdatas.end());
+  std::vector<Bytes> dnskey_rdatas{ksk.dnskey_rdata, zsk.dnskey_rdata};
+  std::sort(dnskey_rdatas.begin(), dnskey_rdatas.end());
+  Rrset dnskeys{zone->apex().owner, RrType::DNSKEY, class_IN, 3600, dnskey_rdatas};
   zone->put_rrset(std::move(dnskeys));
   add_nsec_chain(*zone);
   const SigningKey k{&ksk.key, ksk.dnskey_rdata, ksk.tag, alg};
@@ -206,7 +207,7 @@ TEST_CASE("the gate fails a record changed after it was signed and before it was
   Node& www = node_at(s.zone, "www.example.org.");
   Rrset* a = www.find(RrType::A);
   REQUIRE(a);
-  a->rdatas.front().back() ^= 0x01;  // 192.0.2.80 -> 192.0.2.81
+  a->rdatas.mutable_at(0).back() ^= 0x01;  // 192.0.2.80 -> 192.0.2.81
   auto report = gate(s);
   REQUIRE_FALSE(report);
   CHECK(report.error().code == Errc::verify);

@@ -288,7 +288,7 @@ void rewrite_index(const Fixture& f, const std::function<void(Bytes&)>& mutate) 
   }
   const Bytes sha = digest(DigestType::SHA256, to_bytes(text));
   auto writer = SignatureIndexWriter::create(f.index().string(), origin, to_hex(sha),
-                                             rrsets.at({"reuse.test.", RrType::DNSKEY}).rdatas);
+                                             rrsets.at({"reuse.test.", RrType::DNSKEY}).rdatas.to_vector());
   REQUIRE(writer);
   for (auto& [key, sigs] : rrsigs) {
     if (key == std::pair<std::string, RrType>{"www.reuse.test.", RrType::A})
