@@ -188,7 +188,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       // records included) but the ZONEMD RRset itself, so one read from the
       // input is stale once we sign.
       zone.warnings_.push_back(warning_at("ZONEMD dropped: its digest cannot match the signed zone (RFC 8976); "
-                                          "compute a new one from the signed output if the zone needs it",
+                                          "sign --zonemd (or zonemd: true in the policy) publishes a new one",
                                           r, files));
       continue;
     }
