@@ -97,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       keys.push_back(signing_key(record.rdata));
       foreign_held = foreign_held || record.rdata == foreign_dnskey;
     }
-    zs::Rrset& r = rrsets[{record.owner.lowercased().wire(), zs::to_u16(record.type)}];
+    zs::Rrset& r = rrsets[{zs::to_bytes(record.owner.lowercased().wire()), zs::to_u16(record.type)}];
     r.owner = record.owner;
     r.type = record.type;
     r.ttl = record.ttl;
