@@ -1,5 +1,6 @@
 // zonesign check --policy P [-v]
 // zonesign check --zone ZONEFILE --origin Z [--policy P] [-v]
+// zonesign check --config FILE [--zone NAME]
 // Loads and lints a policy (every load does; this shows the findings), and
 // checks an unsigned zone with every check `sign` makes before it touches a
 // key (signer/zone_input.hpp), with no keys: syntax, the zone's semantics,
@@ -19,7 +20,25 @@ struct CheckOptions {
   std::string origin;
   bool verbose = false;
   InputCliOptions input;  // --no-include, --include-root, --max-input-size (with --zone)
+  ConfigCliOptions config;  // --config [FILE]; then --zone names a zone of it, not a file
 };
+
+// `check --config FILE` without --zone: the config and every policy it names.
+int check_config(const Config& config) {
+  int code = exit_ok;
+  for (const auto& [name, file] : config.policies) {
+    auto loaded = load_policy(file);
+    if (!loaded) {
+      code = report_error(loaded.error());
+      continue;
+    }
+    for (const auto& w : loaded->warnings) std::printf("%s\n", w.to_string().c_str());
+  }
+  if (code == exit_ok)
+    std::printf("config OK: %zu zone%s, %zu polic%s\n", config.zones.size(), config.zones.size() == 1 ? "" : "s",
+                config.policies.size(), config.policies.size() == 1 ? "y" : "ies");
+  return code;
+}
 }  // namespace
 
 Action add_check_command(CLI::App& app) {
@@ -27,13 +46,26 @@ Action add_check_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("check", "Check a signing policy, and a zone file as sign would (no keys needed)");
   cmd->add_option("--policy", opts->policy, "YAML signing policy (with --zone: also check TTLs against it)");
-  auto* zone = cmd->add_option("--zone", opts->zone, "Zone file to check with every check sign makes");
-  auto* origin = cmd->add_option("--origin", opts->origin, "The zone's name (with --zone)");
-  zone->needs(origin);
-  origin->needs(zone);
+  cmd->add_option("--zone", opts->zone,
+                  "Zone file to check with every check sign makes (with --config: the zone's name)");
+  cmd->add_option("--origin", opts->origin, "The zone's name (with --zone)");
   cmd->add_flag("-v,--verbose", opts->verbose, "Print the effective policy, every field");
   add_input_options(*cmd, opts->input);
-  return [opts]() -> int {
+  add_config_options(*cmd, opts->config, /*zone_option=*/false);
+  return [opts, cmd]() -> int {
+    if (config_given(*cmd)) {
+      ConfigCliOptions named = opts->config;
+      named.zone = opts->zone;
+      auto selected = select_config(*cmd, named, /*zone_required=*/false);
+      if (!selected) return report_error(selected.error());
+      if (!(*selected)->zone) return check_config((*selected)->config);
+      const ZoneConfig& z = *(*selected)->zone;
+      opts->zone = z.file;
+      use_unless_given(*cmd, "--origin", opts->origin, z.origin.to_string());
+      use_unless_given(*cmd, "--policy", opts->policy, z.policy);
+    }
+    if (opts->zone.empty() != opts->origin.empty())
+      return report_error(Error(Errc::usage, "check: --zone FILE and --origin NAME go together"));
     if (opts->policy.empty() && opts->zone.empty())
       return report_error(Error(Errc::usage, "check needs --policy FILE, or --zone FILE --origin NAME (or both)"));
     std::optional<Policy> policy;

@@ -24,6 +24,7 @@ struct DsOptions {
   bool check_parent = false;
   ParentOptions parent;
   int action_needed_exit = exit_action_needed;
+  ConfigCliOptions config;  // --config FILE --zone NAME: origin, keys and policy from the config
 };
 
 void out(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
@@ -136,7 +137,7 @@ int check_parent(const DsOptions& o, const Name& origin, const DsReport& report,
 Action add_ds_command(CLI::App& app) {
   auto opts = std::make_shared<DsOptions>();
   CLI::App* cmd = app.add_subcommand("ds", "Print the DS records the zone wants at the parent now");
-  cmd->add_option("--origin", opts->origin, "The zone's name")->required();
+  cmd->add_option("--origin", opts->origin, "The zone's name (required unless --config gives it)");
   cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/); required");
   cmd->add_option("--digest", opts->digests,
                   "SHA-256 (default, or the policy's parent.cds-digests), SHA-384, or SHA-1 (only when named); "
@@ -148,7 +149,14 @@ Action add_ds_command(CLI::App& app) {
                 "Compare the wanted DS set with the one the parent's servers serve");
   add_parent_options(*cmd, opts->parent, true);
   add_action_needed_exit_option(*cmd, opts->action_needed_exit);
-  return [opts]() -> int {
+  add_config_options(*cmd, opts->config);
+  return [opts, cmd]() -> int {
+    if (auto ok = apply_zone_config(*cmd, opts->config,
+                                    {{"--origin", &opts->origin, ZoneField::origin, true},
+                                     {"--keys", &opts->keys, ZoneField::keys},
+                                     {"--policy", &opts->policy, ZoneField::policy}});
+        !ok)
+      return report_error(ok.error());
     auto origin = parse_origin(opts->origin);
     if (!origin) return report_error(origin.error());
     auto keys = require_keys(opts->keys);

@@ -23,6 +23,7 @@ struct AdoptOptions {
   std::string now;
   bool dry_run = false;
   bool json = false;
+  ConfigCliOptions config;  // --config FILE --zone NAME: origin, keys and the published output
 };
 
 int run_adopt(const AdoptOptions& o) {
@@ -75,6 +76,7 @@ struct ImportOptions {
   std::string now;
   bool dry_run = false;
   bool json = false;
+  ConfigCliOptions config;  // --config FILE --zone NAME: origin and keys
 };
 
 nlohmann::ordered_json timestamps_json(const KeyInfo& k) {
@@ -150,6 +152,7 @@ struct ExportOptions {
   std::string format;
   std::string to;
   bool json = false;
+  ConfigCliOptions config;  // --config FILE --zone NAME: origin and keys
 };
 
 int run_export(const ExportOptions& o) {
@@ -188,19 +191,21 @@ Action add_key_command(CLI::App& app) {
   auto adopt = std::make_shared<AdoptOptions>();
   CLI::App* cmd = key->add_subcommand(
       "adopt", "Rebuild a lost state.yaml from the private key files in DIR/<zone>/ (keeps the keys and the DS)");
-  cmd->add_option("--origin", adopt->origin, "The zone's name")->required();
+  // --origin is required unless --config gives it (on each key subcommand).
+  cmd->add_option("--origin", adopt->origin, "The zone's name");
   cmd->add_option("--keys", adopt->keys, "Key directory (keys live in DIR/<zone>/); required");
   cmd->add_option("--signed", adopt->signed_zone,
                   "The zone as last published: adopt only the keys in its DNSKEY RRset, with its flags");
   cmd->add_option("--now", adopt->now, now_help);
   cmd->add_flag("--dry-run", adopt->dry_run, "Show what would be adopted; write nothing");
   cmd->add_flag("--json", adopt->json, "Print the result as JSON on standard output");
+  add_config_options(*cmd, adopt->config);
 
   auto import = std::make_shared<ImportOptions>();
   CLI::App* import_cmd = key->add_subcommand(
       "import", "Bring keys made by BIND, ldns, dnst (K*.key/.private) or Knot (PEM) into DIR/<zone>/, keeping "
                 "their DS valid");
-  import_cmd->add_option("--origin", import->origin, "The zone's name")->required();
+  import_cmd->add_option("--origin", import->origin, "The zone's name");
   import_cmd->add_option("--keys", import->keys, "Key directory (keys live in DIR/<zone>/); required");
   import_cmd->add_option("--algorithm", import->algorithm, "For PEM files only: the key's algorithm");
   import_cmd->add_option("--role", import->role, "For PEM files only: ksk, zsk or csk");
@@ -210,21 +215,47 @@ Action add_key_command(CLI::App& app) {
   import_cmd->add_option("files", import->files, "K<zone>+<alg>+<tag>.key, .private or .state (either names the "
                                                  "pair), or a PEM private key")
       ->required();
+  add_config_options(*import_cmd, import->config);
 
   auto exp = std::make_shared<ExportOptions>();
   CLI::App* export_cmd = key->add_subcommand(
       "export", "Write a key as BIND's K<zone>+<alg>+<tag>.key and .private (for dnssec-signzone, ldns-signzone)");
-  export_cmd->add_option("--origin", exp->origin, "The zone's name")->required();
+  export_cmd->add_option("--origin", exp->origin, "The zone's name");
   export_cmd->add_option("--keys", exp->keys, "Key directory (keys live in DIR/<zone>/); required");
   export_cmd->add_option("--tag", exp->tag, "The key tag of the key to export")->required();
   export_cmd->add_option("--format", exp->format, "The file format: bind")->required();
   export_cmd->add_option("--to", exp->to, "The folder to write into (existing files are never replaced)")->required();
   export_cmd->add_flag("--json", exp->json, "Print the result as JSON on standard output");
+  add_config_options(*export_cmd, exp->config);
 
   return [key, cmd, adopt, import_cmd, import, export_cmd, exp]() -> int {
-    if (key->got_subcommand(cmd)) return run_adopt(*adopt);
-    if (key->got_subcommand(import_cmd)) return run_import(*import);
-    if (key->got_subcommand(export_cmd)) return run_export(*exp);
+    // `key adopt --config F --zone Z` reads the zone's published output only
+    // when the operator asks for it with --signed: adopting every key of the
+    // folder is the default without --config too.
+    if (key->got_subcommand(cmd)) {
+      if (auto ok = apply_zone_config(*cmd, adopt->config,
+                                      {{"--origin", &adopt->origin, ZoneField::origin, true},
+                                       {"--keys", &adopt->keys, ZoneField::keys}});
+          !ok)
+        return report_error(ok.error());
+      return run_adopt(*adopt);
+    }
+    if (key->got_subcommand(import_cmd)) {
+      if (auto ok = apply_zone_config(*import_cmd, import->config,
+                                      {{"--origin", &import->origin, ZoneField::origin, true},
+                                       {"--keys", &import->keys, ZoneField::keys}});
+          !ok)
+        return report_error(ok.error());
+      return run_import(*import);
+    }
+    if (key->got_subcommand(export_cmd)) {
+      if (auto ok = apply_zone_config(*export_cmd, exp->config,
+                                      {{"--origin", &exp->origin, ZoneField::origin, true},
+                                       {"--keys", &exp->keys, ZoneField::keys}});
+          !ok)
+        return report_error(ok.error());
+      return run_export(*exp);
+    }
     return exit_usage;
   };
 }

@@ -14,13 +14,14 @@ struct KeygenOptions {
   std::string algorithm = "ECDSAP256SHA256";
   unsigned rsa_bits = 2048;
   std::string now;
+  ConfigCliOptions config;  // --config FILE --zone NAME: origin and keys from the config
 };
 }  // namespace
 
 Action add_keygen_command(CLI::App& app) {
   auto opts = std::make_shared<KeygenOptions>();
   CLI::App* cmd = app.add_subcommand("keygen", "Create a key for a zone (private key 0600, never printed)");
-  cmd->add_option("--origin", opts->origin, "The zone's name")->required();
+  cmd->add_option("--origin", opts->origin, "The zone's name (required unless --config gives it)");
   cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/); required");
   cmd->add_option("--role", opts->role, "ksk, zsk or csk")
       ->check(CLI::IsMember({"ksk", "zsk", "csk"}))
@@ -28,7 +29,13 @@ Action add_keygen_command(CLI::App& app) {
   cmd->add_option("--algorithm", opts->algorithm, "Key algorithm")->capture_default_str();
   cmd->add_option("--rsa-bits", opts->rsa_bits, "RSA modulus size")->capture_default_str();
   cmd->add_option("--now", opts->now, now_help);
-  return [opts]() -> int {
+  add_config_options(*cmd, opts->config);
+  return [opts, cmd]() -> int {
+    if (auto ok = apply_zone_config(*cmd, opts->config,
+                                    {{"--origin", &opts->origin, ZoneField::origin, true},
+                                     {"--keys", &opts->keys, ZoneField::keys}});
+        !ok)
+      return report_error(ok.error());
     auto origin = parse_origin(opts->origin);
     if (!origin) return report_error(origin.error());
     auto keys = require_keys(opts->keys);

@@ -1,14 +1,17 @@
 // zonesign sign ZONEFILE --origin NAME --keys DIR --output OUT [--policy FILE] [--now TIME] [--json]
-//               [--action-needed-exit CODE] ...
+//               [--action-needed-exit CODE] [--metrics-file FILE] ...
 // The command line is a contract (issue 3): extend it, never rename.
+#include <chrono>
 #include <cstdio>
 
 #include "commands.hpp"
 #include "input_options.hpp"
+#include "sign_all.hpp"
 #include "progress.hpp"
 #include "core/encoding.hpp"
 #include "crypto/keys.hpp"
 #include "policy/policy.hpp"
+#include "signer/metrics.hpp"
 #include "signer/sign_zone.hpp"
 
 namespace zs::cli {
@@ -40,9 +43,12 @@ struct SignOptions {
   bool verbose = false;
   bool no_progress = false;
   bool allow_clock_back = false;
+  bool zonemd = false;  // --zonemd; a policy's zonemd: true does the same
   bool json = false;
   int action_needed_exit = exit_action_needed;
+  std::string metrics_file;  // --metrics-file; empty: none
   InputCliOptions input;  // --no-include, --include-root, --max-input-size
+  ConfigCliOptions config;  // --config [FILE] [--zone NAME]: paths from the config (docs/config.md)
 };
 
 // Policy values first (when --policy is given), then every option the user
@@ -185,7 +191,41 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
   }
   r.threads = o.threads;
   r.allow_clock_back = o.allow_clock_back;
+  r.zonemd = o.zonemd;
   return r;
+}
+
+// --metrics-file: the zone's metrics after this run, whatever its outcome
+// (request and summary are null when the run did not get that far). A failed
+// run still rewrites the file, which is how monitoring learns of it; the
+// key state and output are only read. A file that cannot be written is
+// reported and leaves the exit code alone: the zone is what the code is about.
+void write_run_metrics(const SignOptions& o, const SignRequest* request, const SignSummary* summary, int code,
+                       std::chrono::steady_clock::time_point started) {
+  if (o.metrics_file.empty()) return;
+  auto origin = request ? Result<Name>(request->origin) : parse_origin(o.origin);
+  if (!origin) return;  // no zone to name in the labels; the run's own error says why
+  const UnixTime now = request ? request->now : parse_now(o.now, TimeUse::reading).value_or(system_now());
+  ZoneMetrics m;
+  m.zone = origin->to_string();
+  // What is published now: the status of the zone with the run's policy,
+  // else only what the key state records.
+  if (request && request->policy) {
+    if (auto report = zone_status(*origin, request->key_dir, *request->policy, now)) m = zone_metrics(*report);
+  } else if (!o.keys.empty()) {
+    if (auto recorded = recorded_zone_metrics(*origin, o.keys)) m = std::move(*recorded);
+  }
+  RunMetrics run;
+  run.exit_code = code;
+  run.success = summary != nullptr;  // exit 12 (published, state not saved) comes as an error
+  run.at = now;
+  run.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (summary) {
+    run.signatures_made = summary->signatures - summary->signatures_reused;
+    run.signatures_reused = summary->signatures_reused;
+  }
+  m.run = run;
+  if (auto written = write_metrics_file(o.metrics_file, {m}); !written) report_error(written.error());
 }
 
 }  // namespace
@@ -193,12 +233,11 @@ Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
 Action add_sign_command(CLI::App& app) {
   auto opts = std::make_shared<SignOptions>();
   CLI::App* cmd = app.add_subcommand("sign", "Sign a zone file; creates a KSK and a ZSK when the zone has none");
-  cmd->add_option("ZONEFILE", opts->zone_file, "Zone file (RFC 1035 master file), or - for standard input")
-      ->required();
-  cmd->add_option("--origin", opts->origin, "The zone's name")->required();
+  // ZONEFILE, --origin and --output are required unless --config gives them.
+  cmd->add_option("ZONEFILE", opts->zone_file, "Zone file (RFC 1035 master file), or - for standard input");
+  cmd->add_option("--origin", opts->origin, "The zone's name");
   cmd->add_option("--keys", opts->keys, "Key directory (keys live in DIR/<zone>/); required");
-  cmd->add_option("--output", opts->output, "Signed zone file to write atomically, or - for standard output")
-      ->required();
+  cmd->add_option("--output", opts->output, "Signed zone file to write atomically, or - for standard output");
   cmd->add_option("--policy", opts->policy, "YAML signing policy");
   cmd->add_option("--now", opts->now, now_help);
   cmd->add_option("--algorithm", opts->algorithm, "Algorithm for keys created by this run")->capture_default_str();
@@ -210,6 +249,8 @@ Action add_sign_command(CLI::App& app) {
   cmd->add_option("--nsec3-iterations", opts->iterations, "NSEC3 extra iterations (RFC 9276: 0)")
       ->capture_default_str();
   cmd->add_flag("--opt-out", opts->opt_out, "NSEC3 opt-out: insecure delegations are left out of the chain");
+  cmd->add_flag("--zonemd", opts->zonemd,
+                "Publish a ZONEMD (RFC 8976, SIMPLE, SHA-384) at the apex (also: zonemd: true in the policy)");
   cmd->add_option("--validity", opts->validity, "Signature validity")->capture_default_str();
   cmd->add_option("--dnskey-validity", opts->dnskey_validity,
                   "Validity of the DNSKEY, CDS and CDNSKEY signatures (default: --validity)");
@@ -234,17 +275,53 @@ Action add_sign_command(CLI::App& app) {
                 "times after it are moved back to it");
   cmd->add_flag("--json", opts->json, "Print a JSON summary on standard output (not with --output -)");
   add_action_needed_exit_option(*cmd, opts->action_needed_exit);
+  cmd->add_option("--metrics-file", opts->metrics_file,
+                  "Write the zone's metrics (Prometheus text format) to this file after the run, also when it "
+                  "fails, for node_exporter's textfile collector (docs/monitoring.md)");
   add_input_options(*cmd, opts->input);
+  add_config_options(*cmd, opts->config);
   return [opts, cmd]() -> int {
+    const auto started = std::chrono::steady_clock::now();
+    auto selected = select_config(*cmd, opts->config, /*zone_required=*/false);
+    if (!selected) return report_error(selected.error());
+    if (*selected && !(*selected)->zone)
+      return sign_all_zones(*cmd, (*selected)->config, config_path(opts->config), opts->threads, opts->json,
+                            opts->verbose);
+    if (*selected) {
+      const ZoneConfig& z = *(*selected)->zone;
+      use_unless_given(*cmd, "ZONEFILE", opts->zone_file, z.file);
+      use_unless_given(*cmd, "--origin", opts->origin, z.origin.to_string());
+      use_unless_given(*cmd, "--keys", opts->keys, z.keys);
+      use_unless_given(*cmd, "--output", opts->output, z.output);
+      use_unless_given(*cmd, "--policy", opts->policy, z.policy);
+    }
+    if (auto ok = require_options("sign", {{"ZONEFILE", &opts->zone_file}, {"--origin", &opts->origin},
+                                           {"--output", &opts->output}});
+        !ok)
+      return report_error(ok.error());
+    if (cmd->count("--metrics-file") > 0) {
+      if (auto ok = check_metrics_path(opts->metrics_file, {opts->output, opts->zone_file, opts->policy},
+                                       {opts->keys});
+          !ok)
+        return report_error(ok.error());
+    }
     auto request = make_request(*opts, *cmd);
-    if (!request) return report_error(request.error());
+    if (!request) {
+      const int code = report_error(request.error());
+      write_run_metrics(*opts, nullptr, nullptr, code, started);
+      return code;
+    }
     auto summary = [&] {
       // Gone (its line erased) before anything else is printed.
       auto progress = progress_for_stderr(opts->no_progress);
       request->progress = progress.get();
       return sign_zone(*request);
     }();
-    if (!summary) return report_error(summary.error());
+    if (!summary) {
+      const int code = report_error(summary.error());
+      write_run_metrics(*opts, &*request, nullptr, code, started);
+      return code;
+    }
     if (request->output == "-") std::fwrite(summary->output.data(), 1, summary->output.size(), stdout);
     if (opts->verbose)
       std::fprintf(stderr,
@@ -285,6 +362,7 @@ Action add_sign_command(CLI::App& app) {
       const std::string text = doc.dump(2) + "\n";
       std::fwrite(text.data(), 1, text.size(), stdout);
     }
+    write_run_metrics(*opts, &*request, &*summary, final_exit_code(code, opts->action_needed_exit), started);
     return final_exit_code(code, opts->action_needed_exit);
   };
 }

@@ -119,11 +119,12 @@ Action add_status_command(CLI::App& app) {
                   "Also write the zone's metrics (Prometheus text format) to this file, for node_exporter's "
                   "textfile collector (docs/monitoring.md)");
   return [opts, cmd]() -> int {
+    // Loaded first (it writes nothing), so that paths from --config are checked too.
+    auto zone = load_zone_options(opts->zone, TimeUse::reading);
     if (cmd->count("--metrics-file") > 0) {
       if (auto ok = check_metrics_path(opts->metrics_file, {opts->zone.policy}, {opts->zone.keys}); !ok)
         return report_error(ok.error());
     }
-    auto zone = load_zone_options(opts->zone, TimeUse::reading);
     if (!zone) return report_error(zone.error());
     std::optional<std::vector<ServerDs>> live;
     if (opts->check_parent) {

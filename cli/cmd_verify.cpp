@@ -18,6 +18,7 @@ struct VerifyCliOptions {
   bool quiet = false;
   bool strict = false;
   InputCliOptions input;  // --no-include, --include-root, --max-input-size
+  ConfigCliOptions config;  // --config FILE --zone NAME: the zone's output and origin
 };
 
 const char* denial_name(VerifyReport::Denial d) {
@@ -33,14 +34,21 @@ const char* denial_name(VerifyReport::Denial d) {
 Action add_verify_command(CLI::App& app) {
   auto opts = std::make_shared<VerifyCliOptions>();
   CLI::App* cmd = app.add_subcommand("verify", "Check a signed zone file completely (signatures, keys, denial chain)");
-  cmd->add_option("FILE", opts->file, "Signed zone file, or - for standard input")->required();
-  cmd->add_option("--origin", opts->origin, "The zone's name")->required();
+  // FILE and --origin are required unless --config gives them.
+  cmd->add_option("FILE", opts->file, "Signed zone file, or - for standard input (with --config: the zone's output)");
+  cmd->add_option("--origin", opts->origin, "The zone's name");
   cmd->add_option("--now", opts->now, now_help);
   cmd->add_option("--threads", opts->threads, "Verification threads (0: one per core)")->capture_default_str();
   cmd->add_flag("-q,--quiet", opts->quiet, "Print problems only");
   add_input_options(*cmd, opts->input);
   cmd->add_flag("--strict", opts->strict, "Treat warnings (signer rules that resolvers tolerate) as errors");
-  return [opts]() -> int {
+  add_config_options(*cmd, opts->config);
+  return [opts, cmd]() -> int {
+    if (auto ok = apply_zone_config(*cmd, opts->config,
+                                    {{"FILE", &opts->file, ZoneField::output, true},
+                                     {"--origin", &opts->origin, ZoneField::origin, true}});
+        !ok)
+      return report_error(ok.error());
     auto origin = parse_origin(opts->origin);
     if (!origin) return report_error(origin.error());
     auto now = parse_now(opts->now, TimeUse::reading);

@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "input_options.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "crypto/algorithm.hpp"
@@ -91,22 +92,27 @@ void add_action_needed_exit_option(CLI::App& cmd, int& code);
 int final_exit_code(int code, int action_needed_exit);
 
 // The options of the subcommands that work on one zone's key folder under a
-// policy (rollover, status, plan): --origin, --keys, --policy, --now.
+// policy (rollover, status, plan): --origin, --keys, --policy, --now, and
+// --config FILE --zone NAME, which give the first three.
 struct ZoneOptions {
   std::string origin;
   std::string keys;
   std::string policy;
   std::string now;
+  ConfigCliOptions config;
+  const CLI::App* cmd = nullptr;  // set by add_zone_options: which options were typed
 };
 void add_zone_options(CLI::App& cmd, ZoneOptions& options);
 // The same, parsed: the zone, the moment and the loaded (and linted) policy.
+// With --config, the config's paths are first copied into `options` (those
+// typed on the command line win).
 struct ZoneContext {
   Name origin;
   std::string keys;
   UnixTime now = 0;
   Policy policy;
 };
-Result<ZoneContext> load_zone_options(const ZoneOptions& options, TimeUse use);
+Result<ZoneContext> load_zone_options(ZoneOptions& options, TimeUse use);
 
 // The parent's servers to ask (`ds --check-parent`, `status --check-parent`,
 // `rollover`): --server (repeatable), --resolver and, with `timeout`, --timeout.

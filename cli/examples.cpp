@@ -15,6 +15,8 @@ constexpr std::array example_table = {
             "--output /srv/signed/example.com.zone"},
     Example{"sign", "Sign without a policy (a KSK and a ZSK are created on the first run) and print the zone",
             "zonesign sign example.com.zone --origin example.com. --keys keys --output -"},
+    Example{"sign", "Sign every zone the config file lists, in parallel (docs/config.md)",
+            "zonesign sign --config /etc/zonesign/zonesign.yaml"},
     Example{"sign", "Sign in a CI step: a zone file from a pull request, a JSON report, operator tasks not failing "
                     "the step",
             "zonesign sign zones/example.com.zone --origin example.com. --keys /srv/keys --policy policy.yaml "

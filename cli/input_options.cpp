@@ -1,5 +1,6 @@
 #include "input_options.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace zs::cli {
@@ -57,6 +58,87 @@ Result<ZoneInputOptions> zone_input_options(const InputCliOptions& options) {
     input.max_bytes = *size;
   }
   return input;
+}
+
+}  // namespace zs::cli
+
+namespace zs::cli {
+
+void add_config_options(CLI::App& cmd, ConfigCliOptions& o, bool zone_option) {
+  cmd.add_option("--config", o.config,
+                 "Take the zone's paths from this config file (docs/config.md); without a value: "
+                 "$ZONESIGN_CONFIG, else " +
+                     std::string(default_config_path))
+      ->expected(0, 1)
+      ->type_name("FILE");
+  if (zone_option)
+    cmd.add_option("--zone", o.zone, "With --config: the zone to work on (its origin)")->type_name("NAME");
+}
+
+bool config_given(const CLI::App& cmd) { return cmd.count("--config") > 0; }
+
+std::string config_path(const ConfigCliOptions& o) {
+  return o.config.empty() ? config_path_from_environment(std::getenv("ZONESIGN_CONFIG")) : o.config;
+}
+
+Result<std::optional<ConfigSelection>> select_config(const CLI::App& cmd, const ConfigCliOptions& o,
+                                                     bool zone_required) {
+  if (!config_given(cmd)) {
+    // A zone name means nothing without the config that lists it (check,
+    // whose own --zone is a file, asks only with --config).
+    if (!o.zone.empty())
+      return fail(Errc::usage, "--zone NAME needs --config FILE (the config that lists the zone)");
+    return std::optional<ConfigSelection>();
+  }
+  auto config = load_config(config_path(o));
+  if (!config) return std::unexpected(config.error());
+  ConfigSelection selection{std::move(*config), std::nullopt};
+  if (o.zone.empty()) {
+    if (zone_required)
+      return fail(Errc::usage, std::string(cmd.get_name()) + " --config needs --zone NAME: the zone of " +
+                                   selection.config.file + " to work on");
+    return std::optional<ConfigSelection>(std::move(selection));
+  }
+  auto zone = selection.config.zone(o.zone);
+  if (!zone) return std::unexpected(zone.error());
+  selection.zone = **zone;
+  return std::optional<ConfigSelection>(std::move(selection));
+}
+
+void use_unless_given(const CLI::App& cmd, const char* option, std::string& target, const std::string& value) {
+  if (cmd.count(option) == 0 && !value.empty()) target = value;
+}
+
+Result<void> require_options(std::string_view what,
+                             std::initializer_list<std::pair<std::string_view, const std::string*>> options) {
+  std::string missing;
+  for (const auto& [name, value] : options)
+    if (value->empty()) missing.append(missing.empty() ? "" : ", ").append(name);
+  if (missing.empty()) return {};
+  return fail(Errc::usage, std::string(what) + " needs " + missing + " (or --config FILE --zone NAME)");
+}
+
+Result<void> apply_zone_config(const CLI::App& cmd, const ConfigCliOptions& o,
+                               std::initializer_list<ConfigTarget> targets) {
+  auto selected = select_config(cmd, o);
+  if (!selected) return std::unexpected(selected.error());
+  if (*selected) {
+    const ZoneConfig& z = *(*selected)->zone;
+    for (const auto& t : targets) {
+      switch (t.field) {
+        case ZoneField::origin: use_unless_given(cmd, t.option, *t.target, z.origin.to_string()); break;
+        case ZoneField::file: use_unless_given(cmd, t.option, *t.target, z.file); break;
+        case ZoneField::output: use_unless_given(cmd, t.option, *t.target, z.output); break;
+        case ZoneField::keys: use_unless_given(cmd, t.option, *t.target, z.keys); break;
+        case ZoneField::policy: use_unless_given(cmd, t.option, *t.target, z.policy); break;
+      }
+    }
+  }
+  std::string missing;
+  for (const auto& t : targets)
+    if (t.required && t.target->empty()) missing.append(missing.empty() ? "" : ", ").append(t.option);
+  if (missing.empty()) return {};
+  return fail(Errc::usage, cmd.get_name() + " needs " + missing + " (or --config FILE --zone NAME)");
 }
 
 }  // namespace zs::cli

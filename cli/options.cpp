@@ -89,13 +89,33 @@ int final_exit_code(int code, int action_needed_exit) {
 }
 
 void add_zone_options(CLI::App& cmd, ZoneOptions& o) {
-  cmd.add_option("--origin", o.origin, "The zone's name")->required();
+  // --origin and --policy are required unless --config gives them.
+  cmd.add_option("--origin", o.origin, "The zone's name");
   cmd.add_option("--keys", o.keys, "Key directory (keys live in DIR/<zone>/); required");
-  cmd.add_option("--policy", o.policy, "YAML signing policy")->required();
+  cmd.add_option("--policy", o.policy, "YAML signing policy");
   cmd.add_option("--now", o.now, now_help);
+  add_config_options(cmd, o.config);
+  o.cmd = &cmd;
 }
 
-Result<ZoneContext> load_zone_options(const ZoneOptions& o, TimeUse use) {
+Result<ZoneContext> load_zone_options(ZoneOptions& o, TimeUse use) {
+  if (o.cmd) {
+    auto selected = select_config(*o.cmd, o.config);
+    if (!selected) return std::unexpected(selected.error());
+    if (*selected) {
+      const ZoneConfig& z = *(*selected)->zone;
+      use_unless_given(*o.cmd, "--origin", o.origin, z.origin.to_string());
+      use_unless_given(*o.cmd, "--keys", o.keys, z.keys);
+      use_unless_given(*o.cmd, "--policy", o.policy, z.policy);
+      if (o.policy.empty())
+        return fail(Errc::usage, std::string(o.cmd->get_name()) + ": zone " + z.origin.to_string() + " of " +
+                                     (*selected)->config.file + " has no policy (give it policy: NAME)");
+    }
+  }
+  if (auto ok = require_options(o.cmd ? o.cmd->get_name() : "this command",
+                                {{"--origin", &o.origin}, {"--policy", &o.policy}});
+      !ok)
+    return std::unexpected(ok.error());
   auto origin = parse_origin(o.origin);
   if (!origin) return std::unexpected(origin.error());
   auto keys = require_keys(o.keys);
