@@ -1,14 +1,13 @@
 #include "policy/config.hpp"
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <sstream>
 
 #include "core/atomic_file.hpp"
+#include "policy/yaml_document.hpp"
 
 namespace zs {
 
@@ -20,31 +19,11 @@ constexpr std::size_t max_config_bytes = 16 << 20;
 
 using Keys = std::vector<std::string_view>;
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string yaml_kind(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Scalar:
-      return "the scalar " + in_quotes(node.Scalar());
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return "nothing";
-  }
-  return "nothing";
-}
-
 class ConfigReader {
  public:
   ConfigReader(std::string file, std::filesystem::path base) : file_(std::move(file)), base_(std::move(base)) {}
 
-  Location at(const YAML::Mark& m) const {
-    if (m.is_null() || m.line < 0) return Location{file_, 0, 0};
-    return Location{file_, static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
-  }
+  Location at(const YAML::Mark& m) const { return yaml_location(file_, m); }
 
   // `where` is the key's position for a null value ("file:" with nothing
   // after it), whose own mark points at the next token.
@@ -71,7 +50,7 @@ class ConfigReader {
       const YAML::Node key = it->first;
       if (!key.IsScalar()) return bad(key, path, "a key must be a plain name");
       const std::string& name = key.Scalar();
-      const std::string child = join(path, name);
+      const std::string child = yaml_path(path, name);
       if (!allowed.empty() && std::ranges::find(allowed, std::string_view(name)) == allowed.end()) {
         std::string list;
         for (auto a : allowed) list.append(list.empty() ? "" : ", ").append(a);
@@ -98,31 +77,11 @@ class ConfigReader {
     return p.is_absolute() ? p.lexically_normal().string() : (base_ / p).lexically_normal().string();
   }
 
-  static std::string join(const std::string& base, std::string_view key) {
-    return base.empty() ? std::string(key) : base + "." + std::string(key);
-  }
-
  private:
   std::string file_;
   std::filesystem::path base_;
 };
 
-// Records where each YAML document starts and nothing else: yaml-cpp 0.7's
-// LoadAll never returns on a stray ',' at document level, so the documents
-// are counted with a bounded parser loop first (as the policy loader does).
-class ConfigDocumentCounter final : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
 
 // The top level's defaults, applied to entries that leave the field out.
 struct ConfigDefaults {
@@ -144,14 +103,14 @@ Result<ZoneConfig> read_zone(const ConfigReader& r, const YAML::Node& node, cons
   std::string policy_path = "policy";
   zone.keys = defaults.keys;
   for (const auto& e : *fields) {
-    const std::string p = ConfigReader::join(path, e.name);
+    const std::string p = yaml_path(path, e.name);
     if (e.name == "origin") {
       auto t = r.text(e, p, "a zone name");
       if (!t) return std::unexpected(t.error());
       std::string absolute = *t;
       if (absolute.back() != '.' || (absolute.size() >= 2 && absolute[absolute.size() - 2] == '\\')) absolute += '.';
       auto name = Name::parse(absolute);
-      if (!name) return r.bad(e.where, p, "bad zone name " + in_quotes(*t) + ": " + name.error().message);
+      if (!name) return r.bad(e.where, p, "bad zone name " + quote_text(*t) + ": " + name.error().message);
       zone.origin = *name;
       has_origin = true;
     } else if (e.name == "policy") {
@@ -179,7 +138,7 @@ Result<ZoneConfig> read_zone(const ConfigReader& r, const YAML::Node& node, cons
       std::string known;
       for (const auto& [name, file] : policies) known.append(known.empty() ? "" : ", ").append(name);
       return r.bad(policy_where, policy_path,
-                   "unknown policy " + in_quotes(policy_name) +
+                   "unknown policy " + quote_text(policy_name) +
                        (known.empty() ? std::string(" (the config has no policies:)") : " (known: " + known + ")"));
     }
     zone.policy = found->second;
@@ -205,7 +164,7 @@ Result<Config> read_config(const ConfigReader& r, const YAML::Node& root, const 
       auto t = r.text(e, "version", "a version number");
       if (!t) return std::unexpected(t.error());
       if (*t != "1" || e.value.Tag() != "?")
-        return r.bad(e.where, "version", "unsupported version " + in_quotes(*t) + " (this zonesign reads version 1)");
+        return r.bad(e.where, "version", "unsupported version " + quote_text(*t) + " (this zonesign reads version 1)");
       has_version = true;
     } else if (e.name == "keys") {
       auto resolved = r.file_path(e, "keys", "a path");
@@ -279,20 +238,10 @@ Result<Config> load_config_text(std::string_view yaml, const std::string& displa
   ConfigReader reader(display_name, base.lexically_normal());
   if (yaml.size() > max_config_bytes)
     return fail(Errc::policy, "config: file too large (over 16 MiB)", Location{display_name, 0, 0});
-  const std::string text(yaml);
+  auto document = load_single_document(std::string(yaml), display_name, "config");
+  if (!document) return std::unexpected(document.error());
   try {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    ConfigDocumentCounter counter;
-    for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
-    }
-    if (counter.starts.size() > 1) {
-      if (counter.starts[1].pos == counter.starts[0].pos)
-        return fail(Errc::policy, "YAML syntax: unexpected token at document level", reader.at(counter.starts[0]));
-      return fail(Errc::policy, "config: more than one YAML document", reader.at(counter.starts[1]));
-    }
-    const YAML::Node root = counter.starts.empty() ? YAML::Node() : YAML::Load(text);
-    return read_config(reader, root, display_name);
+    return read_config(reader, document->value_or(YAML::Node()), display_name);
   } catch (const YAML::Exception& e) {
     return fail(Errc::policy, "YAML syntax: " + e.msg, reader.at(e.mark));
   }

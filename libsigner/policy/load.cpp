@@ -1,18 +1,17 @@
 // The YAML side of the policy: structure, types and names only. Every value
 // constraint lives in the linter (lint.cpp), so a Policy built in code is
 // checked by exactly the same rules as one read from a file.
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <span>
-#include <sstream>
 
 #include "core/atomic_file.hpp"
 #include "policy/lint.hpp"
 #include "policy/policy.hpp"
+#include "policy/yaml_document.hpp"
 
 namespace zs {
 
@@ -23,20 +22,11 @@ constexpr std::size_t max_policy_bytes = 1 << 20;
 
 using Keys = std::vector<std::string_view>;
 
-std::string join_path(const std::string& base, std::string_view key) {
-  return base.empty() ? std::string(key) : base + "." + std::string(key);
-}
-
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
 class Reader {
  public:
   explicit Reader(PolicySource& source) : source_(source) {}
 
-  Location at(const YAML::Mark& m) const {
-    if (m.is_null() || m.line < 0) return Location{source_.file, 0, 0};
-    return Location{source_.file, static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
-  }
+  Location at(const YAML::Mark& m) const { return yaml_location(source_.file, m); }
 
   std::unexpected<Error> bad(const YAML::Node& node, const std::string& path, const std::string& message) const {
     // A null value ("ttl:" with nothing after it) is marked at whatever token
@@ -54,13 +44,13 @@ class Reader {
   // position of each value.
   Result<std::vector<std::pair<std::string, YAML::Node>>> entries(const YAML::Node& map, const std::string& path,
                                                                   const Keys& allowed) {
-    if (!map.IsMap()) return bad(map, path, "expected a mapping, got " + kind(map));
+    if (!map.IsMap()) return bad(map, path, "expected a mapping, got " + yaml_kind(map));
     std::vector<std::pair<std::string, YAML::Node>> out;
     for (auto it = map.begin(); it != map.end(); ++it) {
       const YAML::Node key = it->first;
       if (!key.IsScalar()) return bad(key, path, "a key must be a plain name");
       const std::string& name = key.Scalar();
-      const std::string child = join_path(path, name);
+      const std::string child = yaml_path(path, name);
       if (std::ranges::find(allowed, std::string_view(name)) == allowed.end()) {
         std::string list;
         for (auto a : allowed) list.append(list.empty() ? "" : ", ").append(a);
@@ -77,7 +67,7 @@ class Reader {
   }
 
   Result<std::string> scalar(const YAML::Node& node, const std::string& path, const char* what) const {
-    if (!node.IsScalar()) return bad(node, path, std::string("expected ") + what + ", got " + kind(node));
+    if (!node.IsScalar()) return bad(node, path, std::string("expected ") + what + ", got " + yaml_kind(node));
     return node.Scalar();
   }
 
@@ -92,7 +82,7 @@ class Reader {
     auto text = scalar(node, path, "a duration");
     if (!text) return fail(text.error());
     auto d = parse_duration(*text);
-    if (!d) return bad(node, path, "bad duration " + quoted(*text) + " (use s, m, h, d, w units, e.g. 1w2d)");
+    if (!d) return bad(node, path, "bad duration " + quote_text(*text) + " (use s, m, h, d, w units, e.g. 1w2d)");
     return *d;
   }
 
@@ -104,7 +94,7 @@ class Reader {
     auto [ptr, ec] = std::from_chars(text->data(), end, value);
     if (ec == std::errc::result_out_of_range) return bad(node, path, "number " + *text + " is out of range");
     if (text->empty() || ec != std::errc() || ptr != end)
-      return bad(node, path, "expected a non-negative whole number, got " + quoted(*text));
+      return bad(node, path, "expected a non-negative whole number, got " + quote_text(*text));
     return value;
   }
 
@@ -114,18 +104,7 @@ class Reader {
     // The YAML 1.2 core schema spellings; "yes"/"on" are YAML 1.1 traps.
     if (*text == "true" || *text == "True" || *text == "TRUE") return true;
     if (*text == "false" || *text == "False" || *text == "FALSE") return false;
-    return bad(node, path, "expected true or false, got " + quoted(*text));
-  }
-
-  static std::string kind(const YAML::Node& node) {
-    switch (node.Type()) {
-      case YAML::NodeType::Map: return "a mapping";
-      case YAML::NodeType::Sequence: return "a list";
-      case YAML::NodeType::Scalar: return "the scalar " + quoted(node.Scalar());
-      case YAML::NodeType::Null: return "nothing";
-      case YAML::NodeType::Undefined: return "nothing";
-    }
-    return "nothing";
+    return bad(node, path, "expected true or false, got " + quote_text(*text));
   }
 
  private:
@@ -138,12 +117,12 @@ Result<KeyPolicy> read_key(Reader& r, Role role, const YAML::Node& node, const s
   KeyPolicy key = default_key_policy(role);
   std::optional<unsigned> size;
   for (const auto& [name, value] : *fields) {
-    const std::string p = join_path(path, name);
+    const std::string p = yaml_path(path, name);
     if (name == "algorithm") {
       auto text = r.scalar(value, p, "an algorithm name");
       if (!text) return fail(text.error());
       auto alg = algorithm_from_string(*text);
-      if (!alg) return r.bad(value, p, "unknown algorithm " + quoted(*text));
+      if (!alg) return r.bad(value, p, "unknown algorithm " + quote_text(*text));
       key.algorithm = *alg;
     } else if (name == "size") {
       auto n = r.number(value, p);
@@ -164,7 +143,7 @@ Result<KeyPolicy> read_key(Reader& r, Role role, const YAML::Node& node, const s
       if (!m)
         return r.bad(
             value, p,
-            "unknown rollover method " + quoted(*text) + " (pre-publish, double-signature, double-ksk, double-ds)");
+            "unknown rollover method " + quote_text(*text) + " (pre-publish, double-signature, double-ksk, double-ds)");
       key.rollover = *m;
     }
   }
@@ -196,7 +175,7 @@ Result<void> read_durations(Reader& r, const YAML::Node& node, const std::string
   auto fields = r.entries(node, path, names);
   if (!fields) return fail(fields.error());
   for (const auto& [name, value] : *fields) {
-    auto d = r.duration(value, join_path(path, name));
+    auto d = r.duration(value, yaml_path(path, name));
     if (!d) return fail(d.error());
     *std::ranges::find(targets, std::string_view(name), &std::pair<std::string_view, Duration*>::first)->second = *d;
   }
@@ -216,7 +195,7 @@ Result<void> read_denial(Reader& r, const YAML::Node& node, DenialPolicy& denial
       else if (*text == "nsec3")
         denial.type = DenialType::nsec3;
       else
-        return r.bad(value, p, "unknown denial type " + quoted(*text) + " (nsec or nsec3)");
+        return r.bad(value, p, "unknown denial type " + quote_text(*text) + " (nsec or nsec3)");
     } else if (name == "iterations" || name == "salt-length") {
       auto n = r.number(value, p);
       if (!n) return fail(n.error());
@@ -242,7 +221,7 @@ Result<ParentServer> read_server(Reader& r, const YAML::Node& node, const std::s
     unsigned value = 0;
     auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
     if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || value > 65535)
-      return r.bad(node, path, "bad port in " + quoted(*text) + " (address@port)");
+      return r.bad(node, path, "bad port in " + quote_text(*text) + " (address@port)");
     server.port = static_cast<std::uint16_t>(value);
   }
   return server;
@@ -259,7 +238,7 @@ Result<void> read_parent(Reader& r, const YAML::Node& node, ParentPolicy& parent
       (name == "cds" ? parent.cds : parent.discover) = *b;
       continue;
     }
-    if (!value.IsSequence()) return r.bad(value, p, "expected a list, got " + Reader::kind(value));
+    if (!value.IsSequence()) return r.bad(value, p, "expected a list, got " + yaml_kind(value));
     if (name == "cds-digests") parent.cds_digests.clear();
     if (name == "servers") parent.servers.clear();
     for (std::size_t i = 0; i < value.size(); ++i) {
@@ -270,7 +249,7 @@ Result<void> read_parent(Reader& r, const YAML::Node& node, ParentPolicy& parent
         auto text = r.scalar(item, ip, "a digest name");
         if (!text) return fail(text.error());
         auto d = digest_from_string(*text);
-        if (!d) return r.bad(item, ip, "unknown digest " + quoted(*text) + " (sha256, sha384, sha1)");
+        if (!d) return r.bad(item, ip, "unknown digest " + quote_text(*text) + " (sha256, sha384, sha1)");
         parent.cds_digests.push_back(*d);
       } else {
         auto s = read_server(r, item, ip);
@@ -331,7 +310,7 @@ Result<Policy> read_policy(Reader& r, const YAML::Node& root) {
       if (!text) return fail(text.error());
       auto s = serial_policy_from_string(*text);
       if (!s)
-        return r.bad(value, name, "unknown serial policy " + quoted(*text) + " (keep, increment, unixtime, date)");
+        return r.bad(value, name, "unknown serial policy " + quote_text(*text) + " (keep, increment, unixtime, date)");
       policy.serial = *s;
     } else if (name == "run-interval") {
       auto d = r.duration(value, name);
@@ -349,50 +328,17 @@ Result<Policy> read_policy(Reader& r, const YAML::Node& root) {
 
 }  // namespace
 
-namespace {
-
-// Records where each YAML document starts and nothing else.
-class DocumentCounter final : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-}  // namespace
-
 Result<LoadedPolicy> load_policy_text(std::string_view yaml, const std::string& display_name) {
   PolicySource source;
   source.file = display_name;
   Reader reader(source);
   if (yaml.size() > max_policy_bytes)
     return fail(Errc::policy, "policy: file too large (over 1 MiB)", Location{display_name, 0, 0});
-  const std::string text(yaml);
+  auto document = load_single_document(std::string(yaml), display_name, "policy");
+  if (!document) return fail(document.error());
+  if (!*document) return fail(Errc::policy, "version: missing (the file is empty)", Location{display_name, 1, 1});
   try {
-    // A policy is one document. yaml-cpp 0.7's LoadAll never returns on a
-    // stray ',' at document level (it yields empty documents at the same
-    // place forever), so count documents with a bounded parser loop first.
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    DocumentCounter counter;
-    for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
-    }
-    if (counter.starts.empty())
-      return fail(Errc::policy, "version: missing (the file is empty)", Location{display_name, 1, 1});
-    if (counter.starts.size() > 1) {
-      if (counter.starts[1].pos == counter.starts[0].pos)
-        return fail(Errc::policy, "YAML syntax: unexpected token at document level", reader.at(counter.starts[0]));
-      return fail(Errc::policy, "policy: more than one YAML document", reader.at(counter.starts[1]));
-    }
-    const YAML::Node root = YAML::Load(text);
+    const YAML::Node& root = **document;
     source.positions[""] = reader.at(root.Mark());
     auto policy = read_policy(reader, root);
     if (!policy) return fail(policy.error());
