@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 
 #include "core/encoding.hpp"
+#include "crypto/bind_rsa_fields.hpp"
 #include "crypto/ossl.hpp"
 
 namespace zs {
@@ -79,17 +80,7 @@ Result<std::string> to_bind_private_text(const PrivateKey& key) {
     case Algorithm::RSASHA1_NSEC3_SHA1:
     case Algorithm::RSASHA256:
     case Algorithm::RSASHA512: {
-      static constexpr std::pair<const char*, const char*> parts[] = {
-          {"Modulus", OSSL_PKEY_PARAM_RSA_N},
-          {"PublicExponent", OSSL_PKEY_PARAM_RSA_E},
-          {"PrivateExponent", OSSL_PKEY_PARAM_RSA_D},
-          {"Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1},
-          {"Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2},
-          {"Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1},
-          {"Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2},
-          {"Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
-      };
-      for (const auto& [field, param] : parts) {
+      for (const auto& [field, param] : bind_format::rsa_fields) {
         WipedBytes value;
         if (auto r = bn_param(pkey.get(), param, 0, value); !r) return failed(std::move(r.error()));
         add_field(text, field, value);

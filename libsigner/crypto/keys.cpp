@@ -18,6 +18,7 @@
 
 #include "core/encoding.hpp"
 #include "crypto/deterministic_ecdsa.hpp"
+#include "crypto/bind_rsa_fields.hpp"
 #include "crypto/ossl.hpp"
 
 namespace zs {
@@ -388,21 +389,11 @@ Result<SecretBytes> bind_value(const BindFields& f, std::string_view name) {
 }
 
 Result<ossl::Pkey> bind_rsa(const BindFields& f) {
-  static constexpr std::pair<const char*, const char*> parts[] = {
-      {"Modulus", OSSL_PKEY_PARAM_RSA_N},
-      {"PublicExponent", OSSL_PKEY_PARAM_RSA_E},
-      {"PrivateExponent", OSSL_PKEY_PARAM_RSA_D},
-      {"Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1},
-      {"Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2},
-      {"Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1},
-      {"Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2},
-      {"Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
-  };
   ossl::ParamBld bld(OSSL_PARAM_BLD_new());
   if (!bld) return fail(ossl::crypto_error("OSSL_PARAM_BLD_new"));
   // The builder refers to the BIGNUMs until the params are built.
   std::vector<ossl::Bn> numbers;
-  for (const auto& [field, param] : parts) {
+  for (const auto& [field, param] : bind_format::rsa_fields) {
     auto value = bind_value(f, field);
     if (!value) return fail(std::move(value.error()));
     auto bn = bn_from(value->bytes);

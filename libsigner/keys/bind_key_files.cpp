@@ -215,20 +215,30 @@ BindTiming bind_timing_of(const KeyInfo& info) {
   return t;
 }
 
+namespace {
+
+// The times BIND's files carry, by their field names, in the order BIND
+// writes them; `emit(name, time)` for each one the key has.
+template <typename Emit>
+void for_each_bind_time(const BindTiming& t, Emit emit) {
+  const std::pair<const char*, const std::optional<UnixTime>*> fields[] = {
+      {"Created", &t.created}, {"Publish", &t.publish}, {"Activate", &t.activate},
+      {"Inactive", &t.inactive}, {"Delete", &t.remove},  {"SyncPublish", &t.sync_publish},
+  };
+  for (const auto& [name, when] : fields)
+    if (*when) emit(name, **when);
+}
+
+}  // namespace
+
 std::string render_bind_public_file(const Name& zone, const KeyInfo& info) {
   const BindTiming t = bind_timing_of(info);
   std::string text = "; This is a ";
   text += info.role == Role::zsk ? "zone-signing" : "key-signing";
   text += " key, keyid " + std::to_string(info.tag) + ", for " + zone.lowercased().to_string() + "\n";
-  auto line = [&text](const char* name, const std::optional<UnixTime>& when) {
-    if (when) text += std::string("; ") + name + ": " + format_time_compact(*when) + " (" + ctime_text(*when) + ")\n";
-  };
-  line("Created", t.created);
-  line("Publish", t.publish);
-  line("Activate", t.activate);
-  line("Inactive", t.inactive);
-  line("Delete", t.remove);
-  line("SyncPublish", t.sync_publish);
+  for_each_bind_time(t, [&text](const char* name, UnixTime when) {
+    text += std::string("; ") + name + ": " + format_time_compact(when) + " (" + ctime_text(when) + ")\n";
+  });
   text += zone.lowercased().to_string() + " IN DNSKEY " + std::to_string(info.flags) + " 3 " +
           std::to_string(static_cast<unsigned>(info.algorithm)) + " " + to_base64(info.public_key) + "\n";
   return text;
@@ -237,15 +247,9 @@ std::string render_bind_public_file(const Name& zone, const KeyInfo& info) {
 std::string render_bind_private_timing(const KeyInfo& info) {
   const BindTiming t = bind_timing_of(info);
   std::string text;
-  auto line = [&text](const char* name, const std::optional<UnixTime>& when) {
-    if (when) text += std::string(name) + ": " + format_time_compact(*when) + "\n";
-  };
-  line("Created", t.created);
-  line("Publish", t.publish);
-  line("Activate", t.activate);
-  line("Inactive", t.inactive);
-  line("Delete", t.remove);
-  line("SyncPublish", t.sync_publish);
+  for_each_bind_time(t, [&text](const char* name, UnixTime when) {
+    text += std::string(name) + ": " + format_time_compact(when) + "\n";
+  });
   return text;
 }
 
