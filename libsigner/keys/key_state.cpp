@@ -11,12 +11,6 @@ namespace {
 
 using Mask = std::uint64_t;
 
-std::optional<UnixTime> event_at(const KeyInfo& info, const std::string& name, UnixTime now) {
-  auto it = info.timestamps.find(name);
-  if (it == info.timestamps.end() || it->second > now) return std::nullopt;
-  return it->second;
-}
-
 bool present_in(const RecordStatus& r, UnixTime version) {
   switch (r.state) {
     case RecordState::hidden: return false;
@@ -113,8 +107,19 @@ std::string_view record_state_name(RecordState state) noexcept {
   return "?";
 }
 
-std::string record_event_name(RecordKind kind, RecordState state) {
-  return std::string(record_kind_name(kind)) + "-" + std::string(record_state_name(state));
+const std::string& record_event_name(RecordKind kind, RecordState state) {
+  // Built once: the rollover planner looks these names up in every key's timestamps
+  // thousands of times per run, and most are too long for a string's inline buffer.
+  static const auto names = [] {
+    std::array<std::string, 16> all;
+    for (RecordKind k : all_record_kinds)
+      for (RecordState st : {RecordState::hidden, RecordState::rumoured, RecordState::omnipresent,
+                             RecordState::unretentive})
+        all[static_cast<std::size_t>(k) * 4 + static_cast<std::size_t>(st)] =
+            std::string(record_kind_name(k)) + "-" + std::string(record_state_name(st));
+    return all;
+  }();
+  return names[static_cast<std::size_t>(kind) * 4 + static_cast<std::size_t>(state)];
 }
 
 bool record_applies(Role role, RecordKind kind) noexcept {
@@ -127,39 +132,85 @@ bool record_applies(Role role, RecordKind kind) noexcept {
   return false;
 }
 
+namespace {
+
+// A record event's kind and state from its timestamp name ("dnskey-rumoured"); nullopt for
+// the key's own events ("created", "ds-seen", ...).
+std::optional<std::pair<RecordKind, RecordState>> parse_record_event(std::string_view name) {
+  for (RecordKind kind : all_record_kinds) {
+    const std::string_view k = record_kind_name(kind);
+    if (name.size() <= k.size() || name.substr(0, k.size()) != k || name[k.size()] != '-') continue;
+    const std::string_view rest = name.substr(k.size() + 1);
+    for (RecordState st : {RecordState::hidden, RecordState::rumoured, RecordState::omnipresent,
+                           RecordState::unretentive})
+      if (rest == record_state_name(st)) return std::pair{kind, st};
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 KeyState key_state(const KeyInfo& info, UnixTime now) {
+  // One pass over the key's timestamps: the rollover planner calls this for every key at
+  // every simulated run, and looking each event name up in the map cost most of a plan.
+  std::optional<UnixTime> created, removed, retired, active, ds_seen, ds_withdrawn;
+  bool has_created = false, planned = false, any_event = false;
+  // reached[kind][state]: the time the record entered that state, if at or before `now`.
+  std::array<std::array<std::optional<UnixTime>, 4>, 4> reached{};
+  for (const auto& [name, at] : info.timestamps) {
+    const std::optional<UnixTime> by_now = at <= now ? std::optional<UnixTime>(at) : std::nullopt;
+    if (auto ev = parse_record_event(name)) {
+      if (!record_applies(info.role, ev->first)) continue;
+      // A record event dated after `now` still marks a key managed by the planner.
+      any_event = true;
+      reached[static_cast<std::size_t>(ev->first)][static_cast<std::size_t>(ev->second)] = by_now;
+    } else if (name == "created") {
+      has_created = true;
+      created = by_now;
+    } else if (name == "removed") {
+      removed = by_now;
+    } else if (name == "retired") {
+      retired = by_now;
+    } else if (name == "active") {
+      active = by_now;
+    } else if (name == "ds-seen") {
+      ds_seen = by_now;
+    } else if (name == "ds-withdrawn") {
+      ds_withdrawn = by_now;
+    } else if (name == "planned") {
+      planned = true;
+    }
+  }
+
   KeyState s;
-  auto created = event_at(info, "created", now);
-  s.exists = created.has_value() || !info.timestamps.contains("created");
+  s.exists = created.has_value() || !has_created;
   if (!s.exists) return s;
-  s.removed = event_at(info, "removed", now).has_value();
-  s.retired = event_at(info, "retired", now);
+  s.removed = removed.has_value();
+  s.retired = retired;
   s.goal = s.retired ? KeyGoal::hidden : KeyGoal::omnipresent;
-  s.active = event_at(info, "active", now);
-  s.ds_seen = event_at(info, "ds-seen", now);
-  s.ds_withdrawn = event_at(info, "ds-withdrawn", now);
+  s.active = active;
+  s.ds_seen = ds_seen;
+  s.ds_withdrawn = ds_withdrawn;
   if (s.removed) return s;  // every record hidden
 
-  bool any_event = false;
+  bool any_reached = false;
   for (RecordKind kind : all_record_kinds) {
     if (!record_applies(info.role, kind)) continue;
-    // The latest stage reached wins; a record never goes back.
+    // The latest stage reached wins; a record never goes back. An event after `now` has
+    // not happened yet at `now`; the "hidden" event is the final one (the first hidden
+    // state has no event).
     for (RecordState st : {RecordState::hidden, RecordState::unretentive, RecordState::omnipresent,
                            RecordState::rumoured}) {
-      // An event after `now` has not happened yet at `now`; the "hidden" event
-      // is the final one (the first hidden state has no event).
-      if (auto t = event_at(info, record_event_name(kind, st), now)) {
+      if (auto t = reached[static_cast<std::size_t>(kind)][static_cast<std::size_t>(st)]) {
         s[kind] = RecordStatus{st, *t};
-        any_event = true;
+        any_reached = true;
         break;
       }
     }
-    // A record event dated after `now` still marks a key managed by the planner.
-    for (RecordState st : {RecordState::rumoured, RecordState::omnipresent, RecordState::unretentive,
-                           RecordState::hidden})
-      if (info.timestamps.contains(record_event_name(kind, st))) any_event = true;
   }
-  if (!any_event && created && !info.timestamps.contains("planned")) {
+  any_event = any_event || any_reached;
+  if (!any_event && created && !planned) {
     // A key from before rollovers: the zone published it (and its CDS) when
     // it was created. Rumoured is the safe reading: it becomes omnipresent
     // after the cache windows have passed.

@@ -49,7 +49,7 @@ enum class KeyGoal : std::uint8_t { omnipresent, hidden };
 std::string_view record_kind_name(RecordKind kind) noexcept;    // "dnskey", "krrsig", "zrrsig", "ds"
 std::string_view record_state_name(RecordState state) noexcept;  // "hidden", "rumoured", ...
 // The timestamp name of a record change: "dnskey-rumoured".
-std::string record_event_name(RecordKind kind, RecordState state);
+const std::string& record_event_name(RecordKind kind, RecordState state);
 
 // Whether a key of this role has records of this kind.
 bool record_applies(Role role, RecordKind kind) noexcept;
