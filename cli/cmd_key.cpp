@@ -71,6 +71,7 @@ struct ImportOptions {
   std::string origin;
   std::string keys;
   std::vector<std::string> files;
+  std::vector<std::string> pkcs11_uris;
   std::string algorithm;
   std::string role;
   std::string now;
@@ -92,7 +93,7 @@ int run_import(const ImportOptions& o) {
   if (!keys) return report_error(keys.error());
   auto now = parse_now(o.now, TimeUse::signing);
   if (!now) return report_error(now.error());
-  ImportRequest request{*origin, *keys, o.files, *now, std::nullopt, std::nullopt, o.dry_run};
+  ImportRequest request{*origin, *keys, o.files, *now, std::nullopt, std::nullopt, o.dry_run, o.pkcs11_uris};
   if (!o.algorithm.empty()) {
     auto alg = parse_algorithm(o.algorithm);
     if (!alg) return report_error(alg.error());
@@ -132,7 +133,8 @@ int run_import(const ImportOptions& o) {
     for (const auto& k : report->imported)
       std::printf("%s %s %u (%s, flags %u) from %s: %s\n", o.dry_run ? "would import" : "imported",
                   std::string(role_name(k.info.role)).c_str(), k.info.tag, algorithm_name(k.info.algorithm).c_str(),
-                  k.info.flags, k.sources.front().c_str(), k.info.file.c_str());
+                  k.info.flags, k.sources.front().c_str(),
+                  k.info.in_token() ? "stays in its PKCS#11 token" : k.info.file.c_str());
   }
   const bool waits_for_ds = std::any_of(report->imported.begin(), report->imported.end(), [](const ImportedKey& k) {
     return k.info.role != Role::zsk && !k.info.timestamps.contains("ds-seen");
@@ -207,14 +209,17 @@ Action add_key_command(CLI::App& app) {
                 "their DS valid");
   import_cmd->add_option("--origin", import->origin, "The zone's name");
   import_cmd->add_option("--keys", import->keys, "Key directory (keys live in DIR/<zone>/); required");
-  import_cmd->add_option("--algorithm", import->algorithm, "For PEM files only: the key's algorithm");
-  import_cmd->add_option("--role", import->role, "For PEM files only: ksk, zsk or csk");
+  import_cmd->add_option("--algorithm", import->algorithm,
+                         "For PEM files and --pkcs11-uri only: the key's algorithm (RSA: which one it signs for)");
+  import_cmd->add_option("--role", import->role, "For PEM files and --pkcs11-uri only: ksk, zsk or csk");
+  import_cmd->add_option("--pkcs11-uri", import->pkcs11_uris,
+                         "A key that stays in a PKCS#11 token (RFC 7512 URI with module-path and pin-source=file:PATH, "
+                         "or the PIN in ZONESIGN_PKCS11_PIN; docs/hsm.md); repeatable");
   import_cmd->add_option("--now", import->now, now_help);
   import_cmd->add_flag("--dry-run", import->dry_run, "Check the files and show what would be imported; write nothing");
   import_cmd->add_flag("--json", import->json, "Print the result as JSON on standard output");
   import_cmd->add_option("files", import->files, "K<zone>+<alg>+<tag>.key, .private or .state (either names the "
-                                                 "pair), or a PEM private key")
-      ->required();
+                                                 "pair), or a PEM private key (required unless --pkcs11-uri is given)");
   add_config_options(*import_cmd, import->config);
 
   auto exp = std::make_shared<ExportOptions>();

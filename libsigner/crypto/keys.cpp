@@ -20,12 +20,14 @@
 #include "crypto/deterministic_ecdsa.hpp"
 #include "crypto/bind_rsa_fields.hpp"
 #include "crypto/ossl.hpp"
+#include "crypto/pkcs11.hpp"
 
 namespace zs {
 
 struct PrivateKey::Impl {
   Algorithm alg;
-  ossl::Pkey pkey;
+  ossl::Pkey pkey;                          // null for a token key
+  std::shared_ptr<detail::TokenKey> token;  // null for a key held in memory
   Bytes dnskey;  // derived once: the key is immutable and shared by threads
   unsigned bits = 0;
 };
@@ -532,9 +534,25 @@ Result<PrivateKey> PrivateKey::from_bind_private(std::string_view text) {
   return PrivateKey(std::move(*impl));
 }
 
+PrivateKey PrivateKey::from_token(std::shared_ptr<detail::TokenKey> key) {
+  auto impl = std::make_unique<Impl>();
+  impl->alg = key->algorithm();
+  impl->dnskey = key->dnskey_public_key();
+  impl->bits = key->bits();
+  impl->token = std::move(key);
+  return PrivateKey(std::move(impl));
+}
+
 Algorithm PrivateKey::algorithm() const noexcept { return impl_->alg; }
 
+const std::shared_ptr<detail::TokenKey>& PrivateKey::token() const noexcept { return impl_->token; }
+
+bool PrivateKey::signs_deterministically() const noexcept {
+  return !impl_->token && deterministic_signatures(impl_->alg);
+}
+
 std::string PrivateKey::to_pem() const {
+  if (impl_->token) throw std::logic_error("to_pem() of a key that stays in its PKCS#11 token");
   // Secure-heap memory BIO: the PEM text holds the secret.
   ossl::Bio bio(BIO_new(BIO_s_secmem()));
   if (!bio) throw std::runtime_error(ossl::drain_errors("BIO_new"));
@@ -696,6 +714,7 @@ SignContext::~SignContext() = default;
 
 Result<Bytes> SignContext::sign(const PrivateKey& key, BytesView data) {
   const auto& k = key.impl();
+  if (k.token) return k.token->sign(data);
   if (family_of(k.alg) == Family::ecdsa) {
     auto signer = impl_->ecdsa_signer(k.pkey.get(), k.alg, signature_md(k.alg));
     if (!signer) return fail(std::move(signer.error()));
@@ -715,7 +734,7 @@ Result<std::vector<Bytes>> SignContext::sign_many(const PrivateKey& key, std::sp
   std::vector<Bytes> out;
   out.reserve(data.size());
   const auto& k = key.impl();
-  if (family_of(k.alg) == Family::ecdsa) {
+  if (family_of(k.alg) == Family::ecdsa && !k.token) {
     auto signer = impl_->ecdsa_signer(k.pkey.get(), k.alg, signature_md(k.alg));
     if (!signer) return fail(std::move(signer.error()));
     constexpr std::size_t batch_size = detail::DeterministicEcdsa::max_batch;

@@ -20,7 +20,13 @@
 
 namespace zs {
 
+namespace detail {
+class TokenKey;  // crypto/pkcs11.hpp
+}
+
 // A private key. Move-only; the secret never leaves except through to_pem().
+// A key in a PKCS#11 token (crypto/pkcs11.hpp) has no secret here at all:
+// it signs through the token, and to_pem() is refused.
 class PrivateKey {
  public:
   // rsa_bits is used for RSA algorithms only (0: 2048).
@@ -32,6 +38,9 @@ class PrivateKey {
   // form RFC 5702, 6605 and 8080 print their example keys in). The algorithm
   // comes from its "Algorithm:" line. Errors: Errc::crypto.
   static Result<PrivateKey> from_bind_private(std::string_view text);
+  // A key held in a PKCS#11 token, shared with every other PrivateKey made
+  // from the same TokenKey.
+  static PrivateKey from_token(std::shared_ptr<detail::TokenKey> key);
 
   PrivateKey(PrivateKey&&) noexcept;
   PrivateKey& operator=(PrivateKey&&) noexcept;
@@ -39,7 +48,15 @@ class PrivateKey {
 
   Algorithm algorithm() const noexcept;
   // Unencrypted PKCS#8 PEM. Callers write it to a 0600 file and nowhere else.
+  // Throws std::logic_error for a token key (check token() first).
   std::string to_pem() const;
+  // The token key behind this key, or null for a key held in memory.
+  const std::shared_ptr<detail::TokenKey>& token() const noexcept;
+  // True if signing the same data twice gives the same bytes: the
+  // algorithm's rule (deterministic_signatures) for keys held in memory;
+  // false for token keys, whose ECDSA nonce is the token's own random one
+  // (and whose other signatures zonesign does not vouch for either).
+  bool signs_deterministically() const noexcept;
   // The DNSKEY public-key field for this key.
   Bytes dnskey_public_key() const;
   unsigned bits() const noexcept;
@@ -83,6 +100,8 @@ class SignContext {
   ~SignContext();
   // Signature in DNSSEC wire format. Deterministic for every algorithm
   // (see deterministic_signatures): ECDSA takes its nonce from RFC 6979.
+  // A token key signs through its token instead (not deterministic for
+  // ECDSA: PrivateKey::signs_deterministically).
   Result<Bytes> sign(const PrivateKey& key, BytesView data);
   // The signatures sign() gives for each input, in order. ECDSA signs them
   // in batches (crypto/deterministic_ecdsa: one inversion for many nonces),

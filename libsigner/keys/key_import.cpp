@@ -135,10 +135,28 @@ Result<Candidate> read_pem(const std::string& path, const ImportRequest& request
   return c;
 }
 
+// A key object in a PKCS#11 token, named by its URI: its role (and, for
+// RSA, its algorithm) come from the request, as for a PEM file.
+Result<Candidate> read_token_key(const std::string& uri, const ImportRequest& request) {
+  if (!request.pem_role)
+    return fail(Errc::usage, "a PKCS#11 key names no role: give --role (ksk, zsk or csk)");
+  const Algorithm rsa = request.pem_algorithm.value_or(Algorithm::RSASHA256);
+  auto token = detail::TokenKey::open(uri, rsa);
+  if (!token) return fail(Errc::key_store, "--pkcs11-uri: " + token.error().message);
+  if (request.pem_algorithm && (*token)->algorithm() != *request.pem_algorithm)
+    return fail(Errc::key_store, "--pkcs11-uri: the token key is a " + algorithm_name((*token)->algorithm()) +
+                                     " key, not --algorithm " + algorithm_name(*request.pem_algorithm));
+  Candidate c{KeyInfo{}, PrivateKey::from_token(std::move(*token)), BindTiming{}, {uri}, "pkcs11"};
+  c.info.role = *request.pem_role;
+  c.info.flags = static_cast<std::uint16_t>(dnskey_flag_zone | (c.info.role == Role::zsk ? 0 : dnskey_flag_sep));
+  return c;
+}
+
 // Every file named, grouped by key: a BIND pair may be named by either file
 // (or its .state), or both.
 Result<std::vector<Candidate>> read_candidates(const ImportRequest& request, std::vector<std::string>& notes) {
-  if (request.files.empty()) return fail(Errc::usage, "no key file to import");
+  if (request.files.empty() && request.pkcs11_uris.empty())
+    return fail(Errc::usage, "no key file (or --pkcs11-uri) to import");
   std::vector<Candidate> out;
   std::set<std::string> seen;
   auto where = [](const fs::path& p) {
@@ -146,11 +164,16 @@ Result<std::vector<Candidate>> read_candidates(const ImportRequest& request, std
     const fs::path abs = fs::absolute(p, ec);
     return (ec ? p : abs).lexically_normal().string();
   };
-  for (const std::string& file : request.files) {
-    const fs::path path(file);
+  const std::size_t named = request.files.size() + request.pkcs11_uris.size();
+  for (std::size_t i = 0; i < named; ++i) {
+    const bool in_token = i >= request.files.size();
+    const std::string& file = in_token ? request.pkcs11_uris[i - request.files.size()] : request.files[i];
+    const fs::path path(in_token ? std::string() : file);
     const std::string base = path.filename().string();
     Result<Candidate> c = fail(Errc::internal, "unreachable");
-    if (base.ends_with(".pem")) {
+    if (in_token) {
+      c = read_token_key(file, request);
+    } else if (base.ends_with(".pem")) {
       if (!seen.insert(where(path)).second) continue;
       c = read_pem(file, request, notes);
     } else {
@@ -167,7 +190,8 @@ Result<std::vector<Candidate>> read_candidates(const ImportRequest& request, std
     c->info.public_key = c->key.dnskey_public_key();
     c->info.bits = c->key.bits();
     c->info.tag = key_tag(c->info.dnskey().to_rdata());
-    c->info.file = bind_key_stem(request.origin, c->info.algorithm, c->info.tag) + ".pem";
+    if (c->key.token()) c->info.pkcs11_uri = c->key.token()->uri();
+    else c->info.file = bind_key_stem(request.origin, c->info.algorithm, c->info.tag) + ".pem";
     // The same key given twice (a PEM and a pair, two copies) counts once.
     auto same = std::find_if(out.begin(), out.end(), [&](const Candidate& o) {
       return o.info.algorithm == c->info.algorithm && o.info.public_key == c->info.public_key;
@@ -391,6 +415,9 @@ Result<ExportReport> export_bind_key(const ExportRequest& request) {
                                        "': `key export` writes elsewhere (--to)");
   }
 
+  if (info.in_token())
+    return fail(Errc::key_store, "key " + std::to_string(info.tag) + " lives in a PKCS#11 token ('" + info.pkcs11_uri +
+                                     "') and never leaves it: there is no private key to export");
   auto key = store->load_private(info);
   if (!key) return std::unexpected(key.error());
   const std::string stem = (fs::path(request.to_dir) / bind_key_stem(request.origin, info.algorithm, info.tag)).string();

@@ -46,12 +46,17 @@ struct ImportRequest {
   std::optional<Algorithm> pem_algorithm;
   std::optional<Role> pem_role;
   bool dry_run = false;  // check and report; write nothing
+  // Keys that stay in a PKCS#11 token, by RFC 7512 URI (with module-path
+  // and pin-source, or the PIN in ZONESIGN_PKCS11_PIN): listed in state.yaml
+  // by URI, never copied. Their role (pem_role) must be given; RSA keys sign
+  // for pem_algorithm (default RSASHA256).
+  std::vector<std::string> pkcs11_uris;
 };
 
 struct ImportedKey {
-  KeyInfo info;                      // as listed in state.yaml (file: the PEM name in the folder)
+  KeyInfo info;                      // as listed in state.yaml (file: the PEM name in the folder, or pkcs11_uri)
   std::vector<std::string> sources;  // the files it came from
-  std::string format;                // "bind" or "pem"
+  std::string format;                // "bind", "pem" or "pkcs11"
 };
 
 struct SkippedKey {

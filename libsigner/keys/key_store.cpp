@@ -45,6 +45,17 @@ Result<std::string> zone_folder(const std::string& key_dir, const Name& zone) {
   return (std::filesystem::path(key_dir) / name).string();
 }
 
+// Beside state.yaml, each token key leaves a note K<zone>+<alg>+<tag>.pkcs11
+// holding its URI (no secret): a folder whose state file is lost then still
+// shows that it has keys, and is refused instead of treated as empty.
+constexpr std::string_view token_note_suffix = ".pkcs11";
+
+std::string token_note_name(const Name& zone, Algorithm alg, std::uint16_t tag) {
+  std::string name = key_file_name(zone, alg, tag);
+  name.resize(name.size() - 4);  // no ".pem"
+  return name + std::string(token_note_suffix);
+}
+
 std::string mode_text(mode_t mode) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
@@ -57,6 +68,12 @@ std::optional<Role> role_from_string(std::string_view text) {
   for (Role role : {Role::ksk, Role::zsk, Role::csk})
     if (role_name(role) == text) return role;
   return std::nullopt;
+}
+
+std::optional<TokenSpec> token_for_new_keys(const Policy& policy) {
+  if (policy.key_store.kind != KeyStoreKind::pkcs11) return std::nullopt;
+  const Pkcs11Policy& p = policy.key_store.pkcs11;
+  return TokenSpec{p.module, p.token, p.pin_file};
 }
 
 std::string KeyStore::folder_name(const Name& zone) {
@@ -174,6 +191,8 @@ KeyStore::KeyStore(KeyStore&& other) noexcept
       original_last_run_(other.original_last_run_),
       state_mode_(other.state_mode_),
       new_keys_(std::move(other.new_keys_)),
+      new_token_keys_(std::move(other.new_token_keys_)),
+      new_key_token_(std::move(other.new_key_token_)),
       created_dirs_(std::move(other.created_dirs_)),
       read_only_(other.read_only_),
       staged_(other.staged_),
@@ -191,6 +210,10 @@ KeyStore::~KeyStore() {
 
 void KeyStore::undo_staged() noexcept {
   try {
+    // Keys this run made in a token exist there from generate() on; no
+    // published zone shows them yet.
+    for (auto& k : new_token_keys_)
+      if (k.made_here) (void)k.key->destroy();
     if (staged_) {
       // Back to the bytes the folder held: the old state, without the keys
       // this run made. The journal goes last, so a kill in between is still
@@ -233,9 +256,12 @@ Result<void> KeyStore::check_folder_safety(const std::string& key_dir) const {
 
 namespace {
 
-// A private key file of ours or another signer's (BIND, ldns: K*.private).
+// A private key file of ours or another signer's (BIND, ldns: K*.private),
+// or the note naming a key of ours that lives in a PKCS#11 token.
 bool looks_like_private_key(const std::string& name) {
-  return (name.ends_with(".pem") || (name.starts_with("K") && name.ends_with(".private"))) && !name.starts_with(".");
+  return (name.ends_with(".pem") || name.ends_with(token_note_suffix) ||
+          (name.starts_with("K") && name.ends_with(".private"))) &&
+         !name.starts_with(".");
 }
 
 }  // namespace
@@ -275,7 +301,12 @@ void KeyStore::recover_killed_run() {
   if (auto text = read_file(state_path())) {
     try {
       YAML::Node root = YAML::Load(*text);
-      for (const auto& node : root["keys"]) listed.insert(node["file"].as<std::string>(""));
+      for (const auto& node : root["keys"]) {
+        listed.insert(node["file"].as<std::string>(""));
+        // A token key's note, named by its algorithm and tag.
+        auto alg = algorithm_from_string(node["algorithm"].as<std::string>(""));
+        if (node["pkcs11-uri"] && alg) listed.insert(token_note_name(zone_, *alg, node["tag"].as<std::uint16_t>(0)));
+      }
     } catch (const YAML::Exception&) {
       return;  // read_state() reports the broken file; remove nothing
     }
@@ -330,8 +361,14 @@ Result<void> KeyStore::read_state() {
       info.flags = node["flags"].as<std::uint16_t>();
       info.bits = node["bits"].as<unsigned>(0);
       info.file = node["file"].as<std::string>("");
-      if (info.file.empty() || info.file.find('/') != std::string::npos)
+      info.pkcs11_uri = node["pkcs11-uri"].as<std::string>("");
+      if (!info.pkcs11_uri.empty()) {
+        if (!info.file.empty() || !info.pkcs11_uri.starts_with("pkcs11:"))
+          return state_error(path, node.Mark(),
+                             "key with both a file and a pkcs11-uri, or a pkcs11-uri that is not one");
+      } else if (info.file.empty() || info.file.find('/') != std::string::npos) {
         return state_error(path, node.Mark(), "key without a valid file name");
+      }
       auto pub = from_base64(node["public-key"].as<std::string>(""));
       if (!pub || pub->empty()) return state_error(path, node.Mark(), "key without a valid public-key");
       info.public_key = std::move(*pub);
@@ -396,7 +433,8 @@ std::string render_state(const Name& zone, const std::vector<KeyInfo>& keys,
     out << YAML::Key << "tag" << YAML::Value << k.tag;
     out << YAML::Key << "flags" << YAML::Value << k.flags;
     out << YAML::Key << "bits" << YAML::Value << k.bits;
-    out << YAML::Key << "file" << YAML::Value << k.file;
+    if (k.in_token()) out << YAML::Key << "pkcs11-uri" << YAML::Value << k.pkcs11_uri;
+    else out << YAML::Key << "file" << YAML::Value << k.file;
     out << YAML::Key << "public-key" << YAML::Value << to_base64(k.public_key);
     out << YAML::Key << "timestamps" << YAML::Value << YAML::BeginMap;
     for (const auto& [event, when] : k.timestamps) out << YAML::Key << event << YAML::Value << format_time(when);
@@ -433,7 +471,7 @@ std::string KeyStore::render_state(bool staged_only) const {
   // run plans for it.
   std::vector<KeyInfo> keys = original_keys_;
   for (const auto& k : keys_) {
-    if (!pending_key(k.file)) continue;
+    if (!is_new(k)) continue;
     KeyInfo fresh = k;
     std::erase_if(fresh.timestamps, [](const auto& event) { return event.first != "created" && event.first != "planned"; });
     keys.push_back(std::move(fresh));
@@ -447,9 +485,19 @@ const KeyStore::NewKeyFile* KeyStore::pending_key(const std::string& file) const
   return nullptr;
 }
 
+const std::shared_ptr<detail::TokenKey>* KeyStore::pending_token_key(const std::string& uri) const {
+  for (const auto& k : new_token_keys_)
+    if (k.key->uri() == uri) return &k.key;
+  return nullptr;
+}
+
+bool KeyStore::is_new(const KeyInfo& info) const {
+  return info.in_token() ? pending_token_key(info.pkcs11_uri) != nullptr : pending_key(info.file) != nullptr;
+}
+
 Result<void> KeyStore::stage_new_keys() {
   if (read_only_) return fail(Errc::internal, "key store opened read-only");
-  if (staged_ || new_keys_.empty()) return {};
+  if (staged_ || (new_keys_.empty() && new_token_keys_.empty())) return {};
   staged_ = true;  // from here on, a failure is undone by undo_staged()
   std::string journal;
   for (const auto& k : new_keys_) journal += k.file + "\n";
@@ -527,6 +575,7 @@ Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa
   if (live_key_count() >= max_live_keys)
     return fail(Errc::key_store, "the zone has " + std::to_string(max_live_keys) +
                                      " keys that are not removed already: zonesign manages at most that many");
+  if (new_key_token_) return generate_in_token(role, algorithm, rsa_bits, now);
   for (int attempt = 0; attempt < max_generate_attempts; ++attempt) {
     auto key = PrivateKey::generate(algorithm, rsa_bits);
     if (!key) return std::unexpected(key.error());
@@ -544,6 +593,45 @@ Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa
     if (collides || std::filesystem::exists(std::filesystem::symlink_status(folder_ + "/" + info.file, ec))) continue;
     info.timestamps["created"] = now;
     new_keys_.push_back(NewKeyFile{info.file, key->to_pem()});
+    keys_.push_back(std::move(info));
+    return &keys_.back();
+  }
+  return fail(Errc::internal, "could not generate a key with a unique tag");
+}
+
+Result<KeyInfo*> KeyStore::generate_in_token(Role role, Algorithm algorithm, unsigned rsa_bits, UnixTime now) {
+  for (int attempt = 0; attempt < max_generate_attempts; ++attempt) {
+    auto made = detail::TokenKey::generate(*new_key_token_, algorithm, rsa_bits, "zonesign new key");
+    if (!made)
+      return fail(Errc::key_store, "cannot make a new " + std::string(role_name(role)) + " in the PKCS#11 token: " +
+                                       made.error().message);
+    std::shared_ptr<detail::TokenKey> key = std::move(*made);
+    KeyInfo info;
+    info.role = role;
+    info.algorithm = algorithm;
+    info.flags = static_cast<std::uint16_t>(dnskey_flag_zone | (role == Role::zsk ? 0 : dnskey_flag_sep));
+    info.public_key = key->dnskey_public_key();
+    info.bits = key->bits();
+    info.tag = key_tag(info.dnskey().to_rdata());
+    const std::string note = token_note_name(zone_, algorithm, info.tag);
+    std::error_code ec;
+    if (std::any_of(keys_.begin(), keys_.end(), [&](const KeyInfo& k) { return k.tag == info.tag; }) ||
+        std::filesystem::exists(std::filesystem::symlink_status(folder_ + "/" + note, ec))) {
+      (void)key->destroy();
+      continue;
+    }
+    // The name a PEM file of the key would have: an operator listing the
+    // token sees the zone and the tag.
+    std::string label = key_file_name(zone_, algorithm, info.tag);
+    label.resize(label.size() - 4);  // no ".pem"
+    if (auto r = key->set_label(label); !r) {
+      (void)key->destroy();
+      return fail(Errc::key_store, "cannot label the new key in the PKCS#11 token: " + r.error().message);
+    }
+    info.pkcs11_uri = key->uri();
+    info.timestamps["created"] = now;
+    new_keys_.push_back(NewKeyFile{note, info.pkcs11_uri + "\n"});
+    new_token_keys_.push_back(NewTokenKey{std::move(key), true});
     keys_.push_back(std::move(info));
     return &keys_.back();
   }
@@ -568,6 +656,19 @@ Result<KeyInfo*> KeyStore::add_imported(KeyInfo info, const PrivateKey& key) {
   if (live_key_count() >= max_live_keys)
     return fail(Errc::key_store, "the zone has " + std::to_string(max_live_keys) +
                                      " keys that are not removed already: zonesign manages at most that many");
+  if (key.token()) {
+    info.file.clear();
+    info.pkcs11_uri = key.token()->uri();
+    const std::string note = token_note_name(zone_, info.algorithm, info.tag);
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::symlink_status(folder_ + "/" + note, ec)))
+      return fail(Errc::key_store, "'" + folder_ + "/" + note + "' exists but no key in the state file names it: "
+                                   "zonesign never overwrites it; move it away if it is not this key");
+    new_keys_.push_back(NewKeyFile{note, info.pkcs11_uri + "\n"});
+    new_token_keys_.push_back(NewTokenKey{key.token(), false});
+    keys_.push_back(std::move(info));
+    return &keys_.back();
+  }
   info.file = key_file_name(zone_, info.algorithm, info.tag);
   std::error_code ec;
   if (std::filesystem::exists(std::filesystem::symlink_status(folder_ + "/" + info.file, ec)))
@@ -579,6 +680,7 @@ Result<KeyInfo*> KeyStore::add_imported(KeyInfo info, const PrivateKey& key) {
 }
 
 Result<PrivateKey> KeyStore::load_private(const KeyInfo& info) const {
+  if (info.in_token()) return load_token_key(info);
   const std::string path = folder_ + "/" + info.file;
   if (const NewKeyFile* fresh = pending_key(info.file)) return PrivateKey::from_pem(fresh->pem, info.algorithm);
   auto pem = read_private_file(info.file);
@@ -595,6 +697,19 @@ Result<PrivateKey> KeyStore::load_private(const KeyInfo& info) const {
     return fail(Errc::key_store, "private key file '" + path + "' does not match key " + std::to_string(info.tag) +
                                      " in the state file");
   return key;
+}
+
+Result<PrivateKey> KeyStore::load_token_key(const KeyInfo& info) const {
+  if (const auto* fresh = pending_token_key(info.pkcs11_uri)) return PrivateKey::from_token(*fresh);
+  const std::string which = "key " + std::to_string(info.tag) + " (" + std::string(role_name(info.role)) + ")";
+  auto key = detail::TokenKey::open(info.pkcs11_uri, info.algorithm);
+  if (!key)
+    return fail(Errc::key_store, which + " lives in a PKCS#11 token that cannot be used: " + key.error().message +
+                                     "; zonesign will not replace it");
+  if ((*key)->algorithm() != info.algorithm || (*key)->dnskey_public_key() != info.public_key)
+    return fail(Errc::key_store, which + ": the token object '" + info.pkcs11_uri +
+                                     "' is not the key the state file lists (another public key)");
+  return PrivateKey::from_token(std::move(*key));
 }
 
 }  // namespace zs

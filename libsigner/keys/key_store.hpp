@@ -20,6 +20,17 @@
 // run that opens the folder for writing removes what a killed run left: key
 // files a journal names that no state lists, and unlocked temporary files.
 //
+// A key may instead live in a PKCS#11 token (docs/hsm.md): state.yaml then
+// records its `pkcs11-uri` (token, object id and label, module path and PIN
+// file; never a PIN) in place of a `file`, and its public key as for every
+// key, so `ds`, `status` and `plan` work without the token. A note
+// K<zone>+<alg>+<tag>.pkcs11 (0600, the URI only) is written beside it as a
+// key file would be, so a folder whose state.yaml is lost is still seen to
+// hold keys (and refused, see below). New keys are
+// made in the token when the store is told to (make_new_keys_in): the token
+// holds them from generate() on, so a run that fails before its zone is
+// published deletes them from the token again.
+//
 // A key folder that holds private keys but no state.yaml is never treated as
 // empty: open() refuses it and names the recovery (`zonesign key adopt`).
 // Private keys must be regular files of mode 0600 or stricter, and neither
@@ -38,6 +49,7 @@
 #include "core/time.hpp"
 #include "crypto/algorithm.hpp"
 #include "crypto/keys.hpp"
+#include "crypto/pkcs11.hpp"
 #include "dns/name.hpp"
 #include "dnssec/dnskey.hpp"
 #include "policy/policy.hpp"
@@ -47,6 +59,10 @@ namespace zs {
 // "ksk", "zsk" or "csk" (the spellings of policy/policy.hpp's role_name).
 std::optional<Role> role_from_string(std::string_view text);
 
+// The token a policy makes new keys in (keys.store: pkcs11), or nullopt for
+// PEM files: what KeyStore::make_new_keys_in takes.
+std::optional<TokenSpec> token_for_new_keys(const Policy& policy);
+
 // A key as the state file describes it.
 struct KeyInfo {
   Role role = Role::zsk;
@@ -54,7 +70,8 @@ struct KeyInfo {
   std::uint16_t tag = 0;
   std::uint16_t flags = dnskey_flag_zone;
   unsigned bits = 0;
-  std::string file;    // private key file name, relative to the zone's folder
+  std::string file;    // private key file name, relative to the zone's folder; empty for a token key
+  std::string pkcs11_uri;  // the token key's RFC 7512 URI; empty for a key in a file
   Bytes public_key;    // DNSKEY public-key field, to detect a swapped key file
   // Event name -> time ("created", "published", "active", "retired",
   // "removed", "ds-submitted", "ds-seen", ...). Ordered, so the file is stable.
@@ -63,6 +80,7 @@ struct KeyInfo {
   Dnskey dnskey() const { return Dnskey{flags, 3, algorithm, public_key}; }
   bool signs_keys() const noexcept { return role != Role::zsk; }   // KSK or CSK
   bool signs_zone() const noexcept { return role != Role::ksk; }   // ZSK or CSK
+  bool in_token() const noexcept { return !pkcs11_uri.empty(); }
 };
 
 // What the last successful `sign` run published, so that `status` can tell
@@ -113,8 +131,15 @@ class KeyStore {
   const std::vector<KeyInfo>& keys() const noexcept { return keys_; }
   std::vector<KeyInfo>& keys() noexcept { return keys_; }
 
+  // From now on generate() makes its keys in this token (nullopt: in PEM
+  // files, the default).
+  void make_new_keys_in(std::optional<TokenSpec> token) { new_key_token_ = std::move(token); }
+
   // Generates a key and adds it to the in-memory state with created=now; its
-  // private key is written only when the run commits (stage_new_keys). A key whose tag collides with any key already listed
+  // private key is written only when the run commits (stage_new_keys), or,
+  // with make_new_keys_in(), made in the token at once (labelled
+  // K<zone>+<alg>+<tag>, deleted again if the run fails before its zone is
+  // published). A key whose tag collides with any key already listed
   // (of any algorithm, RFC 4034 Appendix B tags are not unique) is thrown
   // away and made again, so a bare tag names one key.
   Result<KeyInfo*> generate(Role role, Algorithm algorithm, unsigned rsa_bits, UnixTime now);
@@ -123,14 +148,17 @@ class KeyStore {
   // its role, flags and timestamps; its algorithm, public key, bits, tag and
   // file name are taken from `key`. Its private key is written with this
   // run's new keys when the run commits (stage_new_keys), as a PEM file of
-  // the name generate() would give it. Errors: Errc::key_store when a listed
+  // the name generate() would give it; a token key (key.token()) is listed
+  // by its URI and stays in its token (a failed run leaves it there). Errors: Errc::key_store when a listed
   // key has its tag or its public key already, a file of that name exists
   // (never overwritten), or the zone would hold more than max_live_keys.
   Result<KeyInfo*> add_imported(KeyInfo info, const PrivateKey& key);
 
   // Loads the private key of `info`, checking it matches the listed public
-  // key. Errors: Errc::key_store when the file is missing, unreadable or does
-  // not match: zonesign never replaces such a key on its own.
+  // key; a token key is opened in its token by its URI. Errors:
+  // Errc::key_store when the file is missing, unreadable or does not match,
+  // or the token, its PIN or the key object cannot be reached: zonesign
+  // never replaces such a key on its own.
   Result<PrivateKey> load_private(const KeyInfo& info) const;
 
   const std::optional<SignedRecord>& last_signed() const noexcept { return last_signed_; }
@@ -179,11 +207,15 @@ class KeyStore {
   KeyStore(Name zone, std::string folder, std::optional<FileLock> lock)
       : zone_(std::move(zone)), folder_(std::move(folder)), lock_(std::move(lock)) {}
   Result<void> read_state();
+  Result<KeyInfo*> generate_in_token(Role role, Algorithm algorithm, unsigned rsa_bits, UnixTime now);
+  Result<PrivateKey> load_token_key(const KeyInfo& info) const;
   Result<void> check_folder_safety(const std::string& key_dir) const;
   Result<void> refuse_keys_without_state(const std::string& key_dir) const;
   void recover_killed_run();
   std::string render_state(bool staged_only) const;
   const NewKeyFile* pending_key(const std::string& file) const;
+  const std::shared_ptr<detail::TokenKey>* pending_token_key(const std::string& uri) const;
+  bool is_new(const KeyInfo& info) const;
   void undo_staged() noexcept;
   std::string state_path() const { return folder_ + "/state.yaml"; }
   std::string journal_path() const { return folder_ + "/.pending-keys"; }
@@ -202,6 +234,13 @@ class KeyStore {
   std::optional<UnixTime> original_last_run_;
   unsigned state_mode_ = 0644;
   std::vector<NewKeyFile> new_keys_;
+  // Token keys this run lists; made_here ones are deleted if it fails.
+  struct NewTokenKey {
+    std::shared_ptr<detail::TokenKey> key;
+    bool made_here = false;
+  };
+  std::vector<NewTokenKey> new_token_keys_;
+  std::optional<TokenSpec> new_key_token_;
   std::vector<std::string> created_dirs_;  // deepest first
   bool read_only_ = false;
   bool staged_ = false;      // stage_new_keys() wrote to the folder

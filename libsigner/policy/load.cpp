@@ -3,6 +3,7 @@
 // checked by exactly the same rules as one read from a file.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -152,10 +153,52 @@ Result<KeyPolicy> read_key(Reader& r, Role role, const YAML::Node& node, const s
   return key;
 }
 
-Result<void> read_keys(Reader& r, const YAML::Node& node, Policy& policy) {
-  auto fields = r.entries(node, "keys", {"ksk", "zsk", "csk"});
+// keys.pkcs11: the token new keys are made in (docs/hsm.md).
+Result<void> read_pkcs11(Reader& r, const YAML::Node& node, Pkcs11Policy& out) {
+  const std::string path = "keys.pkcs11";
+  auto fields = r.entries(node, path, {"module", "token", "pin-file"});
   if (!fields) return fail(fields.error());
-  policy.keys.clear();
+  for (const auto& [name, value] : *fields) {
+    const std::string p = yaml_path(path, name);
+    const char* what = name == "module" ? "a module path" : name == "token" ? "a token label" : "a file path";
+    auto text = r.scalar(value, p, what);
+    if (!text) return fail(text.error());
+    if (text->empty()) return r.bad(value, p, "must not be empty");
+    (name == "module" ? out.module : name == "token" ? out.token : out.pin_file) = *text;
+  }
+  if (out.module.empty()) return r.bad(node, path, "module: missing (the PKCS#11 module's path)");
+  if (out.token.empty()) return r.bad(node, path, "token: missing (the token's label)");
+  return {};
+}
+
+Result<void> read_keys(Reader& r, const YAML::Node& node, Policy& policy) {
+  auto fields = r.entries(node, "keys", {"ksk", "zsk", "csk", "store", "pkcs11"});
+  if (!fields) return fail(fields.error());
+  // The key list is the one the file gives; a `keys:` that only says where
+  // keys are made keeps the default list.
+  const bool lists_keys =
+      std::ranges::any_of(*fields, [](const auto& f) { return f.first != "store" && f.first != "pkcs11"; });
+  if (lists_keys || fields->empty()) policy.keys.clear();
+  const YAML::Node* store = nullptr;
+  const YAML::Node* pkcs11 = nullptr;
+  for (const auto& [name, value] : *fields) {
+    if (name == "store") store = &value;
+    if (name == "pkcs11") pkcs11 = &value;
+  }
+  if (store) {
+    auto text = r.scalar(*store, "keys.store", "files or pkcs11");
+    if (!text) return fail(text.error());
+    if (*text == "pkcs11") policy.key_store.kind = KeyStoreKind::pkcs11;
+    else if (*text == "files") policy.key_store.kind = KeyStoreKind::files;
+    else return r.bad(*store, "keys.store", "unknown key store " + quote_text(*text) + " (files, pkcs11)");
+  }
+  if (pkcs11) {
+    if (policy.key_store.kind != KeyStoreKind::pkcs11)
+      return r.bad(*pkcs11, "keys.pkcs11", "given, but keys.store is not pkcs11 (add `store: pkcs11`)");
+    if (auto p = read_pkcs11(r, *pkcs11, policy.key_store.pkcs11); !p) return p;
+  } else if (policy.key_store.kind == KeyStoreKind::pkcs11) {
+    return r.bad(*store, "keys.store", "pkcs11 needs keys.pkcs11 (module, token, pin-file)");
+  }
   // Model order is ksk, zsk, csk whatever the file order.
   for (Role role : {Role::ksk, Role::zsk, Role::csk}) {
     for (const auto& [name, value] : *fields) {

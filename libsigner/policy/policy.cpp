@@ -111,6 +111,22 @@ std::string describe(const Policy& p) {
     line("    ", "lifetime", k->lifetime ? dur(*k->lifetime) : "unlimited");
     line("    ", "rollover", rollover_method_name(k->rollover));
   }
+  if (p.key_store.kind == KeyStoreKind::pkcs11) {
+    // Quoted: paths and token labels may hold YAML's special characters.
+    const auto quoted = [](const std::string& text) {
+      std::string q = "\"";
+      for (char c : text) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+      }
+      return q + "\"";
+    };
+    line("  ", "store", "pkcs11");
+    out += "  pkcs11:\n";
+    line("    ", "module", quoted(p.key_store.pkcs11.module));
+    line("    ", "token", quoted(p.key_store.pkcs11.token));
+    if (!p.key_store.pkcs11.pin_file.empty()) line("    ", "pin-file", quoted(p.key_store.pkcs11.pin_file));
+  }
   out += "signatures:\n";
   line("  ", "validity", dur(p.signatures.validity));
   line("  ", "dnskey-validity", dur(p.signatures.dnskey_validity));

@@ -100,10 +100,31 @@ struct ParentPolicy {
   bool operator==(const ParentPolicy&) const = default;
 };
 
+// Where new keys are made (docs/hsm.md): PEM files in the key folder, or a
+// PKCS#11 token (keys.store: pkcs11 and keys.pkcs11).
+enum class KeyStoreKind { files, pkcs11 };
+
+struct Pkcs11Policy {
+  std::string module;    // path of the PKCS#11 module
+  std::string token;     // the token's label
+  std::string pin_file;  // a file (mode 0600) holding the PIN; empty: ZONESIGN_PKCS11_PIN
+
+  bool operator==(const Pkcs11Policy&) const = default;
+};
+
+struct KeyStorePolicy {
+  KeyStoreKind kind = KeyStoreKind::files;
+  Pkcs11Policy pkcs11;  // with kind pkcs11
+
+  bool operator==(const KeyStorePolicy&) const = default;
+};
+
 struct Policy {
   int version = 1;
   // Either {ksk, zsk} (in that order) or {csk}; see key_for().
   std::vector<KeyPolicy> keys;
+  // keys.store and keys.pkcs11: where new keys of every role are made.
+  KeyStorePolicy key_store;
   SignaturePolicy signatures;
   TtlPolicy ttl;
   DelayPolicy delays;

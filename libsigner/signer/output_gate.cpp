@@ -99,7 +99,9 @@ class ResigningSession final : public SignatureProver::Session {
 
 ResigningProver::ResigningProver(std::vector<ProverKey> keys) {
   for (ProverKey& k : keys) {
-    if (k.key == nullptr || !resigns(k.key->algorithm())) continue;
+    // A token key's signatures are verified, every one: its ECDSA nonce is
+    // the token's own random one, so signing again proves nothing.
+    if (k.key == nullptr || !resigns(k.key->algorithm()) || !k.key->signs_deterministically()) continue;
     auto dnskey = Dnskey::from_rdata(k.dnskey_rdata);
     if (!dnskey || dnskey->algorithm != k.key->algorithm()) continue;
     auto published = PublicKey::from_dnskey(dnskey->algorithm, dnskey->public_key);

@@ -44,7 +44,8 @@ struct ProverKey {
 // against the published DNSKEY's public key, which ties the private key to
 // that DNSKEY: a wrong or damaged private key reproduces its own wrong
 // signatures, and is caught there. Anything else (another key, RSA, a
-// signature that does not reproduce) is left to verification: nullopt.
+// signature that does not reproduce, every signature of a key in a PKCS#11
+// token) is left to verification: nullopt.
 class ResigningProver final : public SignatureProver {
  public:
   explicit ResigningProver(std::vector<ProverKey> keys);

@@ -24,6 +24,10 @@ ZS_PACKAGES=(
   man-db groff-base
   # test/integration/examples runs the GitOps example in a git repository and parses its CI files.
   git python3-yaml
+  # test/integration/json validates every --json document against docs/json/*.schema.json.
+  python3-jsonschema
+  # HSM keys (docs/hsm.md): p11-kit loads PKCS#11 modules; SoftHSM2 is the token the tests use, opensc's pkcs11-tool lists its objects.
+  libp11-kit-dev softhsm2 opensc
 )
 
 zs_log() { printf '==> %s\n' "$*" >&2; }

@@ -86,7 +86,7 @@ std::string stem(const std::string& dir, Algorithm alg, std::uint16_t tag) {
 }
 
 ImportRequest request(const std::string& keys, std::vector<std::string> files, UnixTime now = t0 + 3600) {
-  return ImportRequest{zone(), keys, std::move(files), now, std::nullopt, std::nullopt, false};
+  return ImportRequest{zone(), keys, std::move(files), now, std::nullopt, std::nullopt, false, {}};
 }
 
 }  // namespace

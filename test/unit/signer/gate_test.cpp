@@ -11,10 +11,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "core/atomic_file.hpp"
 #include "core/encoding.hpp"
 #include "crypto/keys.hpp"
+#include "crypto/pkcs11.hpp"
 #include "dnssec/denial.hpp"
 #include "dnssec/dnskey.hpp"
 #include "dnssec/rrsig.hpp"
@@ -24,6 +26,7 @@
 #include "zone/zone.hpp"
 #include "zonefile/writer.hpp"
 #include "zonefile/zonefile.hpp"
+#include "../crypto/pkcs11_softhsm.hpp"
 
 using namespace zs;
 
@@ -76,13 +79,14 @@ struct Signed {
   }
 };
 
-Signed sign(Algorithm alg, const PrivateKey* zsk_private = nullptr) {
+// `zsk_key`, when given, is the ZSK (a key in a token).
+Signed sign(Algorithm alg, const PrivateKey* zsk_private = nullptr, std::optional<Key> zsk_key = std::nullopt) {
   auto parsed = parse_zone_text(unsigned_zone, "test", ParseOptions{name("example.org.")});
   REQUIRE(parsed);
   auto zone = Zone::build(std::move(parsed->records), name("example.org."), parsed->files);
   REQUIRE(zone);
   Key ksk = make_key(alg, dnskey_flag_zone | dnskey_flag_sep);
-  Key zsk = make_key(alg, dnskey_flag_zone);
+  Key zsk = zsk_key ? std::move(*zsk_key) : make_key(alg, dnskey_flag_zone);
   std::vector<Bytes> dnskey_rdatas{ksk.dnskey_rdata, zsk.dnskey_rdata};
   std::sort(dnskey_rdatas.begin(), dnskey_rdatas.end());
   Rrset dnskeys{zone->apex().owner, RrType::DNSKEY, class_IN, 3600, dnskey_rdatas};
@@ -186,6 +190,54 @@ TEST_CASE("the gate fails a signature made over other data (swapped between two 
   CHECK(report.error().code == Errc::verify);
   CHECK(report.error().message.find("www.example.org. A: RRSIG") != std::string::npos);
   CHECK(report.error().message.find("ns1.example.org. A: RRSIG") != std::string::npos);
+}
+
+TEST_CASE("a token key's ECDSA signatures are verified, not made again: one made over other data is caught") {
+  test::SoftHsmToken token;
+  auto made = detail::TokenKey::generate(TokenSpec{test::softhsm_module, token.label(), token.pin_file()},
+                                         Algorithm::ECDSAP256SHA256, 0, "gate zsk");
+  REQUIRE(made);
+  PrivateKey key = PrivateKey::from_token(*made);
+  Bytes rdata = Dnskey{dnskey_flag_zone, 3, Algorithm::ECDSAP256SHA256, key.dnskey_public_key()}.to_rdata();
+  const std::uint16_t tag = key_tag(rdata);
+  // The token's nonce is random: signing again would never give the same
+  // bytes, so the prover must leave every one of them to verification.
+  CHECK_FALSE(key.signs_deterministically());
+  Signed s = sign(Algorithm::ECDSAP256SHA256, nullptr, Key{std::move(key), std::move(rdata), tag});
+  REQUIRE(gate(s));
+  std::swap(signature_of(s.zone, "www.example.org.", RrType::A).rdata,
+            signature_of(s.zone, "ns1.example.org.", RrType::A).rdata);
+  auto report = gate(s);
+  REQUIRE_FALSE(report);
+  CHECK(report.error().code == Errc::verify);
+  CHECK(report.error().message.find("www.example.org. A: RRSIG") != std::string::npos);
+  CHECK(report.error().message.find("ns1.example.org. A: RRSIG") != std::string::npos);
+}
+
+TEST_CASE("the prover proves a file key's Ed25519 signature by signing again, leaves a token key's to verification") {
+  // Ed25519, deterministic: only the token rule keeps the prover from signing again.
+  if (!test::softhsm_signs_eddsa_without_leak) return;  // pkcs11_softhsm.hpp
+  test::SoftHsmToken token;
+  auto made = detail::TokenKey::generate(TokenSpec{test::softhsm_module, token.label(), token.pin_file()},
+                                         Algorithm::ED25519, 0, "prover");
+  REQUIRE(made);
+  const PrivateKey in_token = PrivateKey::from_token(*made);
+  const PrivateKey in_file = PrivateKey::generate(Algorithm::ED25519).value();
+  const Bytes data{1, 2, 3, 4, 5};
+  for (const PrivateKey* key : {&in_file, &in_token}) {
+    const Bytes rdata = Dnskey{dnskey_flag_zone, 3, Algorithm::ED25519, key->dnskey_public_key()}.to_rdata();
+    const ResigningProver prover({ProverKey{key, rdata}});
+    SignContext ctx;
+    Rrsig rrsig;
+    rrsig.algorithm = Algorithm::ED25519;
+    rrsig.signature = ctx.sign(*key, data).value();
+    const std::optional<bool> proven = prover.session()->prove(data, rrsig, rdata);
+    if (key == &in_file) {
+      CHECK(proven == std::optional<bool>(true));
+    } else {
+      CHECK_FALSE(proven.has_value());  // verify_zone verifies it
+    }
+  }
 }
 
 TEST_CASE("the gate fails signatures by a private key that does not match the published DNSKEY") {
