@@ -1,7 +1,10 @@
-// zonesign keygen --origin NAME --keys DIR --role ksk|zsk|csk --algorithm ALG
+// zonesign keygen --origin NAME --keys DIR --role ksk|zsk|csk --algorithm ALG [--json]
+// With --json the key made is a document on standard output (docs/json.md);
+// a failure prints none (the error on standard error), as on sign and ds.
 #include <cstdio>
 
 #include "commands.hpp"
+#include "render_reports.hpp"
 #include "signer/keygen.hpp"
 
 namespace zs::cli {
@@ -14,6 +17,7 @@ struct KeygenOptions {
   std::string algorithm = "ECDSAP256SHA256";
   unsigned rsa_bits = 2048;
   std::string now;
+  bool json = false;
   ConfigCliOptions config;  // --config FILE --zone NAME: origin and keys from the config
 };
 }  // namespace
@@ -29,6 +33,7 @@ Action add_keygen_command(CLI::App& app) {
   cmd->add_option("--algorithm", opts->algorithm, "Key algorithm")->capture_default_str();
   cmd->add_option("--rsa-bits", opts->rsa_bits, "RSA modulus size")->capture_default_str();
   cmd->add_option("--now", opts->now, now_help);
+  cmd->add_flag("--json", opts->json, "Print the key made as JSON on standard output (no secret)");
   add_config_options(*cmd, opts->config);
   return [opts, cmd]() -> int {
     if (auto ok = apply_zone_config(*cmd, opts->config,
@@ -49,6 +54,11 @@ Action add_keygen_command(CLI::App& app) {
     KeygenRequest request{*origin, *keys, *role_from_string(opts->role), *alg, opts->rsa_bits, *now};
     auto info = generate_key(request);
     if (!info) return report_error(info.error());
+    if (opts->json) {
+      const std::string text = keygen_json(*origin, *keys, *now, *info);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      return exit_ok;
+    }
     std::printf("created %s %u (%s, %u bits) for %s: %s\n", std::string(role_name(info->role)).c_str(),
                 info->tag, algorithm_name(info->algorithm).c_str(), info->bits, origin->to_string().c_str(),
                 info->file.c_str());

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "core/atomic_file.hpp"
 #include "keys/key_store.hpp"
+#include "render_timeline.hpp"
 #include "signer/timeline.hpp"
 
 namespace zs::cli {

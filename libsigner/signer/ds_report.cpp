@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
 #include "core/encoding.hpp"
 #include "keys/key_state.hpp"
 #include "keys/key_store.hpp"
@@ -26,27 +24,6 @@ void add_entries(std::vector<DsEntry>& out, const Name& origin, const KeyInfo& i
     out.push_back(DsEntry{ds.key_tag, ds.algorithm, ds.digest_type, to_hex(ds.digest), dnskey.flags, dnskey.protocol,
                           to_base64(dnskey.public_key), std::string(role_name(info.role)), status, since});
   }
-}
-
-nlohmann::ordered_json entry_json(const Name& origin, const DsEntry& e) {
-  nlohmann::ordered_json item;
-  item["key_tag"] = e.key_tag;
-  item["algorithm"] = static_cast<unsigned>(e.algorithm);
-  item["algorithm_name"] = algorithm_name(e.algorithm);
-  item["digest_type"] = static_cast<unsigned>(e.digest_type);
-  item["digest_type_name"] = digest_name(e.digest_type);
-  item["digest"] = e.digest_hex;
-  item["role"] = e.role;
-  item["dnskey"] = {{"flags", e.flags},
-                    {"protocol", e.protocol},
-                    {"algorithm", static_cast<unsigned>(e.algorithm)},
-                    {"public_key", e.public_key_base64}};
-  item["ds_record"] = ds_record_line(origin, e);
-  if (!e.status.empty()) {
-    item["status"] = e.status;
-    item["since"] = format_time(e.since);
-  }
-  return item;
 }
 
 }  // namespace
@@ -116,22 +93,6 @@ std::string ds_report_text(const Name& origin, const std::vector<DsEntry>& entri
   std::string out;
   for (const auto& e : entries) out += ds_record_line(origin, e) + "\n";
   return out;
-}
-
-std::string ds_report_json(const Name& origin, const std::vector<DsEntry>& entries) {
-  return ds_report_json(origin, DsReport{entries, {}});
-}
-
-std::string ds_report_json(const Name& origin, const DsReport& report) {
-  nlohmann::ordered_json doc;
-  doc["zone"] = origin.to_string();
-  doc["ds"] = nlohmann::ordered_json::array();
-  for (const auto& e : report.entries) doc["ds"].push_back(entry_json(origin, e));
-  if (report.at_moment) {
-    doc["withdraw"] = nlohmann::ordered_json::array();
-    for (const auto& e : report.withdraw) doc["withdraw"].push_back(entry_json(origin, e));
-  }
-  return doc.dump(2) + "\n";
 }
 
 }  // namespace zs

@@ -77,11 +77,6 @@ std::string ds_record_line(const Name& origin, const DsEntry& entry);
 std::string ds_record_line(const Name& origin, const Ds& ds);
 // One ds_record_line per entry, one per line.
 std::string ds_report_text(const Name& origin, const std::vector<DsEntry>& entries);
-// A JSON document: {"zone": ..., "ds": [{key_tag, algorithm, algorithm_name,
-// digest_type, digest_type_name, digest, role, dnskey: {flags, protocol,
-// algorithm, public_key}, ds_record, status}], "withdraw": [same fields]}
-// ("status" and "withdraw" only when the report was made for a moment).
-std::string ds_report_json(const Name& origin, const std::vector<DsEntry>& entries);
-std::string ds_report_json(const Name& origin, const DsReport& report);
+// The JSON document of `ds --json` is the front end's (cli/render_ds.hpp).
 
 }  // namespace zs

@@ -2,8 +2,8 @@
 // rollover planner (keys/rollover.hpp) forward in time on a copy of the
 // stored key list, as cron would run `sign`, with a parent that acts on every
 // DS request after the policy's parent-propagation delay. The result is a
-// table of events, the same as JSON, and an SVG picture with one lane per key
-// (DNSKEY published, signing, DS at the parent).
+// table of events as data (the front end renders it as JSON and as an SVG
+// picture with one lane per key: cli/render_timeline.hpp).
 //
 // Read-only: the key state is read and never written; keys the simulation
 // needs are made up (a placeholder label such as "zsk#2" and a tag chosen to
@@ -108,15 +108,11 @@ UnixTime add_months(UnixTime t, int months);
 // 00:00:00 on the first day of t's month.
 UnixTime month_start(UnixTime t);
 
+// The event as a sentence ("DNSKEY published", "starts signing the zone"):
+// the words of the table and of the JSON and SVG the front end renders
+// (cli/render_timeline.hpp).
+std::string timeline_event_text(TimelineEventKind kind, Role role);
 // A table: "TIME  KEY  EVENT" lines in event order, then the tasks due now.
 std::string timeline_text(const Timeline& timeline);
-// The same data for scripts; `svg_path` names the picture written beside it.
-std::string timeline_json(const Timeline& timeline, const std::optional<std::string>& svg_path);
-// A standalone SVG document: a month axis, one lane per key with its DNSKEY,
-// signing and DS bars, a "now" line and a legend. Deterministic bytes.
-std::string timeline_svg(const Timeline& timeline);
-
-// Text escaped for XML character data and attribute values.
-std::string xml_escape(std::string_view text);
 
 }  // namespace zs

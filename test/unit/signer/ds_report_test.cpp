@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
-
 #include "keys/key_state.hpp"
 #include "keys/key_store.hpp"
 #include "signer/ds_report.hpp"
@@ -106,15 +104,8 @@ TEST_CASE_FIXTURE(Fixture, "during a KSK rollover the new DS is to submit and th
   REQUIRE(tags(r.withdraw) == std::vector<std::uint16_t>{old_ksk, old_ksk});
   CHECK(r.withdraw[0].status == std::string(ds_status_withdraw));
   CHECK(r.operator_must_act());
-
-  auto doc = nlohmann::json::parse(ds_report_json(origin, r));
-  REQUIRE(doc["ds"].size() == 2);
-  CHECK(doc["ds"][0]["status"] == "submit");
-  CHECK(doc["ds"][0]["key_tag"] == new_ksk);
-  REQUIRE(doc["withdraw"].size() == 2);
-  CHECK(doc["withdraw"][0]["key_tag"] == old_ksk);
-  CHECK(doc["withdraw"][0]["ds_record"].get<std::string>().starts_with("child.test. IN DS " +
-                                                                          std::to_string(old_ksk) + " 13 2 "));
+  CHECK(ds_record_line(origin, r.withdraw[0]).starts_with("child.test. IN DS " + std::to_string(old_ksk) +
+                                                           " 13 2 "));
 }
 
 TEST_CASE_FIXTURE(Fixture, "without a moment every key-signing key is listed, without a status") {
@@ -127,7 +118,7 @@ TEST_CASE_FIXTURE(Fixture, "without a moment every key-signing key is listed, wi
   CHECK(t == want);
   CHECK(std::ranges::all_of(r->entries, [](const DsEntry& e) { return e.status.empty(); }));
   CHECK_FALSE(r->operator_must_act());
-  CHECK(nlohmann::json::parse(ds_report_json(origin, *r)).contains("withdraw") == false);
+  CHECK_FALSE(r->at_moment);
 }
 
 TEST_CASE_FIXTURE(Fixture, "a DS entry gives back the record it describes") {
