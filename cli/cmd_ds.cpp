@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "parent/parent_client.hpp"
+#include "render_ds.hpp"
 #include "signer/ds_report.hpp"
 #include "signer/parent_ds.hpp"
 

@@ -6,7 +6,7 @@
 
 #include "commands.hpp"
 #include "keys/key_store.hpp"
-#include "signer/parent_ds.hpp"
+#include "parent/parent_client.hpp"
 #include "signer/rollover_keys.hpp"
 
 namespace zs::cli {
@@ -59,11 +59,17 @@ Action add_rollover_command(CLI::App& app) {
     for (unsigned tag : opts->ds_seen) request.ds_seen.push_back(static_cast<std::uint16_t>(tag));
     for (unsigned tag : opts->ds_withdrawn) request.ds_withdrawn.push_back(static_cast<std::uint16_t>(tag));
     if (!opts->force.empty()) request.force = role_from_string(opts->force);
+    // The parent first (--server/--resolver, else the policy's parent
+    // section), only when a DS of the zone waits for it; the use case then
+    // records what the answers show.
+    ParentQuery query = parent_query_for(request.policy);
     if (!opts->parent.servers.empty() || !opts->parent.resolver.empty()) {
       auto q = parent_query(opts->parent, &request.policy);
       if (!q) return report_error(q.error());
-      request.parent = std::move(*q);
+      query = std::move(*q);
     }
+    request.parent_observations =
+        observe_parent_for_run(request.origin, request.key_dir, request.now, request.allow_clock_back, query);
     auto report = roll_keys(request);
     if (!report) return report_error(report.error());
     for (const auto& w : report->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());

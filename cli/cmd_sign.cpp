@@ -10,8 +10,10 @@
 #include "progress.hpp"
 #include "core/encoding.hpp"
 #include "crypto/keys.hpp"
+#include "parent/parent_client.hpp"
 #include "policy/policy.hpp"
 #include "signer/metrics.hpp"
+#include "signer/sign_request.hpp"
 #include "signer/sign_zone.hpp"
 
 namespace zs::cli {
@@ -51,147 +53,114 @@ struct SignOptions {
   ConfigCliOptions config;  // --config [FILE] [--zone NAME]: paths from the config (docs/config.md)
 };
 
-// Policy values first (when --policy is given), then every option the user
-// typed on the command line overrides its policy field.
-Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
+// The values typed on the command line, parsed; each wins over its policy
+// field (signer/sign_request.hpp). Usage errors name the option.
+Result<SignOverrides> typed_overrides(const SignOptions& o, const CLI::App& cmd) {
   auto given = [&](const char* name) { return cmd.count(name) > 0; };
-  SignRequest r;
-  r.zone_file = o.zone_file;
+  SignOverrides v;
+  if (given("--algorithm") || given("--rsa-bits")) {
+    auto alg = parse_algorithm(o.algorithm);
+    if (!alg) return std::unexpected(alg.error());
+    if (o.rsa_bits < 2048 || o.rsa_bits > 4096)
+      return fail(Errc::usage, "--rsa-bits: must be between 2048 and 4096");
+    v.algorithm = *alg;
+    v.rsa_bits = o.rsa_bits;
+  }
+  if (given("--denial")) v.denial = o.denial == "nsec" ? DenialType::nsec : DenialType::nsec3;
+  if (given("--nsec3-salt")) {
+    v.nsec3_salt = Bytes{};
+    if (o.salt != "-" && !o.salt.empty()) {
+      auto salt = from_hex(o.salt);
+      if (!salt || salt->size() > 255)
+        return fail(Errc::usage, "--nsec3-salt: expected up to 255 octets in hex, or -");
+      v.nsec3_salt = std::move(*salt);
+    }
+  }
+  if (given("--nsec3-iterations")) {
+    if (o.iterations > 500) return fail(Errc::usage, "--nsec3-iterations: at most 500 (RFC 9276 advises 0)");
+    v.nsec3_iterations = static_cast<std::uint16_t>(o.iterations);
+  }
+  if (given("--opt-out")) v.opt_out = o.opt_out;
+  if (given("--validity")) {
+    auto validity = parse_duration(o.validity);
+    if (!validity || *validity < 3600) return fail(Errc::usage, "--validity: expected a duration of at least 1h");
+    v.validity = *validity;
+  }
+  if (given("--dnskey-validity")) {
+    auto validity = parse_duration(o.dnskey_validity);
+    if (!validity || *validity < 3600)
+      return fail(Errc::usage, "--dnskey-validity: expected a duration of at least 1h");
+    v.dnskey_validity = *validity;
+  }
+  if (given("--refresh")) {
+    auto refresh = parse_duration(o.refresh);
+    if (!refresh) return fail(Errc::usage, "--refresh: " + refresh.error().message);
+    v.refresh = *refresh;
+  }
+  if (given("--jitter")) {
+    auto jitter = parse_duration(o.jitter);
+    if (!jitter) return fail(Errc::usage, "--jitter: " + jitter.error().message);
+    v.jitter = *jitter;
+  }
+  if (given("--inception-offset")) {
+    auto offset = parse_duration(o.inception_offset);
+    if (!offset) return fail(Errc::usage, "--inception-offset: " + offset.error().message);
+    v.inception_offset = *offset;
+  }
+  if (given("--serial")) {
+    auto serial = serial_policy_from_string(o.serial);
+    if (!serial) return fail(Errc::usage, "--serial: expected keep, increment, unixtime or date");
+    v.serial = *serial;
+  }
+  if (given("--cds-digest")) {
+    v.cds_digests.emplace();
+    for (const auto& text : o.cds_digests) {
+      auto digest = parse_digest(text);
+      if (!digest) return std::unexpected(digest.error());
+      v.cds_digests->push_back(*digest);
+    }
+  }
+  if (given("--dnskey-ttl")) {
+    auto ttl = parse_duration(o.dnskey_ttl);
+    if (!ttl || *ttl > 0x7fffffff) return fail(Errc::usage, "--dnskey-ttl: expected a TTL");
+    v.dnskey_ttl = static_cast<std::uint32_t>(*ttl);
+  }
+  return v;
+}
+
+// The policy's request (when --policy is given) with the typed values on top,
+// and the run's paths and moment.
+Result<SignRequest> make_request(const SignOptions& o, const CLI::App& cmd) {
   auto input = zone_input_options(o.input);
   if (!input) return std::unexpected(input.error());
-  r.input = std::move(*input);
   auto keys = require_keys(o.keys);
   if (!keys) return std::unexpected(keys.error());
-  r.key_dir = *keys;
-  r.output = o.output;
   // With `--output -` the zone is standard output: a JSON summary there would
   // corrupt it.
   if (o.json && o.output == "-")
     return fail(Errc::usage, "--json needs --output FILE: with --output - the zone goes to standard output");
   auto origin = parse_origin(o.origin);
   if (!origin) return std::unexpected(origin.error());
-  r.origin = *origin;
   auto now = parse_now(o.now, TimeUse::signing);
   if (!now) return std::unexpected(now.error());
-  r.now = *now;
-
-  Policy policy = default_policy();
+  std::optional<Policy> policy;
   if (!o.policy.empty()) {
     auto loaded = load_policy_file(o.policy);
     if (!loaded) return std::unexpected(loaded.error());
     policy = std::move(*loaded);
-    r.keys = policy.keys;
-    r.denial = policy.denial.type;
-    r.nsec3.iterations = static_cast<std::uint16_t>(policy.denial.iterations);
-    r.nsec3.opt_out = policy.denial.opt_out;
-    if (policy.denial.salt_length > 0) {
-      // A salt that is stable per zone: a new salt every run would rebuild the
-      // whole NSEC3 chain each time for no gain (RFC 9276 §3.1).
-      Bytes seed = to_bytes("zonesign nsec3 salt " + r.origin.lowercased().to_string());
-      Bytes salt = digest(DigestType::SHA384, seed);
-      while (salt.size() < policy.denial.salt_length) {
-        Bytes more = digest(DigestType::SHA384, salt);
-        salt.insert(salt.end(), more.begin(), more.end());
-      }
-      salt.resize(policy.denial.salt_length);
-      r.nsec3.salt = std::move(salt);
-    }
-    r.validity = policy.signatures.validity;
-    r.dnskey_validity = policy.signatures.dnskey_validity;
-    r.refresh = policy.signatures.refresh;
-    r.jitter = policy.signatures.jitter;
-    r.inception_offset = policy.signatures.inception_offset;
-    r.serial = policy.serial;
-    r.dnskey_ttl = static_cast<std::uint32_t>(policy.ttl.dnskey);
-    r.publish_cds = policy.parent.cds;
-    r.cds_digests = policy.parent.cds_digests;
-    r.zone_max_ttl = static_cast<std::uint32_t>(policy.ttl.zone_max);
-    r.policy = policy;
-  } else {
-    r.serial = SerialPolicy::keep;
   }
-
-  if (given("--algorithm") || given("--rsa-bits")) {
-    auto alg = parse_algorithm(o.algorithm);
-    if (!alg) return std::unexpected(alg.error());
-    if (o.rsa_bits < 2048 || o.rsa_bits > 4096)
-      return fail(Errc::usage, "--rsa-bits: must be between 2048 and 4096");
-    for (auto& k : r.keys) {
-      k.algorithm = *alg;
-      k.size = (*alg == Algorithm::RSASHA256 || *alg == Algorithm::RSASHA512) ? o.rsa_bits : 0;
-    }
-  }
-  if (given("--denial")) r.denial = o.denial == "nsec" ? DenialType::nsec : DenialType::nsec3;
-  if (given("--nsec3-salt")) {
-    r.nsec3.salt.clear();
-    if (o.salt != "-" && !o.salt.empty()) {
-      auto salt = from_hex(o.salt);
-      if (!salt || salt->size() > 255)
-        return fail(Errc::usage, "--nsec3-salt: expected up to 255 octets in hex, or -");
-      r.nsec3.salt = std::move(*salt);
-    }
-  }
-  if (given("--nsec3-iterations")) {
-    if (o.iterations > 500) return fail(Errc::usage, "--nsec3-iterations: at most 500 (RFC 9276 advises 0)");
-    r.nsec3.iterations = static_cast<std::uint16_t>(o.iterations);
-  }
-  if (given("--opt-out")) r.nsec3.opt_out = o.opt_out;
-  if (r.nsec3.opt_out && r.denial == DenialType::nsec) return fail(Errc::usage, "--opt-out needs --denial nsec3");
-  if (given("--validity")) {
-    auto validity = parse_duration(o.validity);
-    if (!validity || *validity < 3600) return fail(Errc::usage, "--validity: expected a duration of at least 1h");
-    r.validity = *validity;
-    if (o.policy.empty()) r.dnskey_validity = *validity;
-  }
-  if (given("--dnskey-validity")) {
-    auto validity = parse_duration(o.dnskey_validity);
-    if (!validity || *validity < 3600)
-      return fail(Errc::usage, "--dnskey-validity: expected a duration of at least 1h");
-    r.dnskey_validity = *validity;
-  }
-  if (given("--refresh")) {
-    auto refresh = parse_duration(o.refresh);
-    if (!refresh) return fail(Errc::usage, "--refresh: " + refresh.error().message);
-    r.refresh = *refresh;
-  }
-  if (given("--jitter")) {
-    auto jitter = parse_duration(o.jitter);
-    if (!jitter) return fail(Errc::usage, "--jitter: " + jitter.error().message);
-    r.jitter = *jitter;
-  }
-  // The policy linter checks these for policy files; the command line gets the same rule:
-  // a signature must still have its refresh margin left when the jitter shortened it most.
-  const Duration shortest = std::min(r.validity, r.dnskey_validity) - r.jitter;
-  if (r.jitter < 0 || shortest <= 0)
-    return fail(Errc::usage, "--jitter: must be shorter than the signature validity");
-  if (r.refresh && *r.refresh >= shortest)
-    return fail(Errc::usage, "--refresh: must be shorter than the validity minus the jitter");
-  if (given("--inception-offset")) {
-    auto offset = parse_duration(o.inception_offset);
-    if (!offset) return fail(Errc::usage, "--inception-offset: " + offset.error().message);
-    r.inception_offset = *offset;
-  }
-  if (given("--serial")) {
-    auto serial = serial_policy_from_string(o.serial);
-    if (!serial) return fail(Errc::usage, "--serial: expected keep, increment, unixtime or date");
-    r.serial = *serial;
-  }
-  if (given("--cds-digest")) {
-    r.cds_digests.clear();
-    for (const auto& text : o.cds_digests) {
-      auto digest = parse_digest(text);
-      if (!digest) return std::unexpected(digest.error());
-      r.cds_digests.push_back(*digest);
-    }
-  }
-  if (given("--dnskey-ttl")) {
-    auto ttl = parse_duration(o.dnskey_ttl);
-    if (!ttl || *ttl > 0x7fffffff) return fail(Errc::usage, "--dnskey-ttl: expected a TTL");
-    r.dnskey_ttl = static_cast<std::uint32_t>(*ttl);
-  }
-  r.threads = o.threads;
-  r.allow_clock_back = o.allow_clock_back;
-  r.zonemd = o.zonemd;
+  auto overrides = typed_overrides(o, cmd);
+  if (!overrides) return std::unexpected(overrides.error());
+  auto r = request_from_policy(policy ? &*policy : nullptr, *origin, *overrides);
+  if (!r) return std::unexpected(r.error());
+  r->zone_file = o.zone_file;
+  r->input = std::move(*input);
+  r->key_dir = *keys;
+  r->output = o.output;
+  r->now = *now;
+  r->threads = o.threads;
+  r->allow_clock_back = o.allow_clock_back;
+  r->zonemd = o.zonemd;
   return r;
 }
 
@@ -285,8 +254,8 @@ Action add_sign_command(CLI::App& app) {
     auto selected = select_config(*cmd, opts->config, /*zone_required=*/false);
     if (!selected) return report_error(selected.error());
     if (*selected && !(*selected)->zone)
-      return sign_all_zones(*cmd, (*selected)->config, config_path(opts->config), opts->threads, opts->json,
-                            opts->verbose);
+      return sign_all_zones(*cmd, (*selected)->config, config_path(opts->config),
+                            SignAllOptions{opts->threads, opts->json, opts->verbose, opts->metrics_file, opts->now});
     if (*selected) {
       const ZoneConfig& z = *(*selected)->zone;
       use_unless_given(*cmd, "ZONEFILE", opts->zone_file, z.file);
@@ -311,6 +280,12 @@ Action add_sign_command(CLI::App& app) {
       write_run_metrics(*opts, nullptr, nullptr, code, started);
       return code;
     }
+    // The parent's servers are asked here, before signing, when a DS waits
+    // for them; sign_zone records what they show.
+    if (request->policy)
+      request->parent_observations = observe_parent_for_run(request->origin, request->key_dir, request->now,
+                                                            request->allow_clock_back,
+                                                            parent_query_for(*request->policy));
     auto summary = [&] {
       // Gone (its line erased) before anything else is printed.
       auto progress = progress_for_stderr(opts->no_progress);

@@ -20,6 +20,7 @@
 #include "dns/name.hpp"
 #include "keys/rollover.hpp"
 #include "policy/policy.hpp"
+#include "parent/parent_client.hpp"
 #include "signer/parent_ds.hpp"
 #include "signer/rollover_keys.hpp"
 #include "signer/status.hpp"

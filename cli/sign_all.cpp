@@ -3,13 +3,17 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,13 +21,16 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "core/atomic_file.hpp"
+#include "signer/metrics.hpp"
 
 namespace zs::cli {
 
 namespace {
 
 // Options a zone takes from the config, or that the pool sets per zone.
-constexpr std::string_view per_zone_options[] = {"--config", "--zone", "--threads", "--json", "--help"};
+constexpr std::string_view per_zone_options[] = {"--config", "--zone",         "--threads",
+                                                  "--json",   "--metrics-file", "--help"};
 
 // The options the user typed, to be given to every zone's run as typed.
 std::vector<std::string> explicit_arguments(const CLI::App& cmd) {
@@ -126,6 +133,45 @@ void drain(int& fd, std::string& into) {
   }
 }
 
+// The temporary file a zone's run writes its metrics to: `.M.tmp-XXXXXX`
+// beside the metrics file M, the name core/atomic_file gives its own
+// temporary files, so the collector never reads it (not *.prom) and, should
+// this run be killed, the next write of M removes it. The flock() on the
+// empty file keeps another writer of M from taking it for a dead run's until
+// the zone's run puts its own file in its place (atomically, by rename).
+struct ZoneMetricsFile {
+  std::string path;
+  int fd = -1;
+};
+
+Result<ZoneMetricsFile> make_zone_metrics_file(const std::string& metrics_file) {
+  std::error_code ec;
+  std::filesystem::path target = std::filesystem::absolute(metrics_file, ec);
+  if (ec) target = metrics_file;
+  std::string name = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) return fail(Errc::io, "cannot create a temporary metrics file beside '" + metrics_file + "': " +
+                                        std::strerror(errno));
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  ::flock(fd, LOCK_EX | LOCK_NB);
+  return ZoneMetricsFile{name, fd};
+}
+
+// The metrics of a zone whose run wrote none (it crashed, or stopped before
+// it knew its zone): the run's outcome alone.
+std::string failed_run_metrics(const std::string& zone, int code, const std::string& now_text,
+                               std::chrono::steady_clock::time_point started) {
+  ZoneMetrics m;
+  m.zone = zone;
+  RunMetrics run;
+  run.exit_code = code;
+  run.success = false;
+  run.at = parse_now(now_text, TimeUse::reading).value_or(system_now());
+  run.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  m.run = run;
+  return render_exposition(zone_metric_families({m}));
+}
+
 }  // namespace
 
 int exit_code_severity(int code) noexcept {
@@ -147,9 +193,12 @@ int exit_code_severity(int code) noexcept {
   }
 }
 
-int sign_all_zones(const CLI::App& cmd, const Config& config, const std::string& config_file, unsigned threads,
-                   bool json, bool verbose) {
-  for (const char* option : {"ZONEFILE", "--origin", "--output", "--metrics-file"})
+int sign_all_zones(const CLI::App& cmd, const Config& config, const std::string& config_file,
+                   const SignAllOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const unsigned threads = options.threads;
+  const bool json = options.json, verbose = options.verbose;
+  for (const char* option : {"ZONEFILE", "--origin", "--output"})
     if (cmd.count(option) > 0)
       return report_error(Error(Errc::usage, std::string(option) +
                                                  " names one zone: with --config and no --zone, every zone "
@@ -160,6 +209,38 @@ int sign_all_zones(const CLI::App& cmd, const Config& config, const std::string&
     return report_error(Error(Errc::io, "cannot find this program (/proc/self/exe) to run per zone"));
   const std::string absolute_config = absolute_path(config_file);
   const std::vector<std::string> given = explicit_arguments(cmd);
+  bool metrics = cmd.count("--metrics-file") > 0;
+  if (metrics) {
+    // Every zone's files and key folder, as each zone's own run checks its own.
+    std::vector<std::string> files, folders;
+    for (const ZoneConfig& z : config.zones) {
+      files.insert(files.end(), {z.file, z.output, z.policy});
+      folders.push_back(z.keys);
+    }
+    if (auto ok = check_metrics_path(options.metrics_file, files, folders); !ok) return report_error(ok.error());
+  }
+  std::vector<ZoneMetricsFile> metrics_files;
+  // Each zone's temporary file goes when this run ends, whatever happens.
+  struct RemoveAtEnd {
+    std::vector<ZoneMetricsFile>& files;
+    ~RemoveAtEnd() {
+      for (const auto& f : files) {
+        ::unlink(f.path.c_str());
+        ::close(f.fd);
+      }
+    }
+  } remove_at_end{metrics_files};
+  for (std::size_t i = 0; metrics && i < config.zones.size(); ++i) {
+    auto file = make_zone_metrics_file(options.metrics_file);
+    if (!file) {
+      // As when the file itself cannot be written: said, and the zones are
+      // signed all the same.
+      report_error(file.error());
+      metrics = false;
+      break;
+    }
+    metrics_files.push_back(std::move(*file));
+  }
 
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t jobs = std::min<std::size_t>(config.zones.size(), cores);
@@ -175,6 +256,7 @@ int sign_all_zones(const CLI::App& cmd, const Config& config, const std::string&
       std::vector<std::string> args = {"sign",   "--config",  absolute_config,      "--zone",
                                        run.zone, "--threads", std::to_string(share)};
       if (json) args.push_back("--json");
+      if (metrics) args.insert(args.end(), {"--metrics-file", metrics_files[next].path});
       args.insert(args.end(), given.begin(), given.end());
       ++next;
       if (!start(run, program, args)) {
@@ -243,6 +325,24 @@ int sign_all_zones(const CLI::App& cmd, const Config& config, const std::string&
   int worst = exit_ok;
   for (const auto& run : runs)
     if (exit_code_severity(run.code) > exit_code_severity(worst)) worst = run.code;
+  if (metrics) {
+    // Zones by name, as one run of many zones would list them; each zone's
+    // metrics as its own run wrote them, failures included.
+    std::vector<std::pair<std::string, std::string>> parts;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      auto text = read_file(metrics_files[i].path);
+      parts.emplace_back(runs[i].zone, text && !text->empty()
+                                           ? std::move(*text)
+                                           : failed_run_metrics(runs[i].zone, runs[i].code, options.now, started));
+    }
+    std::ranges::sort(parts, {}, &std::pair<std::string, std::string>::first);
+    std::vector<std::string> texts;
+    for (auto& [zone, text] : parts) texts.push_back(std::move(text));
+    // As for one zone: a metrics file that cannot be written is reported and
+    // leaves the exit code to the zones.
+    if (auto written = write_metrics_text(options.metrics_file, merge_expositions(texts)); !written)
+      report_error(written.error());
+  }
   if (json) {
     nlohmann::ordered_json doc;
     doc["config"] = absolute_config;

@@ -289,13 +289,74 @@ Result<void> check_metrics_path(const std::string& path, const std::vector<std::
   return {};
 }
 
-Result<void> write_metrics_file(const std::string& path, const std::vector<ZoneMetrics>& zones) {
+namespace {
+
+// The metric a line of an exposition belongs to: a sample's name, or the
+// name after `# HELP ` / `# TYPE `; empty for anything else.
+std::string_view family_of(std::string_view line, bool& comment) {
+  comment = false;
+  for (std::string_view prefix : {"# HELP ", "# TYPE "}) {
+    if (line.starts_with(prefix)) {
+      comment = true;
+      line.remove_prefix(prefix.size());
+      return line.substr(0, line.find(' '));
+    }
+  }
+  if (line.empty() || line.front() == '#') return {};
+  return line.substr(0, std::min(line.find('{'), line.find(' ')));
+}
+
+}  // namespace
+
+std::string merge_expositions(const std::vector<std::string>& parts) {
+  struct Family {
+    std::string head;  // its # HELP and # TYPE lines
+    std::string samples;
+  };
+  std::vector<std::string> order;
+  for (const MetricFamily& f : zone_metric_families({})) order.push_back(f.name);
+  std::map<std::string, Family, std::less<>> families;
+  for (const std::string& part : parts) {
+    std::map<std::string, std::string, std::less<>> heads;  // this part's comments, per family
+    std::size_t start = 0;
+    while (start < part.size()) {
+      std::size_t end = part.find('\n', start);
+      if (end == std::string::npos) end = part.size();
+      const std::string_view line = std::string_view(part).substr(start, end - start);
+      start = end + 1;
+      bool comment = false;
+      const std::string_view name = family_of(line, comment);
+      if (name.empty()) continue;
+      if (std::ranges::find(order, name) == order.end()) order.emplace_back(name);
+      Family& f = families[std::string(name)];
+      if (comment)
+        heads[std::string(name)].append(line).append("\n");
+      else
+        f.samples.append(line).append("\n");
+    }
+    for (auto& [name, head] : heads)
+      if (families[name].head.empty()) families[name].head = std::move(head);
+  }
+  std::string out;
+  for (const std::string& name : order) {
+    auto it = families.find(name);
+    if (it == families.end() || it->second.samples.empty()) continue;
+    out += it->second.head + it->second.samples;
+  }
+  return out;
+}
+
+Result<void> write_metrics_text(const std::string& path, const std::string& text) {
   // A run killed while writing left its temporary file in the collector's
   // folder; the collector skips it (not *.prom), but nothing else removes it.
   remove_stale_temp_files(path);
-  auto written = write_file_atomic(path, render_exposition(zone_metric_families(zones)), 0644);
+  auto written = write_file_atomic(path, text, 0644);
   if (!written) return std::unexpected(std::move(written.error()).with_context("while writing the metrics file"));
   return {};
+}
+
+Result<void> write_metrics_file(const std::string& path, const std::vector<ZoneMetrics>& zones) {
+  return write_metrics_text(path, render_exposition(zone_metric_families(zones)));
 }
 
 }  // namespace zs

@@ -119,6 +119,20 @@ std::vector<MetricFamily> zone_metric_families(std::vector<ZoneMetrics> zones);
 Result<void> check_metrics_path(const std::string& path, const std::vector<std::string>& files,
                                 const std::vector<std::string>& folders);
 
+// One exposition of many: `parts` are renderings of zone_metric_families()
+// (one zone each, as every zone's own run wrote it), already in zone order.
+// Each family appears once, with its `# HELP` and `# TYPE` taken from the
+// first part that has it, then the samples of every part in order; families
+// in zone_metric_families()' fixed order (a family unknown to this build
+// after them, in the order first seen). Lines that are neither comments nor
+// samples are dropped.
+std::string merge_expositions(const std::vector<std::string>& parts);
+
+// Replaces `path` atomically with `text` (mode 0644), after removing the
+// temporary files of killed writers beside it. Errors: Errc::io, and `path`
+// is then as it was.
+Result<void> write_metrics_text(const std::string& path, const std::string& text);
+
 // Renders the zones and replaces `path` atomically (mode 0644, readable by
 // the collector). Errors: Errc::io, and `path` is then as it was, with no
 // temporary file left beside it.

@@ -1,86 +1,46 @@
-// The DS RRset at the parent: asking the parent's name servers what they
-// serve for our zone, comparing it with the DS set the zone wants there (its
-// CDS set, RFC 7344 §4 / RFC 8078), and recording what the parent has done
-// (the `ds-seen` / `ds-withdrawn` events of keys/rollover.hpp) so a KSK
-// rollover can go on without the operator typing --ds-seen.
+// The DS RRset at the parent, as data: what the parent's name servers were
+// found to serve for our zone (each server's answer, gathered by the front end
+// through parent/parent_client.hpp before a run), compared with the DS set the
+// zone wants there (its CDS set, RFC 7344 §4 / RFC 8078), and what the
+// answers let a run record (the `ds-seen` / `ds-withdrawn` events of
+// keys/rollover.hpp) so a KSK rollover can go on without the operator typing
+// --ds-seen.
 //
 // A DS is owned by the parent zone (RFC 4034 §5, RFC 4035 §2.4), so each
-// parent server is asked directly, without recursion, and each answer is
-// judged on its own: "the parent serves DS X" means every server does, which
-// is what RFC 7583 §3.3.1 needs before the DS propagation delay may be
-// counted. The queries go through libunbound (no hand-built packets) and each
-// step is bounded by a timeout, so a cron run never hangs on a dead server.
+// parent server's answer is judged on its own: "the parent serves DS X" means
+// every server does, which is what RFC 7583 §3.3.1 needs before the DS
+// propagation delay may be counted. Nothing here touches the network: the use
+// cases (sign_zone, roll_keys, zone_status) receive the answers as input.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "dns/name.hpp"
 #include "dnssec/dnskey.hpp"
-#include "policy/policy.hpp"
 
 namespace zs {
 
 struct KeyInfo;
 
-// Parses "ADDRESS[@PORT]" (an IPv4 or IPv6 literal; the port defaults to 53),
-// the form of parent.servers, --server and --resolver. Errors: Errc::usage.
-Result<ParentServer> parse_server_address(std::string_view text);
-// "192.0.2.1" or "192.0.2.1@5300" (the port only when it is not 53).
-std::string server_label(const ParentServer& server);
-
-// Which servers to ask. Servers named here are asked directly; when there are
-// none and `discover` is set (or a resolver is named), the parent zone's NS
-// and their addresses are found through a recursive resolver first.
-struct ParentQuery {
-  std::vector<ParentServer> servers;
-  bool discover = false;
-  std::optional<ParentServer> resolver;  // for discovery; nullopt: /etc/resolv.conf
-  Duration timeout = 4;                  // seconds, for each round of queries
-
-  // Whether there is anything to ask at all.
-  bool enabled() const noexcept { return !servers.empty() || discover || resolver.has_value(); }
-};
-// parent.servers and parent.discover of a policy.
-ParentQuery parent_query_for(const Policy& policy);
-
 // One server's answer: the DS records it serves for the zone (empty for a
 // NODATA or NXDOMAIN answer), or why it gave none.
 struct ServerDs {
-  std::string server;  // server_label(), with the NS name when discovered
+  std::string server;  // "192.0.2.1@5300", with the NS name when discovered
   Result<std::vector<Ds>> answer;
 };
 
-// Asks every server in `servers`, in parallel, for `zone` DS without
-// recursion (RD=0, as a resolver asks an authoritative server). Never fails
-// as a whole: a server that times out, refuses or answers SERVFAIL gets an
-// error of its own. Returns one entry per server, in the order given.
-std::vector<ServerDs> query_parent_ds(const Name& zone, std::span<const ParentServer> servers, Duration timeout);
+// What the front end found at the parent before a run: every asked server's
+// answer, in the order asked, or why the servers could not be found (the
+// discovery of the parent's name servers failed).
+using ParentObservations = Result<std::vector<ServerDs>>;
 
-// Finds the name servers of the zone above `zone` through the recursive
-// resolver `resolver` (nullopt: /etc/resolv.conf): the nearest ancestor with
-// an NS RRset, then the A and AAAA records of its servers. Errors: Errc::io
-// when the resolver does not answer or no address is found.
-struct DiscoveredServer {
-  Name ns;
-  ParentServer address;
-};
-Result<std::vector<DiscoveredServer>> discover_parent_servers(const Name& zone,
-                                                              const std::optional<ParentServer>& resolver,
-                                                              Duration timeout);
-
-// The servers of `query` (discovered when it names none) asked for `zone` DS.
-// Errors: those of discover_parent_servers(); a failing server is only an
-// entry with an error.
-Result<std::vector<ServerDs>> ask_parent(const Name& zone, const ParentQuery& query);
-
-// --- comparison (pure) -------------------------------------------------------
+// --- comparison -------------------------------------------------------------
 
 // Same key tag, algorithm, digest type and digest.
 bool same_ds(const Ds& a, const Ds& b) noexcept;
@@ -131,12 +91,27 @@ struct ParentConfirmation {
 ParentConfirmation confirm_from_answers(std::vector<KeyInfo>& keys, const Name& origin,
                                         std::span<const ServerDs> live, UnixTime now);
 
-// The confirmation step of `rollover` (and of `sign --policy`): when the
-// policy names parent servers or turns on discovery (or `query` overrides
-// it), asks them and applies confirm_from_answers(); otherwise does nothing.
-// Network trouble (discovery failing, servers not answering) ends up in
-// `warnings`; the only errors are broken invariants of the key list.
-Result<ParentConfirmation> confirm_from_parent(std::vector<KeyInfo>& keys, const Policy& policy, const Name& origin,
-                                               UnixTime now, const std::optional<ParentQuery>& query = std::nullopt);
+// Whether some key's DS waits for the parent to show a change at `now`: in
+// CDS and not yet seen (rumoured), or gone from CDS and not yet withdrawn
+// (unretentive). Only then is the parent worth asking: a quiet cron run stays
+// off the network.
+bool awaits_parent_ds(const std::vector<KeyInfo>& keys, UnixTime now);
+
+// The same question about a zone's key folder as a run at `now` will read it
+// (read-only, no lock, after the run's clock check, with `allow_clock_back`
+// moving later times back as the run will): for the front end, to decide
+// whether to ask the parent before the run. false when the folder holds no
+// key state yet, or when the run will be refused anyway (its own error then
+// says why).
+bool key_folder_awaits_parent_ds(const std::string& key_dir, const Name& origin, UnixTime now,
+                                 bool allow_clock_back);
+
+// The confirmation step of `rollover` and `sign --policy`, on the keys as the
+// run holds them (its operator events recorded): with `observed` answers and
+// a DS that awaits the parent (awaits_parent_ds), confirm_from_answers(); a
+// failed discovery is a warning; without observations, or with nothing
+// waiting any more, nothing is recorded and nothing reported.
+ParentConfirmation confirm_from_observations(std::vector<KeyInfo>& keys, const Name& origin,
+                                             const std::optional<ParentObservations>& observed, UnixTime now);
 
 }  // namespace zs

@@ -197,6 +197,7 @@ Result<std::optional<DsRequestNotice>> upcoming_ds_request(const std::vector<Key
 Result<RolloverReport> roll_keys(const RolloverRequest& request) {
   auto store = KeyStore::open(request.key_dir, request.origin, false);
   if (!store) return std::unexpected(store.error());
+  store->make_new_keys_in(token_for_new_keys(request.policy));
   auto clock = store->check_clock(request.now, request.allow_clock_back);
   if (!clock) return std::unexpected(clock.error());
   // Events first, on a copy, so an invalid tag changes nothing.
@@ -205,8 +206,8 @@ Result<RolloverReport> roll_keys(const RolloverRequest& request) {
   if (!recorded) return std::unexpected(recorded.error());
   // Then what the parent's servers show, before planning, so a DS they all
   // serve lets the rollover go on in this very run.
-  auto confirmed = confirm_from_parent(keys, request.policy, request.origin, request.now, request.parent);
-  if (!confirmed) return std::unexpected(confirmed.error());
+  ParentConfirmation confirmed =
+      confirm_from_observations(keys, request.origin, request.parent_observations, request.now);
 
   auto p = plan(keys, request.policy, request.now, PlanOptions{request.force});
   if (!p) return std::unexpected(p.error());
@@ -217,8 +218,8 @@ Result<RolloverReport> roll_keys(const RolloverRequest& request) {
   for (const auto& a : p->actions) (changes_published_zone(a) ? report.deferred : report.actions).push_back(a.text);
   report.operator_tasks = p->operator_tasks;
   report.next_due = p->next_due;
-  report.parent = std::move(confirmed->lines);
-  report.warnings = std::move(confirmed->warnings);
+  report.parent = std::move(confirmed.lines);
+  report.warnings = std::move(confirmed.warnings);
   for (const auto& line : *clock) report.warnings.push_back("--allow-clock-back: moved " + line);
   if (request.dry_run) return report;
 

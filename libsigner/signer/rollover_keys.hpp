@@ -1,9 +1,10 @@
 // The `rollover` use case: apply the key actions due at `now` that do not
 // change the published zone, without signing (keys/rollover.hpp; the record
 // changes are left to the next `sign`), after recording the parent events the operator reports
-// (--ds-seen, --ds-withdrawn) and those found by asking the parent's servers
-// (signer/parent_ds.hpp confirm_from_parent, when the policy names them or
-// turns on discovery). The next `sign` publishes the result.
+// (--ds-seen, --ds-withdrawn) and those the parent's servers show (their
+// answers gathered by the front end before the run, applied by
+// signer/parent_ds.hpp confirm_from_observations). The next `sign` publishes
+// the result.
 //
 // Also what `sign` and `status` report about key events: the key events of an
 // applied plan (key_events) and the warning ahead of a KSK or CSK rollover
@@ -35,9 +36,9 @@ struct RolloverRequest {
   std::vector<std::uint16_t> ds_withdrawn;  // the parent no longer serves these DS
   bool dry_run = false;                     // plan and report, change nothing
   std::optional<Role> force;                // start an unscheduled rollover of this role
-  // Which parent servers to ask for the DS; nullopt: the policy's
-  // parent.servers / parent.discover.
-  std::optional<ParentQuery> parent;
+  // What the parent's servers showed, asked by the front end before the run
+  // (parent/parent_client.hpp observe_parent_for_run); nullopt: not asked.
+  std::optional<ParentObservations> parent_observations;
   // See SignRequest::allow_clock_back.
   bool allow_clock_back = false;
 };

@@ -142,10 +142,10 @@ Result<std::map<std::uint16_t, KeyUse>> decide_key_uses(KeyStore& store, const S
   }
   // A DS change the parent's servers already show needs no --ds-seen: the
   // planner then goes on in this same run. Unreachable servers are warnings.
-  auto parent = confirm_from_parent(store.keys(), *request.policy, store.zone(), request.now);
-  if (!parent) return std::unexpected(parent.error());
-  for (auto& line : parent->lines) summary.key_actions.push_back("parent: " + line);
-  for (auto& warning : parent->warnings) summary.notes.push_back(warning);
+  ParentConfirmation parent =
+      confirm_from_observations(store.keys(), store.zone(), request.parent_observations, request.now);
+  for (auto& line : parent.lines) summary.key_actions.push_back("parent: " + line);
+  for (auto& warning : parent.warnings) summary.notes.push_back(warning);
   auto p = plan(store.keys(), *request.policy, request.now);
   if (!p) return std::unexpected(p.error());
   auto created = apply_plan(*p, store);
@@ -446,6 +446,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
 
   auto store = KeyStore::open(request.key_dir, request.origin, true);
   if (!store) return std::unexpected(store.error());
+  if (request.policy) store->make_new_keys_in(token_for_new_keys(*request.policy));
   auto clock = store->check_clock(request.now, request.allow_clock_back);
   if (!clock) return std::unexpected(clock.error());
   for (const auto& line : *clock) summary.notes.push_back("--allow-clock-back: moved " + line);

@@ -20,6 +20,7 @@
 #include "dns/name.hpp"
 #include "policy/policy.hpp"
 #include "keys/rollover.hpp"
+#include "signer/parent_ds.hpp"
 #include "signer/rollover_keys.hpp"
 #include "signer/serial.hpp"
 #include "zonefile/zonefile.hpp"
@@ -64,6 +65,13 @@ struct SignRequest {
   // published, sign, and appear in CDS/CDNSKEY. Without one, the zone's keys
   // are used as they are: every listed key is published and signs by role.
   std::optional<Policy> policy;
+  // What the parent's servers showed, asked by the front end before the run
+  // (parent/parent_client.hpp observe_parent_for_run); nullopt: not asked.
+  // With a policy, a DS change they all show is recorded (ds-seen,
+  // ds-withdrawn) before planning, so the rollover goes on without
+  // --ds-seen; servers that gave no answer are warnings (signer/parent_ds.hpp
+  // confirm_from_observations).
+  std::optional<ParentObservations> parent_observations;
   // A `now` before the last run recorded in the key state is refused (the
   // clock stepped back) unless this is set; then recorded times after `now`
   // are moved back to `now` (KeyStore::check_clock).

@@ -95,7 +95,7 @@ struct StatusReport {
   std::vector<std::string> parent;        // with the parent's answers: what each server serves
 };
 
-// `parent`: the parent's servers' answers (signer/parent_ds.hpp ask_parent),
+// `parent`: the parent's servers' answers (parent/parent_client.hpp ask_parent),
 // when status should check them; a server's non-empty DS set that matches no
 // key whose DNSKEY the zone publishes makes the zone fail.
 Result<StatusReport> zone_status(const Name& origin, const std::string& key_dir, const Policy& policy, UnixTime now,

@@ -132,6 +132,35 @@ TEST_CASE("zone metrics come in one fixed order of families, zones sorted by nam
   CHECK(count_of(text, "# TYPE zonesign_signatures_earliest_expiration_timestamp_seconds gauge\n") == 1);
 }
 
+TEST_CASE("zones rendered one by one and merged give the bytes of one rendering of all of them") {
+  // `sign --config F --metrics-file M`: each zone's run writes its own file.
+  ZoneMetrics a;
+  a.zone = "a.example.";
+  a.earliest_expiration = t0 + 50;
+  a.tasks = std::vector<TaskWaiting>{{"submit-ds", "12345", t0 - 10}};
+  a.run = RunMetrics{true, 10, t0, 1.5, 10, 2};
+  ZoneMetrics b;  // a zone whose run failed early: run facts only
+  b.zone = "b.example.";
+  b.run = RunMetrics{false, 1, t0, 0.25, std::nullopt, std::nullopt};
+  ZoneMetrics c;  // a zone with facts a and b lack, and no run
+  c.zone = "c.example.";
+  c.last_success = t0 - 3600;
+  c.failing = true;
+  c.next_key_event = NextKeyEvent{t0 + 7200, "ds-request", "ksk#1"};
+  auto one = [](const ZoneMetrics& m) { return render_exposition(zone_metric_families({m})); };
+  const std::string merged = merge_expositions({one(a), one(b), one(c)});
+  CHECK(merged == render_exposition(zone_metric_families({a, b, c})));
+  CHECK(count_of(merged, "# TYPE zonesign_run_exit_code gauge\n") == 1);
+  CHECK(merged.find("zonesign_run_exit_code{zone=\"b.example.\"} 1\n") != std::string::npos);
+  // Nothing to merge: an empty file.
+  CHECK(merge_expositions({}).empty());
+  // A family this build does not know comes after the known ones, once.
+  const std::string future = "# HELP zonesign_future x\n# TYPE zonesign_future gauge\nzonesign_future{zone=\"a.\"} 1\n";
+  const std::string with_future = merge_expositions({future + one(a), future});
+  CHECK(count_of(with_future, "# HELP zonesign_future x\n") == 1);
+  CHECK(with_future.ends_with("zonesign_future{zone=\"a.\"} 1\nzonesign_future{zone=\"a.\"} 1\n"));
+}
+
 TEST_CASE("two tasks with the same labels make one series, the longest waiting") {
   ZoneMetrics m;
   m.zone = "example.com.";

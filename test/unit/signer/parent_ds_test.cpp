@@ -1,7 +1,8 @@
 // The parent's DS against the DS set the zone wants (signer/parent_ds.hpp):
 // the per-server comparison behind `ds --check-parent`, and the confirmation
-// step that records ds-seen / ds-withdrawn for `rollover`. The answers are
-// built by hand here; test/integration/parent/run asks a real nsd.
+// step that records ds-seen / ds-withdrawn for `rollover` and `sign`. The
+// answers are built by hand here (the client is parent/parent_client.hpp);
+// test/integration/parent/run asks a real nsd.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -160,36 +161,6 @@ TEST_CASE("a DS matches its key under any digest type we can compute, and no oth
   CHECK_FALSE(ds_matches_key(tampered, origin, rdata));
 }
 
-TEST_CASE("server addresses take an optional port after @ and must be IP literals") {
-  auto v4 = parse_server_address("192.0.2.1@5300");
-  REQUIRE(v4);
-  CHECK(v4->address == "192.0.2.1");
-  CHECK(v4->port == 5300);
-  CHECK(server_label(*v4) == "192.0.2.1@5300");
-  auto v6 = parse_server_address("2001:db8::53");
-  REQUIRE(v6);
-  CHECK(v6->port == 53);
-  CHECK(server_label(*v6) == "2001:db8::53");
-  for (const char* bad : {"ns.example.", "192.0.2.1@", "192.0.2.1@0", "192.0.2.1@70000", "192.0.2.1@53x", ""}) {
-    CAPTURE(bad);
-    auto r = parse_server_address(bad);
-    REQUIRE_FALSE(r);
-    CHECK(r.error().code == Errc::usage);
-  }
-}
-
-TEST_CASE("the policy's parent servers and discovery decide whether the parent is asked") {
-  Policy p = default_policy();
-  CHECK_FALSE(parent_query_for(p).enabled());
-  p.parent.discover = true;
-  CHECK(parent_query_for(p).enabled());
-  p.parent.discover = false;
-  p.parent.servers.push_back(ParentServer{"192.0.2.1", 53});
-  ParentQuery q = parent_query_for(p);
-  CHECK(q.enabled());
-  CHECK(q.servers.size() == 1);
-}
-
 TEST_CASE("a DS that every parent server serves is recorded as seen") {
   std::vector<KeyInfo> keys = {ksk(1)};
   ds_rumoured(keys[0], t0 + 3600);
@@ -278,15 +249,61 @@ TEST_CASE("a DS at the parent of a key whose DS the zone does not want yet is na
   CHECK_FALSE(keys[1].timestamps.contains("ds-seen"));
 }
 
-TEST_CASE("without a DS waiting for the parent, confirmation asks nobody and records nothing") {
+TEST_CASE("without a DS waiting for the parent, the observations are ignored") {
   std::vector<KeyInfo> keys = {ksk(1)};
   ds_rumoured(keys[0], t0 + 3600);
   keys[0].timestamps["ds-seen"] = t0 + 7200;
-  Policy p = default_policy();
-  // A server nothing listens on: were it asked, the answer would be a warning.
-  p.parent.servers.push_back(ParentServer{"127.0.0.1", 9});
-  auto c = confirm_from_parent(keys, p, origin, t0 + 10800);
-  REQUIRE(c);
-  CHECK(c->warnings.empty());
-  CHECK(c->lines.empty());
+  CHECK_FALSE(awaits_parent_ds(keys, t0 + 10800));
+  // A silent server and a stale DS would both be warnings, were the answers used.
+  KeyInfo stranger = ksk(7);
+  std::optional<ParentObservations> observed =
+      ParentObservations(std::vector<ServerDs>{silent("ns1"), serves("ns2", {ds_of(stranger)})});
+  ParentConfirmation c = confirm_from_observations(keys, origin, observed, t0 + 10800);
+  CHECK(c.warnings.empty());
+  CHECK(c.lines.empty());
+}
+
+TEST_CASE("a DS waiting to be seen or withdrawn makes the parent worth asking") {
+  std::vector<KeyInfo> keys = {ksk(1)};
+  keys[0].timestamps["dnskey-rumoured"] = t0;  // published, its DS not asked for yet
+  CHECK_FALSE(awaits_parent_ds(keys, t0 + 1800));
+  ds_rumoured(keys[0], t0 + 3600);
+  CHECK(awaits_parent_ds(keys, t0 + 7200));
+  std::vector<KeyInfo> leaving = {ksk(2)};
+  ds_unretentive(leaving[0], t0 + 86400);
+  CHECK(awaits_parent_ds(leaving, t0 + 90000));
+  leaving[0].timestamps["ds-withdrawn"] = t0 + 90000;
+  CHECK_FALSE(awaits_parent_ds(leaving, t0 + 90000));
+}
+
+TEST_CASE("observations are applied as the answers they hold") {
+  std::vector<KeyInfo> keys = {ksk(1)};
+  ds_rumoured(keys[0], t0 + 3600);
+  std::optional<ParentObservations> observed =
+      ParentObservations(std::vector<ServerDs>{serves("ns1", {ds_of(keys[0])})});
+  ParentConfirmation c = confirm_from_observations(keys, origin, observed, t0 + 7200);
+  REQUIRE(c.seen.size() == 1);
+  CHECK(keys[0].timestamps.at("ds-seen") == t0 + 7200);
+}
+
+TEST_CASE("a failed search for the parent's servers is a warning and records nothing") {
+  std::vector<KeyInfo> keys = {ksk(1)};
+  ds_rumoured(keys[0], t0 + 3600);
+  std::optional<ParentObservations> observed =
+      ParentObservations(std::unexpected(Error(Errc::io, "resolver 192.0.2.53: no NS RRset found above child.test.")));
+  ParentConfirmation c = confirm_from_observations(keys, origin, observed, t0 + 7200);
+  REQUIRE(c.warnings.size() == 1);
+  CHECK(c.warnings[0].starts_with("cannot find the parent's name servers: "));
+  CHECK(c.seen.empty());
+  CHECK_FALSE(keys[0].timestamps.contains("ds-seen"));
+}
+
+TEST_CASE("without observations nothing is recorded, even with a DS waiting") {
+  std::vector<KeyInfo> keys = {ksk(1)};
+  ds_rumoured(keys[0], t0 + 3600);
+  ParentConfirmation c = confirm_from_observations(keys, origin, std::nullopt, t0 + 7200);
+  CHECK(c.seen.empty());
+  CHECK(c.lines.empty());
+  CHECK(c.warnings.empty());
+  CHECK_FALSE(keys[0].timestamps.contains("ds-seen"));
 }
