@@ -68,6 +68,113 @@ void Name::SharedWire::release() noexcept {
 
 Name::Name() = default;
 
+namespace {
+
+// The wire form of a name being read from text, on the stack: parsing runs
+// for every owner and every name in RDATA, and a heap buffer made each one
+// pay an allocation and a free besides the Name's own block. 257 octets is
+// the most the loop below holds before its length check fires (256 plus the
+// open label's length octet); the origin is appended only once the result is
+// known to fit.
+struct WireBuffer {
+  std::array<std::uint8_t, 260> octets;
+  std::size_t size = 0;
+  BytesView view() const noexcept { return BytesView(octets.data(), size); }
+};
+
+// What a character of a name's text is to the parser: most are label octets.
+enum class NameChar : std::uint8_t { octet, dot, escape };
+constexpr std::array<NameChar, 256> make_name_chars() {
+  std::array<NameChar, 256> t{};
+  t[static_cast<unsigned char>('.')] = NameChar::dot;
+  t[static_cast<unsigned char>('\\')] = NameChar::escape;
+  return t;
+}
+constexpr auto name_chars = make_name_chars();
+
+// Parses a name that is neither "@" nor "." (Name::parse's contract) into
+// `wire`. Labels are written straight into the wire form: each starts with a
+// length octet that is filled in when its '.' (or the end) is reached.
+Result<void> parse_wire(std::string_view text, const Name* origin, WireBuffer& wire) {
+  // A raw NUL is no character of the master-file format (BIND: syntax
+  // error); the octet is written \000. Not quoted: it would print raw.
+  if (text.find('\0') != std::string_view::npos)
+    return fail(Errc::bad_name, "a raw NUL byte in a domain name (write the octet as \\000)");
+  std::uint8_t* const out = wire.octets.data();
+  std::size_t size = 1;         // octets written, the open label's length octet included
+  std::size_t label_start = 0;  // offset of the open label's length octet
+  out[0] = 0;
+  bool absolute = false;
+  auto close_label = [&]() -> Result<void> {
+    const std::size_t length = size - label_start - 1;
+    if (length == 0) return fail(Errc::bad_name, "empty label in '" + std::string(text) + "'");
+    if (length > Name::max_label_length)
+      return fail(Errc::label_too_long,
+                  "label of " + std::to_string(length) + " octets (limit 63) in '" + std::string(text) + "'");
+    out[label_start] = static_cast<std::uint8_t>(length);
+    return {};
+  };
+
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    // A run of plain octets is copied at once. The loop checks the length
+    // after every character and no plain octet fails otherwise, so a run
+    // that would pass 255 octets is the same name_too_long, reported first.
+    std::size_t run_end = i;
+    while (run_end < text.size() && name_chars[static_cast<unsigned char>(text[run_end])] == NameChar::octet) ++run_end;
+    if (run_end > i) {
+      if (size + (run_end - i) - 1 > Name::max_wire_length)
+        return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
+      std::copy(text.begin() + static_cast<std::ptrdiff_t>(i), text.begin() + static_cast<std::ptrdiff_t>(run_end),
+                out + size);
+      size += run_end - i;
+      i = run_end;
+      if (i == text.size()) break;
+    }
+    if (name_chars[static_cast<unsigned char>(text[i])] == NameChar::escape) {
+      if (i + 1 >= text.size()) return fail(Errc::bad_name, "dangling '\\' in '" + std::string(text) + "'");
+      if (is_digit(text[i + 1])) {
+        if (i + 3 >= text.size() || !is_digit(text[i + 2]) || !is_digit(text[i + 3]))
+          return fail(Errc::bad_name, "bad \\DDD escape in '" + std::string(text) + "'");
+        int v = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
+        if (v > 255) return fail(Errc::bad_name, "\\DDD escape above 255 in '" + std::string(text) + "'");
+        out[size++] = static_cast<std::uint8_t>(v);
+        i += 3;
+      } else {
+        out[size++] = static_cast<std::uint8_t>(text[i + 1]);
+        ++i;
+      }
+    } else {  // a dot
+      if (auto r = close_label(); !r) return r;
+      if (i + 1 == text.size()) {
+        absolute = true;
+      } else {
+        label_start = size;
+        out[size++] = 0;
+      }
+    }
+    // The octets so far, without the open label's length octet.
+    if (size - (absolute ? 0 : 1) > Name::max_wire_length)
+      return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
+  }
+  if (!absolute) {
+    if (auto r = close_label(); !r) return r;
+    if (!origin) return fail(Errc::no_origin, "relative name '" + std::string(text) + "' with no origin");
+    const BytesView suffix = origin->wire();
+    if (size + suffix.size() > Name::max_wire_length)
+      return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
+    std::copy(suffix.begin(), suffix.end(), out + size);
+    size += suffix.size();
+  } else {
+    out[size++] = 0;
+    if (size > Name::max_wire_length)
+      return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
+  }
+  wire.size = size;
+  return {};
+}
+
+}  // namespace
+
 Result<Name> Name::parse(std::string_view text, const Name* origin) {
   if (text.empty()) return fail(Errc::bad_name, "empty domain name");
   if (text == "@") {
@@ -75,70 +182,26 @@ Result<Name> Name::parse(std::string_view text, const Name* origin) {
     return *origin;
   }
   if (text == ".") return Name();
-  // A raw NUL is no character of the master-file format (BIND: syntax
-  // error); the octet is written \000. Not quoted: it would print raw.
-  if (text.find('\0') != std::string_view::npos)
-    return fail(Errc::bad_name, "a raw NUL byte in a domain name (write the octet as \\000)");
+  WireBuffer wire;
+  if (auto r = parse_wire(text, origin, wire); !r) return std::unexpected(std::move(r.error()));
+  return Name(wire.view());
+}
 
-  // Labels are written straight into the wire form: each starts with a
-  // length octet that is filled in when its '.' (or the end) is reached.
-  // Parsing is on the hot path of every zone read, so no per-label string.
-  Bytes wire;
-  wire.reserve(text.size() + 2 + (origin ? origin->wire_length() : 0));
-  std::size_t label_start = 0;  // offset of the open label's length octet
-  wire.push_back(0);
-  bool absolute = false;
-  auto close_label = [&]() -> Result<void> {
-    const std::size_t length = wire.size() - label_start - 1;
-    if (length == 0) return fail(Errc::bad_name, "empty label in '" + std::string(text) + "'");
-    if (length > max_label_length)
-      return fail(Errc::label_too_long,
-                  "label of " + std::to_string(length) + " octets (limit 63) in '" + std::string(text) + "'");
-    wire[label_start] = static_cast<std::uint8_t>(length);
+Result<void> Name::parse_to_wire(std::string_view text, const Name* origin, Bytes& out) {
+  if (text.empty()) return fail(Errc::bad_name, "empty domain name");
+  if (text == "@") {
+    if (!origin) return fail(Errc::no_origin, "'@' used with no origin");
+    put_bytes(out, origin->wire());
     return {};
-  };
-
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\\') {
-      if (i + 1 >= text.size()) return fail(Errc::bad_name, "dangling '\\' in '" + std::string(text) + "'");
-      if (is_digit(text[i + 1])) {
-        if (i + 3 >= text.size() || !is_digit(text[i + 2]) || !is_digit(text[i + 3]))
-          return fail(Errc::bad_name, "bad \\DDD escape in '" + std::string(text) + "'");
-        int v = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
-        if (v > 255) return fail(Errc::bad_name, "\\DDD escape above 255 in '" + std::string(text) + "'");
-        wire.push_back(static_cast<std::uint8_t>(v));
-        i += 3;
-      } else {
-        wire.push_back(static_cast<std::uint8_t>(text[i + 1]));
-        ++i;
-      }
-    } else if (c == '.') {
-      if (auto r = close_label(); !r) return std::unexpected(r.error());
-      if (i + 1 == text.size()) {
-        absolute = true;
-      } else {
-        label_start = wire.size();
-        wire.push_back(0);
-      }
-    } else {
-      wire.push_back(static_cast<std::uint8_t>(c));
-    }
-    // The octets so far, without the open label's length octet.
-    if (wire.size() - (absolute ? 0 : 1) > 255)
-      return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
   }
-  if (!absolute) {
-    if (auto r = close_label(); !r) return std::unexpected(r.error());
-    if (!origin) return fail(Errc::no_origin, "relative name '" + std::string(text) + "' with no origin");
-    const BytesView suffix = origin->wire();
-    wire.insert(wire.end(), suffix.begin(), suffix.end());
-  } else {
-    wire.push_back(0);
+  if (text == ".") {
+    out.push_back(0);
+    return {};
   }
-  if (wire.size() > max_wire_length)
-    return fail(Errc::name_too_long, "name longer than 255 octets: '" + std::string(text) + "'");
-  return Name(BytesView(wire));
+  WireBuffer wire;
+  if (auto r = parse_wire(text, origin, wire); !r) return r;
+  put_bytes(out, wire.view());
+  return {};
 }
 
 Result<Name> Name::from_wire(BytesView wire) {

@@ -33,6 +33,10 @@ class Name {
   // Errors: bad_name, label_too_long, name_too_long, no_origin (no position;
   // callers add it).
   static Result<Name> parse(std::string_view text, const Name* origin = nullptr);
+  // As parse(), but appends the wire form to `out` instead of making a Name
+  // (no allocation beyond `out`'s): how RDATA fields read their names. On an
+  // error `out` is left as it was.
+  static Result<void> parse_to_wire(std::string_view text, const Name* origin, Bytes& out);
   // Wraps already-valid wire form (uncompressed, ends with the root label).
   // Errors: bad_name if it is not.
   static Result<Name> from_wire(BytesView wire);

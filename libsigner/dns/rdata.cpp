@@ -122,13 +122,14 @@ Result<void> parse_u(Cursor& cur, Bytes& out, int octets, std::string_view what)
 }
 
 Result<void> parse_text_field(const Token& t, Bytes& out) {
-  auto data = decode_escapes(t.text, t);
-  if (!data) return std::unexpected(data.error());
-  if (data->size() > 255)
-    return token_error(Errc::text_too_long,
-                       "character-string of " + std::to_string(data->size()) + " octets (limit 255)", t);
-  put_u8(out, static_cast<std::uint8_t>(data->size()));
-  put_bytes(out, *data);
+  // Decoded in place after its length octet, which is filled in last.
+  const std::size_t length_at = out.size();
+  put_u8(out, 0);
+  if (auto r = append_decoded(t.text, t, out); !r) return r;
+  const std::size_t length = out.size() - length_at - 1;
+  if (length > 255)
+    return token_error(Errc::text_too_long, "character-string of " + std::to_string(length) + " octets (limit 255)", t);
+  out[length_at] = static_cast<std::uint8_t>(length);
   return {};
 }
 
@@ -138,13 +139,11 @@ Result<void> parse_field(FieldKind kind, Cursor& cur, Bytes& out, const Name& or
     case K::name: {
       auto t = cur.next("domain name");
       if (!t) return std::unexpected(t.error());
-      auto n = Name::parse((*t)->text, &origin);
-      if (!n) {
-        Error e = std::move(n.error());
+      if (auto r = Name::parse_to_wire((*t)->text, &origin, out); !r) {
+        Error e = std::move(r.error());
         e.where = token_location(**t);
         return std::unexpected(std::move(e));
       }
-      put_bytes(out, n->wire());
       return {};
     }
     case K::u8: return parse_u(cur, out, 1, "8-bit number");

@@ -25,6 +25,9 @@ inline std::unexpected<Error> token_error(Errc code, std::string message, const 
 // Decodes \DDD and \X escapes of a token as written. No length limit here;
 // callers enforce the 255-octet limit of <character-string>s.
 Result<Bytes> decode_escapes(std::string_view text, const Token& where);
+// As decode_escapes, appending to `out` (on an error, `out` may hold part of
+// the text: the caller drops the RDATA).
+Result<void> append_decoded(std::string_view text, const Token& where, Bytes& out);
 // Appends `data` between double quotes, escaping '"' and '\' with a
 // backslash and non-printable octets as \DDD.
 void append_quoted(std::string& out, BytesView data);

@@ -28,13 +28,11 @@ Result<std::uint64_t> number(std::span<const Token> tokens, std::size_t i, std::
 }
 
 Result<void> put_name(const Token& t, const Name& origin, Bytes& out) {
-  auto n = Name::parse(t.text, &origin);
-  if (!n) {
-    Error e = std::move(n.error());
+  if (auto r = Name::parse_to_wire(t.text, &origin, out); !r) {
+    Error e = std::move(r.error());
     e.where = token_location(t);
     return std::unexpected(std::move(e));
   }
-  put_bytes(out, n->wire());
   return {};
 }
 

@@ -3,6 +3,7 @@
 // RRSIG times (RFC 4034 §3.2).
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -11,19 +12,21 @@
 
 namespace zs::rdata_detail {
 
-namespace {
-
-}  // namespace
-
 Result<Bytes> decode_escapes(std::string_view text, const Token& where) {
   Bytes out;
   out.reserve(text.size());
+  if (auto r = append_decoded(text, where, out); !r) return std::unexpected(std::move(r.error()));
+  return out;
+}
+
+Result<void> append_decoded(std::string_view text, const Token& where, Bytes& out) {
   for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c != '\\') {
-      out.push_back(static_cast<std::uint8_t>(c));
-      continue;
-    }
+    // Most text has no escape: the run up to the next '\\' is copied at once.
+    const std::size_t escape = text.find('\\', i);
+    const std::size_t run_end = escape == std::string_view::npos ? text.size() : escape;
+    put_bytes(out, bytes_of(text.substr(i, run_end - i)));
+    i = run_end;
+    if (i == text.size()) break;
     if (i + 1 >= text.size()) return token_error(Errc::bad_rdata, "dangling '\\' at the end of the text", where);
     char d = text[i + 1];
     if (d >= '0' && d <= '9') {
@@ -39,7 +42,7 @@ Result<Bytes> decode_escapes(std::string_view text, const Token& where) {
       ++i;
     }
   }
-  return out;
+  return {};
 }
 
 void append_escaped(std::string& out, BytesView data) {
@@ -78,19 +81,26 @@ std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t 
 
 bool parse_ipv4(std::string_view text, Bytes& out) {
   // Strict dotted quad: inet_pton's acceptance of odd forms varies by libc.
+  // One pass over the text, as every A record comes through here.
   std::array<std::uint8_t, 4> a{};
-  std::size_t part = 0, start = 0;
+  std::size_t part = 0, digits = 0;
+  unsigned value = 0;
   for (std::size_t i = 0; i <= text.size(); ++i) {
     if (i == text.size() || text[i] == '.') {
-      if (part >= 4 || i == start || i - start > 3) return false;
-      // A leading zero could be read as octal; BIND, Knot, NSD and ldns all
-      // refuse it.
-      if (i - start > 1 && text[start] == '0') return false;
-      auto v = parse_decimal(text.substr(start, i - start), 255);
-      if (!v) return false;
-      a[part++] = static_cast<std::uint8_t>(*v);
-      start = i + 1;
+      if (part >= 4 || digits == 0) return false;
+      a[part++] = static_cast<std::uint8_t>(value);
+      value = 0;
+      digits = 0;
+      continue;
     }
+    const char c = text[i];
+    if (c < '0' || c > '9') return false;
+    // At most three digits, and no leading zero: it could be read as octal;
+    // BIND, Knot, NSD and ldns all refuse it.
+    if (digits == 3 || (digits == 1 && value == 0)) return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+    ++digits;
+    if (value > 255) return false;
   }
   if (part != 4) return false;
   out.insert(out.end(), a.begin(), a.end());
@@ -98,10 +108,13 @@ bool parse_ipv4(std::string_view text, Bytes& out) {
 }
 
 bool parse_ipv6(std::string_view text, Bytes& out) {
-  if (text.size() >= INET6_ADDRSTRLEN) return false;
-  std::string s(text);
+  // inet_pton reads a C string: a NUL inside the token would end it early
+  // and let trailing bytes through, so such a token is refused first.
+  if (text.size() >= INET6_ADDRSTRLEN || text.find('\0') != std::string_view::npos) return false;
+  std::array<char, INET6_ADDRSTRLEN> s{};  // zero-filled: the copy is terminated
+  std::copy(text.begin(), text.end(), s.begin());
   std::array<std::uint8_t, 16> a{};
-  if (inet_pton(AF_INET6, s.c_str(), a.data()) != 1) return false;
+  if (inet_pton(AF_INET6, s.data(), a.data()) != 1) return false;
   out.insert(out.end(), a.begin(), a.end());
   return true;
 }

@@ -1,6 +1,7 @@
 #include "zonefile/lexer.hpp"
 
 #include <array>
+#include <cstring>
 #include <string>
 
 namespace zs {
@@ -23,6 +24,18 @@ constexpr auto in_token = make_in_token();
 
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
+// Sets a token's text. Token strings keep their capacity from entry to
+// entry, and this copy skips what the general assign() checks on every call
+// (aliasing, the growth policy): a zone's every token passes through here.
+// The callback copies and returns source.size(), not the count it is given:
+// libstdc++ 12 passes the grown capacity there when the string must grow.
+void set_text(std::string& text, std::string_view source) {
+  text.resize_and_overwrite(source.size(), [source](char* out, std::size_t) {
+    std::memcpy(out, source.data(), source.size());
+    return source.size();
+  });
+}
+
 // Inside quotes; a NUL in an unquoted token is left to the parser of its
 // field (a name refuses it as bad_name, a number or address as malformed).
 std::unexpected<Error> nul_byte(std::uint32_t line, std::uint32_t column) {
@@ -35,7 +48,6 @@ std::unexpected<Error> nul_byte(std::uint32_t line, std::uint32_t column) {
 Token& Lexer::new_token(std::uint32_t line, std::uint32_t column) {
   if (count_ == tokens_.size()) tokens_.emplace_back();
   Token& t = tokens_[count_++];
-  t.text.clear();
   t.quoted = false;
   t.line = line;
   t.column = column;
@@ -61,6 +73,10 @@ Result<void> Lexer::admit_token(std::size_t length, std::uint32_t line, std::uin
 
 Result<bool> Lexer::next(LexEntry& entry) {
   const std::size_t size = text_.size();
+  // The inner loops run on a local copy of the position: with the member,
+  // every byte read through a char pointer (which may alias it) made the
+  // compiler store and reload it.
+  const char* const data = text_.data();
   if (pos_ == 0 && text_.starts_with(utf8_bom))
     return fail(Errc::syntax,
                 "the file starts with a UTF-8 byte order mark (bytes EF BB BF): save it without one, "
@@ -79,9 +95,11 @@ Result<bool> Lexer::next(LexEntry& entry) {
           return fail(Errc::unterminated, "'(' is never closed", Location{"", paren_line, paren_column});
         break;
       }
-      char c = text_[pos_];
+      char c = data[pos_];
       if (is_blank(c)) {
-        ++pos_;
+        std::size_t p = pos_ + 1;
+        while (p < size && is_blank(data[p])) ++p;
+        pos_ = p;
       } else if (c == '\n') {
         if (line_ == UINT32_MAX - 1)
           return fail(Errc::limit, "more than " + std::to_string(UINT32_MAX - 1) + " lines",
@@ -91,7 +109,8 @@ Result<bool> Lexer::next(LexEntry& entry) {
         line_start_ = pos_;
         if (depth == 0) done = true;
       } else if (c == ';') {
-        while (pos_ < size && text_[pos_] != '\n') ++pos_;
+        const void* end = std::memchr(data + pos_, '\n', size - pos_);
+        pos_ = end ? static_cast<std::size_t>(static_cast<const char*>(end) - data) : size;
       } else if (c == '(') {
         if (depth == 0) {
           paren_line = line_;
@@ -105,43 +124,47 @@ Result<bool> Lexer::next(LexEntry& entry) {
         ++pos_;
       } else if (c == '"') {
         const std::uint32_t qline = line_, qcolumn = column_at(pos_);
-        std::size_t start = ++pos_;
+        const std::size_t start = pos_ + 1;
+        std::size_t p = start;
         for (;;) {
-          if (pos_ >= size || text_[pos_] == '\n')
+          if (p >= size || data[p] == '\n')
             return fail(Errc::unterminated, "quoted string is never closed", Location{"", qline, qcolumn});
-          char q = text_[pos_];
-          if (q == '\0') return nul_byte(line_, column_at(pos_));
+          char q = data[p];
+          if (q == '\0') return nul_byte(line_, column_at(p));
           if (q == '"') break;
-          if (q == '\\' && pos_ + 1 < size && text_[pos_ + 1] != '\n') {
-            if (text_[pos_ + 1] == '\0') return nul_byte(line_, column_at(pos_ + 1));
-            ++pos_;
+          if (q == '\\' && p + 1 < size && data[p + 1] != '\n') {
+            if (data[p + 1] == '\0') return nul_byte(line_, column_at(p + 1));
+            ++p;
           }
-          ++pos_;
+          ++p;
         }
-        if (over_limits(pos_ - start)) return std::unexpected(admit_token(pos_ - start, qline, qcolumn).error());
+        pos_ = p;
+        if (over_limits(p - start)) return std::unexpected(admit_token(p - start, qline, qcolumn).error());
         Token& t = new_token(qline, qcolumn);
         t.quoted = true;
-        t.text.assign(text_.substr(start, pos_ - start));
+        set_text(t.text, text_.substr(start, p - start));
         chars_ += t.text.size();
         ++pos_;
       } else {
         const std::uint32_t tline = line_, tcolumn = column_at(pos_);
-        std::size_t start = pos_;
-        while (pos_ < size) {
-          const InToken kind = in_token[static_cast<unsigned char>(text_[pos_])];
+        const std::size_t start = pos_;
+        std::size_t p = start;
+        while (p < size) {
+          const InToken kind = in_token[static_cast<unsigned char>(data[p])];
           if (kind == InToken::text) {
-            ++pos_;
+            ++p;
           } else if (kind == InToken::escape) {
             // An escape keeps its next character in the token, even a blank
             // or a ';'; the name and RDATA parsers decode it.
-            pos_ += pos_ + 1 < size && text_[pos_ + 1] != '\n' ? 2 : 1;
+            p += p + 1 < size && data[p + 1] != '\n' ? 2 : 1;
           } else {
             break;
           }
         }
-        if (over_limits(pos_ - start)) return std::unexpected(admit_token(pos_ - start, tline, tcolumn).error());
+        pos_ = p;
+        if (over_limits(p - start)) return std::unexpected(admit_token(p - start, tline, tcolumn).error());
         Token& t = new_token(tline, tcolumn);
-        t.text.assign(text_.substr(start, pos_ - start));
+        set_text(t.text, text_.substr(start, p - start));
         chars_ += t.text.size();
       }
     }

@@ -28,6 +28,51 @@ bool starts_with_digit(const Token& t) noexcept {
   return !t.quoted && !t.text.empty() && t.text[0] >= '0' && t.text[0] <= '9';
 }
 
+// The class of a record: "IN" in nearly every record that names one, so it
+// is recognised before the general lookup.
+std::optional<std::uint16_t> record_class(std::string_view text) {
+  if (text.size() == 2 && (text[0] | 0x20) == 'i' && (text[1] | 0x20) == 'n') return class_IN;
+  return class_from_string(text);
+}
+
+// The type of a record. The mnemonics that make up most zones are matched
+// here, case-insensitively, before the binary search of type_from_string
+// (which gives the same answer, as zonefile_test checks); the type is looked
+// up once per record, so this is one of the parser's hot spots.
+std::optional<RrType> record_type(std::string_view text) {
+  char up[5];
+  if (text.size() <= sizeof up) {
+    for (std::size_t i = 0; i < text.size(); ++i)
+      up[i] = text[i] >= 'a' && text[i] <= 'z' ? static_cast<char>(text[i] - 32) : text[i];
+    const std::string_view u(up, text.size());
+    switch (u.size()) {
+      case 1:
+        if (u == "A") return RrType::A;
+        break;
+      case 2:
+        if (u == "NS") return RrType::NS;
+        if (u == "MX") return RrType::MX;
+        if (u == "DS") return RrType::DS;
+        break;
+      case 3:
+        if (u == "TXT") return RrType::TXT;
+        if (u == "SRV") return RrType::SRV;
+        if (u == "PTR") return RrType::PTR;
+        if (u == "SOA") return RrType::SOA;
+        break;
+      case 4:
+        if (u == "AAAA") return RrType::AAAA;
+        break;
+      case 5:
+        if (u == "CNAME") return RrType::CNAME;
+        break;
+      default:
+        break;
+    }
+  }
+  return type_from_string(text);
+}
+
 // The SOA MINIMUM field: the last four octets of its RDATA.
 std::optional<std::uint32_t> soa_minimum_of(const Bytes& rdata) {
   if (rdata.size() < 22) return std::nullopt;
@@ -54,9 +99,9 @@ class Parser {
 
   // `origin` is updated by $ORIGIN, so that the next piece of the same file
   // goes on with it; `line_base` is the number of lines of that file before
-  // `text`.
-  Result<void> parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir, Name& origin,
-                          std::size_t depth, std::uint32_t line_base = 0);
+  // `text`. Returns the number of line breaks in `text`.
+  Result<std::uint32_t> parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir,
+                                   Name& origin, std::size_t depth, std::uint32_t line_base = 0);
   std::vector<std::string>& include_stack() { return include_stack_; }
 
  private:
@@ -97,6 +142,7 @@ class Parser {
     return n;
   }
 
+  Result<void> read_owner(const Token& t, const Name& origin);
   Result<RecordHead> parse_head(std::span<const Token> tokens, std::size_t index);
   Result<std::uint32_t> resolve_ttl(const RecordHead& head, const Bytes& rdata, const Token& first);
   Result<void> add_record(Name owner, const RecordHead& head, std::uint32_t ttl, Bytes rdata, const Token& first);
@@ -111,6 +157,13 @@ class Parser {
   std::uint32_t file_ = 0;
   std::uint32_t line_base_ = 0;               // lines of the current file before the text being read
   std::optional<Name> owner_;
+  // The text and origin owner_ was last parsed from: most owners are
+  // written again on the next line (one name, several types), and the same
+  // text under the same origin (the same Name block) is the same name, so
+  // it is not parsed again and the records share one Name block. Cleared
+  // whenever owner_ is set another way.
+  std::string owner_text_;
+  std::optional<Name> owner_origin_;
   std::optional<std::uint32_t> default_ttl_;  // $TTL, or the MINIMUM of an SOA read without any TTL known
   std::optional<std::uint32_t> last_ttl_;     // the last explicit TTL (RFC 1035 semantics)
   std::vector<std::string> include_stack_;    // canonical paths of the files being read
@@ -134,7 +187,7 @@ Result<RecordHead> Parser::parse_head(std::span<const Token> tokens, std::size_t
       head.ttl = *ttl;
       ++index;
     } else if (!class_seen && !t.quoted) {
-      auto rclass = class_from_string(t.text);
+      auto rclass = record_class(t.text);
       if (!rclass) break;
       if (*rclass != class_IN)
         return at(Error(Errc::bad_class, "class '" + t.text + "' is not supported (only IN)"), t);
@@ -149,7 +202,7 @@ Result<RecordHead> Parser::parse_head(std::span<const Token> tokens, std::size_t
   const Token& t = tokens[index];
   if (starts_with_digit(t))
     return at(Error(Errc::syntax, "unexpected number '" + t.text + "' where a type belongs"), t);
-  auto type = t.quoted ? std::nullopt : type_from_string(t.text);
+  auto type = t.quoted ? std::nullopt : record_type(t.text);
   if (!type) return at(Error(Errc::bad_type, "unknown type '" + t.text + "'"), t);
   head.type = *type;
   head.rdata_index = index + 1;
@@ -188,8 +241,19 @@ Result<void> Parser::add_record(Name owner, const RecordHead& head, std::uint32_
   return on_record_(std::move(r), files_);
 }
 
-Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir, Name& origin,
-                                std::size_t depth, std::uint32_t line_base) {
+Result<void> Parser::read_owner(const Token& t, const Name& origin) {
+  if (owner_ && owner_origin_ && owner_origin_->wire().data() == origin.wire().data() && owner_text_ == t.text)
+    return {};
+  auto owner = name_at(t.text, t, origin);
+  if (!owner) return std::unexpected(std::move(owner.error()));
+  owner_ = std::move(*owner);
+  owner_text_ = t.text;
+  owner_origin_ = origin;
+  return {};
+}
+
+Result<std::uint32_t> Parser::parse_file(std::string_view text, std::uint32_t file_index, const fs::path& dir,
+                                         Name& origin, std::size_t depth, std::uint32_t line_base) {
   const std::uint32_t saved_file = file_;
   const std::uint32_t saved_base = line_base_;
   file_ = file_index;
@@ -204,7 +268,7 @@ Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index,
     current_ = tokens;
     const Token& first = tokens.front();
     if (!entry.owner_blank && !first.quoted && first.text.starts_with('$')) {
-      if (auto r = directive(tokens, origin, dir, depth); !r) return r;
+      if (auto r = directive(tokens, origin, dir, depth); !r) return std::unexpected(std::move(r.error()));
       file_ = file_index;
       line_base_ = line_base;
       continue;
@@ -213,9 +277,7 @@ Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index,
     if (entry.owner_blank) {
       if (!owner_) return at(Error(Errc::syntax, "no previous owner to inherit"), first);
     } else {
-      auto owner = name_at(first.text, first, origin);
-      if (!owner) return std::unexpected(owner.error());
-      owner_ = std::move(*owner);
+      if (auto r = read_owner(first, origin); !r) return std::unexpected(std::move(r.error()));
       index = 1;
       if (tokens.size() == 1) return at(Error(Errc::syntax, "owner name with no record"), first);
     }
@@ -225,11 +287,14 @@ Result<void> Parser::parse_file(std::string_view text, std::uint32_t file_index,
     if (!rdata) return at_rdata(rdata.error(), tokens[head->rdata_index - 1]);
     auto ttl = resolve_ttl(*head, *rdata, first);
     if (!ttl) return std::unexpected(ttl.error());
-    if (auto r = add_record(*owner_, *head, *ttl, std::move(*rdata), first); !r) return r;
+    if (auto r = add_record(*owner_, *head, *ttl, std::move(*rdata), first); !r)
+      return std::unexpected(std::move(r.error()));
   }
   file_ = saved_file;
   line_base_ = saved_base;
-  return {};
+  // The lexer has passed every line break of the text (none hides in a
+  // token, a quoted string or a comment).
+  return lexer.line() - 1;
 }
 
 Result<void> Parser::directive(std::span<const Token> tokens, Name& origin, const fs::path& dir, std::size_t depth) {
@@ -335,8 +400,9 @@ Result<void> Parser::include(std::span<const Token> tokens, const Name& origin, 
   // RFC 1035 §5.1: the origin and the current owner revert after the include.
   std::optional<Name> saved_owner = owner_;
   auto r = parse_file(*text, index, path.parent_path(), inner_origin, depth + 1);
-  if (!r) return r;
+  if (!r) return std::unexpected(std::move(r.error()));
   owner_ = std::move(saved_owner);
+  owner_origin_.reset();
   include_stack_.pop_back();
   return {};
 }
@@ -463,11 +529,11 @@ Result<void> ZoneTextReader::read(std::string_view piece) {
   auto r = st.parser.parse_file(piece, 0, st.dir, st.origin, 0, st.lines);
   if (!r) {
     st.failed = true;
-    return r;
+    return std::unexpected(std::move(r.error()));
   }
   // A piece ends at the end of a line (or of the text): the next one starts
   // on the line after its last line break.
-  st.lines += static_cast<std::uint32_t>(std::count(piece.begin(), piece.end(), '\n'));
+  st.lines += *r;
   return {};
 }
 

@@ -69,3 +69,51 @@ TEST_CASE("wire form reads back, including compression pointers") {
   off = 0;
   CHECK_FALSE(Name::read_wire(loop, off));
 }
+
+TEST_CASE("parse_to_wire appends what parse reads, and nothing on an error") {
+  Name origin = n("Example.COM.");
+  for (const char* text : {"www", "WWW.sub", "a\\.b", "\\000x", "abs.example.net.", "@", ".", "*.wild"}) {
+    CAPTURE(text);
+    Bytes out = {0xAA};
+    REQUIRE(Name::parse_to_wire(text, &origin, out));
+    const Name parsed = Name::parse(text, &origin).value();
+    CHECK(out.front() == 0xAA);
+    CHECK(Bytes(out.begin() + 1, out.end()) == Bytes(parsed.wire().begin(), parsed.wire().end()));
+  }
+  for (const char* text : {"", "a..b", "\\25x", "\\256", "x\\"}) {
+    CAPTURE(text);
+    Bytes out = {0xAA};
+    auto r = Name::parse_to_wire(text, &origin, out);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Name::parse(text, &origin).error().code);
+    CHECK(out == Bytes{0xAA});
+  }
+  Bytes out;
+  CHECK(Name::parse_to_wire("www", nullptr, out).error().code == Errc::no_origin);
+  CHECK(out.empty());
+}
+
+TEST_CASE("the 255-octet limit holds at its edge for plain runs, escapes and the origin") {
+  // Four labels of 63 octets and one of 2: 4 * 64 + 3 + 1 = 260 octets; one
+  // of 59 octets instead makes exactly 255 octets with the root.
+  const std::string l63(63, 'a');
+  const std::string fits = l63 + "." + l63 + "." + l63 + "." + std::string(61, 'b') + ".";
+  REQUIRE(Name::parse(fits).value().wire_length() == 255);
+  CHECK(Name::parse(l63 + "." + l63 + "." + l63 + "." + std::string(62, 'b') + ".").error().code ==
+        Errc::name_too_long);
+  // The same edge with the last octet written as an escape.
+  CHECK(Name::parse(l63 + "." + l63 + "." + l63 + "." + std::string(60, 'b') + "\\098.").value().wire_length() ==
+        255);
+  CHECK(Name::parse(l63 + "." + l63 + "." + l63 + "." + std::string(61, 'b') + "\\098.").error().code ==
+        Errc::name_too_long);
+  // Relative: the origin's octets count too.
+  Name origin = n("example.");  // 9 octets
+  const std::string relative = l63 + "." + l63 + "." + l63 + "." + std::string(53, 'c');
+  CHECK(Name::parse(relative, &origin).value().wire_length() == 255);
+  CHECK(Name::parse(relative + "c", &origin).error().code == Errc::name_too_long);
+  // A run far past the limit fails as too long before any later error.
+  CHECK(Name::parse(std::string(300, 'x') + "\\999").error().code == Errc::name_too_long);
+  // A long label ends in label_too_long, an overlong name before it closes in name_too_long.
+  CHECK(Name::parse(std::string(64, 'x') + ".").error().code == Errc::label_too_long);
+  CHECK(Name::parse(std::string(256, 'x')).error().code == Errc::name_too_long);
+}

@@ -107,6 +107,44 @@ TEST_CASE("address records round-trip and have the expected wire form") {
   CHECK(parse_error(RrType::AAAA, "192.0.2.1").code == Errc::bad_rdata);
 }
 
+TEST_CASE("the one-pass IPv4 reader keeps the strict dotted quad") {
+  CHECK(round_trip(RrType::A, "255.255.255.255") == hex("FFFFFFFF"));
+  CHECK(round_trip(RrType::A, "10.0.0.1") == hex("0A000001"));
+  for (const char* bad : {"1.2.3.004", "00.1.2.3", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4.", "1000.1.1.1",
+                          "256.1.1.1", "1.2.3.a", "1.2.3.-1", "1.2.3.+4", "1.2.3.4x"})
+    CHECK_MESSAGE(parse_error(RrType::A, bad).code == Errc::bad_rdata, bad);
+  // A NUL octet inside an unquoted token reaches the field parser.
+  CHECK(parse_error(RrType::A, std::string("1.2.3.4\0", 8) + "5").code == Errc::bad_rdata);
+}
+
+TEST_CASE("an IPv6 address with a NUL octet inside is refused, not cut at the NUL") {
+  std::vector<Token> tokens(1);
+  tokens[0].text = std::string("::1\0", 4) + "junk";
+  tokens[0].line = 3;
+  tokens[0].column = 9;
+  auto r = rdata_from_tokens(RrType::AAAA, tokens, origin());
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::bad_rdata);
+  CHECK(error_column(r.error()) == 9);
+  tokens[0].text = "::1";
+  CHECK(rdata_from_tokens(RrType::AAAA, tokens, origin()).value() == hex("00000000000000000000000000000001"));
+}
+
+TEST_CASE("text between escapes is copied whole and the 255-octet limit counts decoded octets") {
+  CHECK(parse(RrType::TXT, "\"ab\\065cd\\\\ef\\\"\"").value() == hex("09 6162 41 6364 5C 6566 22"));
+  CHECK(parse(RrType::TXT, "\"\\065\"").value() == hex("01 41"));
+  CHECK(parse(RrType::TXT, "\"plain\" \"x\\.y\"").value() == hex("05 706C61696E 03 782E79"));
+  // Runs and escapes together: 254 plain octets and one escape fit, two do not.
+  std::string run(254, 'r');
+  CHECK(parse(RrType::TXT, "\"" + run + "\\255\"").value().size() == 256);
+  Error e = parse_error(RrType::TXT, "\"" + run + "\\255\\255\"");
+  CHECK(e.code == Errc::text_too_long);
+  CHECK(error_column(e) == 1);
+  // The first bad escape is reported, wherever it sits among the runs.
+  CHECK(parse_error(RrType::TXT, "\"" + run + "\\25\"").code == Errc::bad_rdata);
+  CHECK(parse_error(RrType::TXT, "\"" + run + "\\").code == Errc::bad_rdata);
+}
+
 TEST_CASE("names in RDATA are completed with the origin and keep their spelling") {
   CHECK(round_trip(RrType::NS, "Ns1", "Ns1.example.com.") == hex("034E7331 076578616D706C65 03636F6D 00"));
   round_trip(RrType::CNAME, "@", "example.com.");

@@ -119,3 +119,32 @@ TEST_CASE("TTLs accept unit suffixes in any case and reject values above 2^31-1"
   CHECK(parse_ttl("h").error().code == Errc::bad_ttl);
   CHECK(parse_ttl("4000w").error().code == Errc::bad_ttl);
 }
+
+TEST_CASE("a token longer than any before it is read whole, however the token strings grew") {
+  // Token strings are reused from entry to entry; one that has to grow must
+  // hold exactly its own text, not what lies after it in the input.
+  std::string text = "a b\n";
+  for (std::size_t length : {16u, 40u, 17u, 300u, 2u, 1000u}) text += std::string(length, 'x') + " tail\n";
+  auto entries = lex_all(text);
+  REQUIRE(entries.size() == 7);
+  const std::size_t lengths[] = {16, 40, 17, 300, 2, 1000};
+  for (std::size_t i = 0; i < 6; ++i) {
+    CAPTURE(i);
+    REQUIRE(entries[i + 1].tokens.size() == 2);
+    CHECK(entries[i + 1].tokens[0].text == std::string(lengths[i], 'x'));
+    CHECK(entries[i + 1].tokens[1].text == "tail");
+    CHECK(entries[i + 1].tokens[1].column == lengths[i] + 2);
+  }
+}
+
+TEST_CASE("blanks, tabs and comments between tokens keep lines and columns") {
+  auto entries = lex_all("a \t\t b ; comment \"quote ( \n\t\t; only a comment\n  c\t;\n");
+  REQUIRE(entries.size() == 2);
+  REQUIRE(entries[0].tokens.size() == 2);
+  CHECK(entries[0].tokens[1].text == "b");
+  CHECK(entries[0].tokens[1].column == 6);
+  REQUIRE(entries[1].tokens.size() == 1);
+  CHECK(entries[1].tokens[0].line == 3);
+  CHECK(entries[1].tokens[0].column == 3);
+  CHECK(entries[1].owner_blank);
+}

@@ -305,3 +305,84 @@ TEST_CASE("directive names are case-insensitive and a quoted owner is a name") {
   CHECK(owner_of(z.records[0]) == "quoted.sub.example.com.");
   CHECK(z.records[0].ttl == 60);
 }
+
+TEST_CASE("record types and the class are read in any case, the common types and the rest alike") {
+  auto z = parse_ok(
+      "$TTL 60\n"
+      "@ in soa ns1 h 1 2 3 4 5\n"
+      "@ In Ns ns1\n"
+      "ns1 iN a 192.0.2.1\n"
+      "ns1 aAaA 2001:db8::1\n"
+      "m Mx 10 ns1\n"
+      "t tXt x\n"
+      "c CName ns1\n"
+      "s sRv 1 2 3 ns1\n"
+      "d dS 1 13 2 " + std::string(64, 'a') + "\n"
+      "p pTr ns1\n"
+      "n nsec3param 1 0 0 -\n"
+      "h HiNfO a b\n"
+      "g type1 192.0.2.2\n");
+  const RrType expected[] = {RrType::SOA,   RrType::NS,  RrType::A,   RrType::AAAA,       RrType::MX,
+                             RrType::TXT,   RrType::CNAME, RrType::SRV, RrType::DS,       RrType::PTR,
+                             RrType::NSEC3PARAM, RrType::HINFO, RrType::A};
+  REQUIRE(z.records.size() == std::size(expected));
+  for (std::size_t i = 0; i < std::size(expected); ++i) {
+    CAPTURE(i);
+    CHECK(z.records[i].type == expected[i]);
+    CHECK(z.records[i].rclass == class_IN);
+  }
+  // A word that only looks like a common type is no type.
+  for (const char* word : {"AA", "NSS", "TXTX", "CNAM", "AAAAA"}) {
+    CAPTURE(word);
+    Error e = parse_err("$TTL 60\nx " + std::string(word) + " 1\n");
+    CHECK(e.code == Errc::bad_type);
+    CHECK(e.where->column == 3);
+  }
+}
+
+TEST_CASE("an owner written again on the next line is one shared name, until $ORIGIN or $INCLUDE") {
+  TempDir dir;
+  dir.write("inner.zone", "host A 192.0.2.7\n");
+  std::string top = dir.write("top.zone",
+                              "$TTL 60\n"
+                              "host A 192.0.2.1\n"
+                              "host AAAA 2001:db8::1\n"
+                              "HOST TXT spelled-otherwise\n"
+                              "$ORIGIN sub.example.com.\n"
+                              "host A 192.0.2.2\n"
+                              "$INCLUDE inner.zone other.example.com.\n"
+                              "host A 192.0.2.3\n"
+                              "$ORIGIN example.com.\n"
+                              "host A 192.0.2.4\n");
+  auto z = parse_zone_file(top, options_for("example.com."));
+  REQUIRE(z.has_value());
+  REQUIRE(z->records.size() == 7);
+  const auto& r = z->records;
+  CHECK(owner_of(r[0]) == "host.example.com.");
+  CHECK(r[1].owner.wire().data() == r[0].owner.wire().data());  // the same Name block
+  CHECK(owner_of(r[2]) == "HOST.example.com.");                  // spelling kept
+  CHECK(owner_of(r[3]) == "host.sub.example.com.");
+  CHECK(owner_of(r[4]) == "host.other.example.com.");
+  CHECK(owner_of(r[5]) == "host.sub.example.com.");
+  CHECK(owner_of(r[6]) == "host.example.com.");
+  CHECK(r[6].src_line == 10);
+}
+
+TEST_CASE("line numbers carry over pieces whose line breaks sit in comments, parentheses and CRLF") {
+  std::vector<Record> got;
+  ZoneTextReader reader("pieces.zone", options_for("example.com."), [&got](Record&& r, const SourceFiles&) {
+    got.push_back(std::move(r));
+    return Result<void>{};
+  });
+  REQUIRE(reader.read("$TTL 60\r\n@ SOA ( ns1 h ; a comment\n 1 2 3\r\n 4 5 )\n"));
+  REQUIRE(reader.read("; only a comment \"with a quote\n\n"));
+  REQUIRE(reader.read("a TXT \"x;y\" ; z\n"));
+  auto r = reader.read("b A 192.0.2.300\n");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::bad_rdata);
+  CHECK(r.error().where->line == 8);
+  CHECK(r.error().where->column == 5);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].src_line == 2);
+  CHECK(got[1].src_line == 7);
+}
