@@ -32,8 +32,8 @@ void strip_denial(Zone& zone) {
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     Node& node = nodes[i];
     bool had_nsec3 = node.has(RrType::NSEC3);
-    std::erase_if(node.rrsets, [](const Rrset& r) { return is_chain_type(r.type); });
-    std::erase_if(node.signatures, [](const Signature& s) { return is_chain_type(s.covered); });
+    erase_if(node.rrsets, [](const Rrset& r) { return is_chain_type(r.type); });
+    erase_if(node.signatures, [](const Signature& s) { return is_chain_type(s.covered); });
     bool leftover = had_nsec3 && node.rrsets.empty() && node.kind != NodeKind::apex && !node.empty_non_terminal;
     if (leftover) continue;
     if (out != i) nodes[out] = std::move(node);

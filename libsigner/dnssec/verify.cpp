@@ -44,7 +44,7 @@ struct KeyGroup {
 // being held here.
 struct SigJob {
   const Rrset* rrset = nullptr;
-  const Bytes* rdata = nullptr;  // the RRSIG RDATA as found in the zone
+  const CompactBytes* rdata = nullptr;  // the RRSIG RDATA as found in the zone
   std::uint32_t node = 0;
   std::uint32_t group = 0;  // index into the KeyGroup list
   RrType type_covered = RrType::A;

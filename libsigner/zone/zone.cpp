@@ -511,9 +511,9 @@ void Zone::put_rrset(Rrset rrset) {
 void Zone::remove_type(RrType type) {
   for (std::size_t k = 0; k < nodes_.size();) {
     Node& node = nodes_[k];
-    std::erase_if(node.rrsets, [type](const Rrset& r) { return r.type == type; });
+    erase_if(node.rrsets, [type](const Rrset& r) { return r.type == type; });
     // Signatures over data that no longer exists would be orphans.
-    std::erase_if(node.signatures, [type](const Signature& s) { return s.covered == type || type == RrType::RRSIG; });
+    erase_if(node.signatures, [type](const Signature& s) { return s.covered == type || type == RrType::RRSIG; });
     if (k > 0 && node.rrsets.empty() && node.signatures.empty() && !node.empty_non_terminal) {
       // A node left empty stays only as the empty non-terminal above a name.
       bool has_descendant = k + 1 < nodes_.size() && nodes_[k + 1].owner.is_subdomain_of(node.owner);

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/compact_bytes.hpp"
+#include "core/compact_vector.hpp"
 #include "core/error.hpp"
 #include "dns/name.hpp"
 #include "dns/record.hpp"
@@ -33,19 +35,21 @@ enum class NodeKind : std::uint8_t {
 };
 
 // One RRSIG record, kept apart from the RRsets because RRSIGs at one owner
-// cover different types with different TTLs.
+// cover different types with different TTLs. 16 octets: a million-name zone
+// holds two million of them.
 struct Signature {
   RrType covered = RrType::A;
   std::uint32_t ttl = 0;
-  Bytes rdata;
+  CompactBytes rdata;
 };
 
+// 32 octets: a million-name zone with NSEC3 has about two million nodes.
 struct Node {
   Name owner;                 // spelling from the first record seen for it
+  CompactVector<Rrset> rrsets;  // sorted by type number, one per type; never RRSIG
+  CompactVector<Signature> signatures;  // sorted by covered type, then RDATA
   NodeKind kind = NodeKind::authoritative;
   bool empty_non_terminal = false;  // no RRsets; exists only as an ancestor
-  std::vector<Rrset> rrsets;  // sorted by type number, one per type; never RRSIG
-  std::vector<Signature> signatures;  // sorted by covered type, then RDATA
 
   const Rrset* find(RrType type) const noexcept;
   Rrset* find(RrType type) noexcept;

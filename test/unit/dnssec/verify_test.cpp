@@ -203,8 +203,8 @@ TEST_CASE("a signature of an algorithm not yet in DNSKEY is skipped; one of a kn
 TEST_CASE("a deleted NSEC is reported as a name missing from the chain") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   Node* node = find_node(zone, name("ns1.example."));
-  std::erase_if(node->rrsets, [](const Rrset& r) { return r.type == RrType::NSEC; });
-  std::erase_if(node->signatures, [](const Signature& s) { return s.covered == RrType::NSEC; });
+  erase_if(node->rrsets, [](const Rrset& r) { return r.type == RrType::NSEC; });
+  erase_if(node->signatures, [](const Signature& s) { return s.covered == RrType::NSEC; });
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, "ns1.example.", RrType::NSEC, "missing from the chain"));
@@ -271,7 +271,7 @@ TEST_CASE("signatures outside their validity window are reported, each one") {
 
 TEST_CASE("a DNSKEY RRset that no SEP key signs is reported") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
-  std::erase_if(zone.apex().signatures, [](const Signature& s) { return s.covered == RrType::DNSKEY; });
+  erase_if(zone.apex().signatures, [](const Signature& s) { return s.covered == RrType::DNSKEY; });
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, "example.", RrType::DNSKEY, "SEP"));
@@ -400,7 +400,7 @@ TEST_CASE("an RRset TTL changed after signing is reported against the RRSIG's or
 TEST_CASE("an RRSIG whose RRset is gone is reported") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   Node* xx = find_node(zone, name("xx.example."));
-  std::erase_if(xx->rrsets, [](const Rrset& r) { return r.type == RrType::HINFO; });
+  erase_if(xx->rrsets, [](const Rrset& r) { return r.type == RrType::HINFO; });
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, "xx.example.", RrType::HINFO, "no RRset"));
