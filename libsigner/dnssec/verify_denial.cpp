@@ -172,21 +172,23 @@ Result<Nsec3Fields> parse_nsec3(BytesView rdata, bool is_param) {
 // when they are read).
 using Sha1Hash = std::array<std::uint8_t, 20>;
 
-// One NSEC3 record of the chain, as the checks need it: a million of them
-// are held at once (at the gate's peak), so an entry is 28 octets: the owner
-// hash inline, and the next-hash field and the type bitmap parsed again from
-// the node's record where they are compared (parse_nsec3 has accepted it).
-struct Nsec3Entry {
-  std::uint32_t node = 0;
-  std::uint8_t flags = 0;
-  Sha1Hash owner_hash{};
-};
-
 Sha1Hash to_sha1_hash(BytesView b) {
   Sha1Hash h{};
   std::copy_n(b.begin(), std::min(b.size(), h.size()), h.begin());
   return h;
 }
+
+// One NSEC3 record of the chain, as the checks need it: a million of them
+// are held at once (at the gate's peak), so an entry is 8 octets. The owner
+// hash is decoded again from the owner's label, the next-hash field and the
+// type bitmap parsed again from the node's record, where they are compared
+// (both were accepted when the entry was made).
+struct Nsec3Entry {
+  std::uint32_t node = 0;
+  std::uint8_t flags = 0;
+};
+
+Sha1Hash owner_hash(const Node& node) { return to_sha1_hash(*from_base32hex(node.owner.first_label())); }
 
 struct HashIndex {
   Sha1Hash hash{};
@@ -250,7 +252,7 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
       problems.add(node.owner, RrType::NSEC3, "hash parameters differ from the NSEC3PARAM record");
       continue;
     }
-    entries.push_back(Nsec3Entry{static_cast<std::uint32_t>(i), fields->flags, to_sha1_hash(*hash)});
+    entries.push_back(Nsec3Entry{static_cast<std::uint32_t>(i), fields->flags});
   }
   if (!params) return;
   if (params->iterations > max_nsec3_iterations) {
@@ -273,7 +275,8 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
   const Sha1Hash apex_hash = to_sha1_hash(nsec3_hash(apex.owner, params->salt, params->iterations));
   bool opt_out = false;
   {
-    auto it = std::find_if(entries.begin(), entries.end(), [&](const Nsec3Entry& e) { return e.owner_hash == apex_hash; });
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [&](const Nsec3Entry& e) { return owner_hash(nodes[e.node]) == apex_hash; });
     if (it != entries.end()) {
       opt_out = (it->flags & 1) != 0;
     } else if (!entries.empty()) {
@@ -336,22 +339,25 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
   // last one the first.
   // Canonical order of the hashed owners is hash order, so a sound zone
   // arrives sorted; only a damaged one pays for moving its entries.
-  auto by_hash = [](const Nsec3Entry& a, const Nsec3Entry& b) { return a.owner_hash < b.owner_hash; };
+  auto by_hash = [&](const Nsec3Entry& a, const Nsec3Entry& b) {
+    return owner_hash(nodes[a.node]) < owner_hash(nodes[b.node]);
+  };
   if (!std::is_sorted(entries.begin(), entries.end(), by_hash)) std::sort(entries.begin(), entries.end(), by_hash);
   std::vector<char> covered(nodes.size(), 0);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Nsec3Entry& e = entries[i];
     const Name& owner = nodes[e.node].owner;
     const Nsec3Fields fields = *parse_nsec3(nodes[e.node].find(RrType::NSEC3)->rdatas.front(), false);
-    const Sha1Hash& want_next = entries[(i + 1) % entries.size()].owner_hash;
+    const Sha1Hash hash = owner_hash(nodes[e.node]);
+    const Sha1Hash want_next = owner_hash(nodes[entries[(i + 1) % entries.size()].node]);
     if (!std::ranges::equal(fields.next, want_next))
       problems.add(owner, RrType::NSEC3,
                    "next hashed owner is " + to_base32hex(fields.next) + ", expected " + to_base32hex(want_next) +
                        (i + 1 == entries.size() ? " (the chain must close at the lowest hash)" : ""));
 
-    const HashIndex* orig = find_hash(originals, e.owner_hash);
+    const HashIndex* orig = find_hash(originals, hash);
     if (!orig) {
-      const HashIndex* occ = find_hash(occluded, e.owner_hash);
+      const HashIndex* occ = find_hash(occluded, hash);
       problems.add(owner, RrType::NSEC3,
                    occ ? "NSEC3 for occluded name " + nodes[occ->node].owner.to_string() + " (glue or below a delegation)"
                        : std::string("NSEC3 matches no name of the zone"));

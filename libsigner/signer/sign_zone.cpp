@@ -373,8 +373,16 @@ void sort_signatures(Node& node) {
 void attach_signatures(Zone& zone, const SignaturePlan& plan, std::vector<Signature>& signatures) {
   const std::vector<Task>& tasks = plan.tasks;
   for (auto& node : zone.nodes()) node.signatures.clear();
-  for (std::size_t i = 0; i < tasks.size(); ++i)
-    zone.nodes()[plan.of(tasks[i]).node].signatures.push_back(std::move(signatures[i]));
+  // Tasks come node by node: each node's list is allocated once, to size.
+  for (std::size_t first = 0; first < tasks.size();) {
+    const std::uint32_t n = plan.of(tasks[first]).node;
+    std::size_t last = first + 1;
+    while (last < tasks.size() && plan.of(tasks[last]).node == n) ++last;
+    Node& node = zone.nodes()[n];
+    node.signatures.reserve(node.signatures.size() + (last - first));
+    for (std::size_t i = first; i < last; ++i) node.signatures.push_back(std::move(signatures[i]));
+    first = last;
+  }
   for (auto& node : zone.nodes()) sort_signatures(node);
 }
 
