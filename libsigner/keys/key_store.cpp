@@ -50,6 +50,18 @@ Result<std::string> zone_folder(const std::string& key_dir, const Name& zone) {
 // shows that it has keys, and is refused instead of treated as empty.
 constexpr std::string_view token_note_suffix = ".pkcs11";
 
+// A new key's entry before its file or token note is named: DNSKEY flags by role, tag.
+KeyInfo new_key_info(Role role, Algorithm algorithm, Bytes public_key, unsigned bits) {
+  KeyInfo info;
+  info.role = role;
+  info.algorithm = algorithm;
+  info.flags = static_cast<std::uint16_t>(dnskey_flag_zone | (role == Role::zsk ? 0 : dnskey_flag_sep));
+  info.public_key = std::move(public_key);
+  info.bits = bits;
+  info.tag = key_tag(info.dnskey().to_rdata());
+  return info;
+}
+
 std::string token_note_name(const Name& zone, Algorithm alg, std::uint16_t tag) {
   std::string name = key_file_name(zone, alg, tag);
   name.resize(name.size() - 4);  // no ".pem"
@@ -579,13 +591,7 @@ Result<KeyInfo*> KeyStore::generate(Role role, Algorithm algorithm, unsigned rsa
   for (int attempt = 0; attempt < max_generate_attempts; ++attempt) {
     auto key = PrivateKey::generate(algorithm, rsa_bits);
     if (!key) return std::unexpected(key.error());
-    KeyInfo info;
-    info.role = role;
-    info.algorithm = algorithm;
-    info.flags = static_cast<std::uint16_t>(dnskey_flag_zone | (role == Role::zsk ? 0 : dnskey_flag_sep));
-    info.public_key = key->dnskey_public_key();
-    info.bits = key->bits();
-    info.tag = key_tag(info.dnskey().to_rdata());
+    KeyInfo info = new_key_info(role, algorithm, key->dnskey_public_key(), key->bits());
     bool collides = std::any_of(keys_.begin(), keys_.end(), [&](const KeyInfo& k) { return k.tag == info.tag; });
     info.file = key_file_name(zone_, algorithm, info.tag);
     // A stray file of that name (not in the state) is never overwritten.
@@ -606,13 +612,7 @@ Result<KeyInfo*> KeyStore::generate_in_token(Role role, Algorithm algorithm, uns
       return fail(Errc::key_store, "cannot make a new " + std::string(role_name(role)) + " in the PKCS#11 token: " +
                                        made.error().message);
     std::shared_ptr<detail::TokenKey> key = std::move(*made);
-    KeyInfo info;
-    info.role = role;
-    info.algorithm = algorithm;
-    info.flags = static_cast<std::uint16_t>(dnskey_flag_zone | (role == Role::zsk ? 0 : dnskey_flag_sep));
-    info.public_key = key->dnskey_public_key();
-    info.bits = key->bits();
-    info.tag = key_tag(info.dnskey().to_rdata());
+    KeyInfo info = new_key_info(role, algorithm, key->dnskey_public_key(), key->bits());
     const std::string note = token_note_name(zone_, algorithm, info.tag);
     std::error_code ec;
     if (std::any_of(keys_.begin(), keys_.end(), [&](const KeyInfo& k) { return k.tag == info.tag; }) ||
