@@ -121,6 +121,8 @@ int run_import(const ImportOptions& o) {
                                  {"flags", k.info.flags},
                                  {"bits", k.info.bits},
                                  {"file", k.info.file},
+                                 {"pkcs11_uri", k.info.in_token() ? nlohmann::ordered_json(k.info.pkcs11_uri)
+                                                                  : nlohmann::ordered_json(nullptr)},
                                  {"format", k.format},
                                  {"sources", k.sources},
                                  {"timestamps", timestamps_json(k.info)}});

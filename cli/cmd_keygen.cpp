@@ -1,4 +1,6 @@
-// zonesign keygen --origin NAME --keys DIR --role ksk|zsk|csk --algorithm ALG [--json]
+// zonesign keygen --origin NAME --keys DIR --role ksk|zsk|csk --algorithm ALG [--policy P] [--json]
+// With --policy, the key is made where the policy keeps new keys: in a PKCS#11 token when its
+// keys.store is pkcs11 (docs/hsm.md), else as a PEM file.
 // With --json the key made is a document on standard output (docs/json.md);
 // a failure prints none (the error on standard error), as on sign and ds.
 #include <cstdio>
@@ -17,8 +19,9 @@ struct KeygenOptions {
   std::string algorithm = "ECDSAP256SHA256";
   unsigned rsa_bits = 2048;
   std::string now;
+  std::string policy;  // where new keys live (keys.store); nothing else of it is used
   bool json = false;
-  ConfigCliOptions config;  // --config FILE --zone NAME: origin and keys from the config
+  ConfigCliOptions config;  // --config FILE --zone NAME: origin, keys and policy from the config
 };
 }  // namespace
 
@@ -33,12 +36,15 @@ Action add_keygen_command(CLI::App& app) {
   cmd->add_option("--algorithm", opts->algorithm, "Key algorithm")->capture_default_str();
   cmd->add_option("--rsa-bits", opts->rsa_bits, "RSA modulus size")->capture_default_str();
   cmd->add_option("--now", opts->now, now_help);
+  cmd->add_option("--policy", opts->policy,
+                  "YAML signing policy: with keys.store pkcs11 the key is made in its PKCS#11 token");
   cmd->add_flag("--json", opts->json, "Print the key made as JSON on standard output (no secret)");
   add_config_options(*cmd, opts->config);
   return [opts, cmd]() -> int {
     if (auto ok = apply_zone_config(*cmd, opts->config,
                                     {{"--origin", &opts->origin, ZoneField::origin, true},
-                                     {"--keys", &opts->keys, ZoneField::keys}});
+                                     {"--keys", &opts->keys, ZoneField::keys},
+                                     {"--policy", &opts->policy, ZoneField::policy}});
         !ok)
       return report_error(ok.error());
     auto origin = parse_origin(opts->origin);
@@ -51,7 +57,12 @@ Action add_keygen_command(CLI::App& app) {
     if (!now) return report_error(now.error());
     if (opts->rsa_bits < 2048 || opts->rsa_bits > 4096)
       return report_error(Error(Errc::usage, "--rsa-bits: must be between 2048 and 4096"));
-    KeygenRequest request{*origin, *keys, *role_from_string(opts->role), *alg, opts->rsa_bits, *now};
+    KeygenRequest request{*origin, *keys, *role_from_string(opts->role), *alg, opts->rsa_bits, *now, std::nullopt};
+    if (!opts->policy.empty()) {
+      auto policy = load_policy_file(opts->policy);
+      if (!policy) return report_error(policy.error());
+      request.token = token_for_new_keys(*policy);
+    }
     auto info = generate_key(request);
     if (!info) return report_error(info.error());
     if (opts->json) {

@@ -1,6 +1,7 @@
 // The `keygen` use case: add one key to a zone's key store.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/error.hpp"
@@ -16,6 +17,8 @@ struct KeygenRequest {
   Algorithm algorithm = Algorithm::ECDSAP256SHA256;
   unsigned rsa_bits = 2048;
   UnixTime now = 0;
+  // Set: the key is made in this PKCS#11 token (token_for_new_keys), not as a PEM file.
+  std::optional<TokenSpec> token;
 };
 
 // Returns the new key's description (without secrets).
