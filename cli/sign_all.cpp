@@ -148,7 +148,7 @@ Result<ZoneMetricsFile> make_zone_metrics_file(const std::string& metrics_file) 
   std::error_code ec;
   std::filesystem::path target = std::filesystem::absolute(metrics_file, ec);
   if (ec) target = metrics_file;
-  std::string name = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  std::string name = (target.parent_path() / (temp_prefix(target) + "XXXXXX")).string();
   const int fd = ::mkstemp(name.data());
   if (fd < 0) return fail(Errc::io, "cannot create a temporary metrics file beside '" + metrics_file + "': " +
                                         std::strerror(errno));

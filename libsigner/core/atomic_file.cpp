@@ -12,6 +12,8 @@
 
 namespace zs {
 
+std::string temp_prefix(const std::filesystem::path& target) { return "." + target.filename().string() + ".tmp-"; }
+
 namespace {
 
 std::unexpected<Error> io_error(const std::string& what, const std::string& path) {
@@ -25,9 +27,6 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
-
-// `.NAME.tmp-` for a target NAME: the prefix of its temporary files.
-std::string temp_prefix(const std::filesystem::path& target) { return "." + target.filename().string() + ".tmp-"; }
 
 bool is_temp_name(const std::string& name) {
   // ".X.tmp-" followed by mkstemp's six characters.

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@
 #include "core/error.hpp"
 
 namespace zs {
+
+// `.NAME.tmp-` for a target NAME: the prefix of every temporary file written for it (mkstemp
+// adds six characters); remove_stale_temp_files removes the unlocked ones.
+std::string temp_prefix(const std::filesystem::path& target);
 
 // A file written in full beside its target but not yet in place: commit()
 // renames it over the target; destroying it uncommitted removes it. This lets
