@@ -49,7 +49,9 @@ int run_adopt(const AdoptOptions& o) {
                                 {"role", std::string(role_name(k.role))},
                                 {"algorithm", algorithm_name(k.algorithm)},
                                 {"flags", k.flags},
-                                {"file", k.file}});
+                                {"file", k.file},
+                                {"pkcs11_uri", k.in_token() ? nlohmann::ordered_json(k.pkcs11_uri)
+                                                            : nlohmann::ordered_json(nullptr)}});
     doc["skipped"] = report->skipped;
     doc["warnings"] = report->warnings;
     std::printf("%s\n", doc.dump(2).c_str());
@@ -57,7 +59,7 @@ int run_adopt(const AdoptOptions& o) {
     for (const auto& k : report->adopted)
       std::printf("%s %s %u (%s, flags %u): %s\n", o.dry_run ? "would adopt" : "adopted",
                   std::string(role_name(k.role)).c_str(), k.tag, algorithm_name(k.algorithm).c_str(), k.flags,
-                  k.file.c_str());
+                  k.in_token() ? ("in a PKCS#11 token, " + k.pkcs11_uri).c_str() : k.file.c_str());
   }
   if (!o.dry_run)
     std::fprintf(stderr,

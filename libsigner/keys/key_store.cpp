@@ -161,16 +161,24 @@ Result<KeyStore> KeyStore::open_for_adoption(const std::string& key_dir, const N
   return store;
 }
 
-std::vector<std::string> KeyStore::private_key_files() const {
+namespace {
+
+std::vector<std::string> files_ending_in(const std::string& folder, std::string_view suffix) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(folder_, ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.ends_with(".pem") && !name.starts_with(".")) files.push_back(name);
+    if (name.ends_with(suffix) && !name.starts_with(".")) files.push_back(name);
   }
   std::sort(files.begin(), files.end());
   return files;
 }
+
+}  // namespace
+
+std::vector<std::string> KeyStore::private_key_files() const { return files_ending_in(folder_, ".pem"); }
+
+std::vector<std::string> KeyStore::token_note_files() const { return files_ending_in(folder_, token_note_suffix); }
 
 Result<std::string> KeyStore::read_private_file(const std::string& file) const {
   const std::string path = folder_ + "/" + file;

@@ -114,6 +114,9 @@ class KeyStore {
 
   // The private key files in the zone's folder (K*.pem), sorted.
   std::vector<std::string> private_key_files() const;
+  // The notes of token keys in the zone's folder (K*.pkcs11, each holding its
+  // key's PKCS#11 URI), sorted; read them with read_private_file().
+  std::vector<std::string> token_note_files() const;
   // The text of private key file `file` in the zone's folder, after the
   // checks load_private() makes (a regular file, not a link, mode 0600).
   Result<std::string> read_private_file(const std::string& file) const;

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "crypto/keys.hpp"
+#include "crypto/pkcs11.hpp"
 #include "dnssec/dnskey.hpp"
 #include "zonefile/zonefile.hpp"
 
@@ -16,10 +17,11 @@ struct FileName {
   std::uint16_t tag = 0;
 };
 
-// K<zone>+AAA+TTTTT.pem, as KeyStore names its files.
-std::optional<FileName> parse_file_name(const std::string& name) {
-  if (!name.starts_with("K") || !name.ends_with(".pem")) return std::nullopt;
-  const std::string stem = name.substr(0, name.size() - 4);
+// K<zone>+AAA+TTTTT<suffix>, as KeyStore names its key files (.pem) and its
+// token keys' notes (.pkcs11).
+std::optional<FileName> parse_file_name(const std::string& name, std::string_view suffix) {
+  if (!name.starts_with("K") || !name.ends_with(suffix)) return std::nullopt;
+  const std::string stem = name.substr(0, name.size() - suffix.size());
   const auto tag_sep = stem.rfind('+');
   if (tag_sep == std::string::npos || tag_sep == 0) return std::nullopt;
   const auto alg_sep = stem.rfind('+', tag_sep - 1);
@@ -61,8 +63,38 @@ Result<AdoptReport> adopt_keys(const AdoptRequest& request) {
 
   AdoptReport report;
   std::vector<KeyInfo> found;
+  // Gives a key found as `source` its flags (from the published DNSKEY RRset,
+  // else from the tag its name carries) and lists it, or says why not.
+  auto place = [&](KeyInfo info, const std::string& source, std::uint16_t named_tag) {
+    std::optional<std::uint16_t> flags;
+    for (std::uint16_t f : {static_cast<std::uint16_t>(dnskey_flag_zone | dnskey_flag_sep), dnskey_flag_zone}) {
+      info.flags = f;
+      if (key_tag(info.dnskey().to_rdata()) == named_tag) flags = f;
+    }
+    if (published) {
+      // The published DNSKEY decides (it also carries the flags).
+      auto it = std::find_if(published->begin(), published->end(), [&](const Dnskey& d) {
+        return d.algorithm == info.algorithm && d.public_key == info.public_key;
+      });
+      if (it == published->end()) {
+        report.skipped.push_back(source + ": not in the DNSKEY RRset of '" + *request.signed_zone + "'");
+        return;
+      }
+      flags = it->flags;
+    }
+    if (!flags) {
+      report.skipped.push_back(source + ": its key tag matches neither a KSK nor a ZSK (renamed file?)");
+      return;
+    }
+    info.flags = *flags;
+    info.tag = key_tag(info.dnskey().to_rdata());
+    info.role = (info.flags & dnskey_flag_sep) ? Role::ksk : Role::zsk;
+    info.timestamps["created"] = request.now;
+    found.push_back(std::move(info));
+  };
+
   for (const std::string& file : store->private_key_files()) {
-    auto name = parse_file_name(file);
+    auto name = parse_file_name(file, ".pem");
     if (!name) {
       report.skipped.push_back(file + ": not named K<zone>+<algorithm>+<tag>.pem");
       continue;
@@ -79,31 +111,43 @@ Result<AdoptReport> adopt_keys(const AdoptRequest& request) {
     info.public_key = key->dnskey_public_key();
     info.bits = key->bits();
     info.file = file;
-    std::optional<std::uint16_t> flags;
-    for (std::uint16_t f : {static_cast<std::uint16_t>(dnskey_flag_zone | dnskey_flag_sep), dnskey_flag_zone}) {
-      info.flags = f;
-      if (key_tag(info.dnskey().to_rdata()) == name->tag) flags = f;
-    }
-    if (published) {
-      // The published DNSKEY decides (it also carries the flags).
-      auto it = std::find_if(published->begin(), published->end(), [&](const Dnskey& d) {
-        return d.algorithm == info.algorithm && d.public_key == info.public_key;
-      });
-      if (it == published->end()) {
-        report.skipped.push_back(file + ": not in the DNSKEY RRset of '" + *request.signed_zone + "'");
-        continue;
-      }
-      flags = it->flags;
-    }
-    if (!flags) {
-      report.skipped.push_back(file + ": its key tag matches neither a KSK nor a ZSK (renamed file?)");
+    place(std::move(info), file, name->tag);
+  }
+
+  // A token key left only its note: the key itself is opened through the URI
+  // the note holds. A note that cannot be followed stops the adoption rather
+  // than being skipped: the rebuilt state would leave that key out, and the
+  // next sign would drop it from the zone (a KSK behind the parent's DS).
+  for (const std::string& note : store->token_note_files()) {
+    auto name = parse_file_name(note, ".pkcs11");
+    if (!name) {
+      report.skipped.push_back(note + ": not named K<zone>+<algorithm>+<tag>.pkcs11");
       continue;
     }
-    info.flags = *flags;
-    info.tag = key_tag(info.dnskey().to_rdata());
-    info.role = (info.flags & dnskey_flag_sep) ? Role::ksk : Role::zsk;
-    info.timestamps["created"] = request.now;
-    found.push_back(std::move(info));
+    auto text = store->read_private_file(note);
+    if (!text) return std::unexpected(text.error());
+    const std::string uri = text->substr(0, text->find_first_of("\r\n"));
+    const std::string where = "'" + store->folder() + "/" + note + "'";
+    if (!uri.starts_with("pkcs11:"))
+      return fail(Errc::key_store, where + " does not hold a PKCS#11 URI: restore the note (the URI of the token key "
+                                           "it stands for) or move it out of the folder, then adopt again");
+    auto token = detail::TokenKey::open(uri, name->algorithm);
+    if (!token)
+      return fail(Errc::key_store, where + " names a key in a PKCS#11 token that cannot be opened (" +
+                                       token.error().message +
+                                       "); adopting without it would drop that key from the zone: make the "
+                                       "module, token and PIN file its URI names available and adopt again");
+    if ((*token)->algorithm() != name->algorithm)
+      return fail(Errc::key_store, where + " names a " + algorithm_name((*token)->algorithm()) +
+                                       " key in the token, not the " + algorithm_name(name->algorithm) +
+                                       " key its name says: restore the right note and adopt again");
+    auto key = PrivateKey::from_token(std::move(*token));
+    KeyInfo info;
+    info.algorithm = name->algorithm;
+    info.public_key = key.dnskey_public_key();
+    info.bits = key.bits();
+    info.pkcs11_uri = uri;
+    place(std::move(info), note, name->tag);
   }
   if (published)
     for (const Dnskey& d : *published)

@@ -4,7 +4,10 @@
 //
 // A PEM file says nothing of a key's role or history, so adoption reads what
 // it can and assumes the safe rest:
-// - the role from the file name K<zone>+<alg>+<tag>.pem: the tag is computed
+// - the keys: each K<zone>+<alg>+<tag>.pem, and each token key's note
+//   K<zone>+<alg>+<tag>.pkcs11, opened through the URI it holds (a note that
+//   cannot be followed is an error, never skipped: the key would be dropped);
+// - the role from the file name K<zone>+<alg>+<tag>: the tag is computed
 //   over the DNSKEY with flags 256 and 257, and the one that matches the name
 //   gives the SEP bit (257: KSK, or CSK when no ZSK is adopted; 256: ZSK);
 // - with a signed zone (`--signed FILE`, the last published output), only the
