@@ -2,12 +2,15 @@
 //             [--check-parent [--server ADDR[@PORT]]... [--resolver ADDR[@PORT]] [--timeout S]]
 //             [--action-needed-exit CODE]
 // The command line is a contract (issue 4): extend it, never rename.
+// With --config FILE and no --zone: every zone of the config (each_zone.hpp),
+// each zone's DS records under a `; ZONE` comment line.
 #include <cstdio>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "each_zone.hpp"
 #include "parent/parent_client.hpp"
 #include "render_ds.hpp"
 #include "signer/ds_report.hpp"
@@ -152,7 +155,18 @@ Action add_ds_command(CLI::App& app) {
   add_parent_options(*cmd, opts->parent, true);
   add_action_needed_exit_option(*cmd, opts->action_needed_exit);
   add_config_options(*cmd, opts->config);
+  describe_every_zone(*cmd);
   return [opts, cmd]() -> int {
+    auto every_zone = every_zone_config(*cmd, opts->config);
+    if (!every_zone) return report_error(every_zone.error());
+    if (*every_zone) {
+      EachZoneReport each;
+      each.command = "ds";
+      each.json = opts->json;
+      each.comment_heading = true;
+      each.now = opts->now;
+      return report_each_zone(*cmd, **every_zone, config_path(opts->config), each);
+    }
     if (auto ok = apply_zone_config(*cmd, opts->config,
                                     {{"--origin", &opts->origin, ZoneField::origin, true},
                                      {"--keys", &opts->keys, ZoneField::keys},

@@ -1,9 +1,12 @@
 // zonesign plan --origin Z --keys DIR --policy P [--now T] [--months N] [--svg FILE | --no-svg] [--json]
 // Read-only: the key state is simulated forward, never written.
+// With --config FILE and no --zone: every zone of the config (each_zone.hpp),
+// each zone's picture in <zone>-plan.svg (--svg FILE is refused).
 #include <cstdio>
 
 #include "commands.hpp"
 #include "core/atomic_file.hpp"
+#include "each_zone.hpp"
 #include "keys/key_store.hpp"
 #include "render_timeline.hpp"
 #include "signer/timeline.hpp"
@@ -24,12 +27,26 @@ Action add_plan_command(CLI::App& app) {
   auto opts = std::make_shared<PlanOptions>();
   CLI::App* cmd = app.add_subcommand("plan", "Show the coming key events as a table and an SVG timeline");
   add_zone_options(*cmd, opts->zone);
+  describe_every_zone(*cmd);
   cmd->add_option("--months", opts->months, "How far to look ahead")->check(CLI::Range(1, 120))->capture_default_str();
   auto* svg = cmd->add_option("--svg", opts->svg,
-                              "Write the picture here (default: <zone>-plan.svg in the current folder)");
+                              "Write the picture here (default: <zone>-plan.svg in the current folder); one zone only");
   cmd->add_flag("--no-svg", opts->no_svg, "Write no picture")->excludes(svg);
   cmd->add_flag("--json", opts->json, "Print as JSON");
-  return [opts]() -> int {
+  return [opts, cmd]() -> int {
+    auto every_zone = every_zone_config(*cmd, opts->zone.config);
+    if (!every_zone) return report_error(every_zone.error());
+    if (*every_zone) {
+      if (cmd->count("--svg") > 0)
+        return report_error(Error(Errc::usage, "--svg FILE names one zone's picture: with --config and no --zone, "
+                                               "each zone's goes to <zone>-plan.svg in the current folder (give "
+                                               "--no-svg for none, or --zone NAME to choose the file)"));
+      EachZoneReport each;
+      each.command = "plan";
+      each.json = opts->json;
+      each.now = opts->zone.now;
+      return report_each_zone(*cmd, **every_zone, config_path(opts->zone.config), each);
+    }
     auto zone = load_zone_options(opts->zone, TimeUse::reading);
     if (!zone) return report_error(zone.error());
     auto timeline = zone_timeline(zone->origin, zone->keys, zone->policy, zone->now, opts->months);

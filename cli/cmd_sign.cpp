@@ -249,6 +249,7 @@ Action add_sign_command(CLI::App& app) {
                   "fails, for node_exporter's textfile collector (docs/monitoring.md)");
   add_input_options(*cmd, opts->input);
   add_config_options(*cmd, opts->config);
+  describe_every_zone(*cmd);
   return [opts, cmd]() -> int {
     const auto started = std::chrono::steady_clock::now();
     auto selected = select_config(*cmd, opts->config, /*zone_required=*/false);

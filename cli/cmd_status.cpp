@@ -1,11 +1,14 @@
 // zonesign status --origin Z --keys DIR --policy P [--now T] [--json]
 //                 [--check-parent [--server ADDR[@PORT]]... [--resolver ADDR[@PORT]] [--timeout S]]
 //                 [--action-needed-exit CODE] [--metrics-file FILE]
+// With --config FILE and no --zone: every zone of the config (each_zone.hpp),
+// and one metrics file for all of them.
 // Exit 11 when the published zone fails validation or will before the next
 // due run can fix it, else 10 when the operator must act, else 0.
 #include <cstdio>
 
 #include "commands.hpp"
+#include "each_zone.hpp"
 #include "signer/metrics.hpp"
 #include "signer/status.hpp"
 
@@ -110,6 +113,7 @@ Action add_status_command(CLI::App& app) {
   auto opts = std::make_shared<StatusOptions>();
   CLI::App* cmd = app.add_subcommand("status", "Show each key's state, what is due and what the operator must do");
   add_zone_options(*cmd, opts->zone);
+  describe_every_zone(*cmd);
   cmd->add_flag("--json", opts->json, "Print as JSON");
   cmd->add_flag("--check-parent", opts->check_parent,
                 "Also ask the parent's servers for the DS: a DS set that matches no published key fails (exit 11)");
@@ -117,8 +121,18 @@ Action add_status_command(CLI::App& app) {
   add_action_needed_exit_option(*cmd, opts->action_needed_exit);
   cmd->add_option("--metrics-file", opts->metrics_file,
                   "Also write the zone's metrics (Prometheus text format) to this file, for node_exporter's "
-                  "textfile collector (docs/monitoring.md)");
+                  "textfile collector (docs/monitoring.md); over every zone of a config, one file for all");
   return [opts, cmd]() -> int {
+    auto every_zone = every_zone_config(*cmd, opts->zone.config);
+    if (!every_zone) return report_error(every_zone.error());
+    if (*every_zone) {
+      EachZoneReport each;
+      each.command = "status";
+      each.json = opts->json;
+      each.now = opts->zone.now;
+      if (cmd->count("--metrics-file") > 0) each.metrics_file = opts->metrics_file;
+      return report_each_zone(*cmd, **every_zone, config_path(opts->zone.config), each);
+    }
     // Loaded first (it writes nothing), so that paths from --config are checked too.
     auto zone = load_zone_options(opts->zone, TimeUse::reading);
     if (cmd->count("--metrics-file") > 0) {

@@ -25,6 +25,8 @@ constexpr std::array example_table = {
             "zonesign ds --origin example.com. --keys /srv/keys --policy /srv/policy.yaml"},
     Example{"ds", "Check whether every server of the parent already serves the wanted DS set",
             "zonesign ds --origin example.com. --keys /srv/keys --policy /srv/policy.yaml --check-parent"},
+    Example{"ds", "Print the DS records of every zone the config lists, each zone's under a `; ZONE` comment line",
+            "zonesign ds --config /etc/zonesign/zonesign.yaml"},
     Example{"keygen", "Create a KSK ahead of the first signing run",
             "zonesign keygen --origin example.com. --keys /srv/keys --role ksk --algorithm ECDSAP256SHA256"},
     Example{"verify", "Check a published zone completely, at the present time",
@@ -38,9 +40,14 @@ constexpr std::array example_table = {
             "--dry-run"},
     Example{"status", "Monitor a zone: exit 10 asks the operator to act, 11 means resolvers fail on it",
             "zonesign status --origin example.com. --keys /srv/keys --policy /srv/policy.yaml --json"},
+    Example{"status", "Monitor every zone of the config: one block per zone, one metrics file for all of them",
+            "zonesign status --config /etc/zonesign/zonesign.yaml --metrics-file "
+            "/var/lib/prometheus/node-exporter/zonesign.prom"},
     Example{"plan", "Show the key events of the next two years and draw them",
             "zonesign plan --origin example.com. --keys /srv/keys --policy /srv/policy.yaml --months 24 "
             "--svg example.com-plan.svg"},
+    Example{"plan", "Show the coming key events of every zone of the config, without pictures",
+            "zonesign plan --config /etc/zonesign/zonesign.yaml --no-svg"},
     Example{"check", "Lint a policy and print every effective value", "zonesign check --policy /srv/policy.yaml -v"},
     Example{"check", "Check a zone file from a pull request as sign would, without keys or $INCLUDE",
             "zonesign check --zone zones/example.com.zone --origin example.com. --policy policy.yaml --no-include"},

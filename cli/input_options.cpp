@@ -94,9 +94,18 @@ Result<std::optional<ConfigSelection>> select_config(const CLI::App& cmd, const 
   if (!config) return std::unexpected(config.error());
   ConfigSelection selection{std::move(*config), std::nullopt};
   if (o.zone.empty()) {
-    if (zone_required)
-      return fail(Errc::usage, std::string(cmd.get_name()) + " --config needs --zone NAME: the zone of " +
-                                   selection.config.file + " to work on");
+    if (zone_required) {
+      std::string zones;
+      for (const ZoneConfig& z : selection.config.zones)
+        zones.append(zones.empty() ? "" : ", ").append(z.origin.to_string());
+      std::string command = cmd.get_name();  // `key adopt`, not `adopt`
+      for (const CLI::App* up = cmd.get_parent(); up && up->get_parent(); up = up->get_parent())
+        command = up->get_name() + " " + command;
+      return fail(Errc::usage, command +
+                                   " works on one zone: --config needs --zone NAME, one of " + selection.config.file +
+                                   "'s zones (" + zones +
+                                   "); sign, check, status, plan and ds run over every zone without --zone");
+    }
     return std::optional<ConfigSelection>(std::move(selection));
   }
   auto zone = selection.config.zone(o.zone);

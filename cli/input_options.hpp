@@ -60,8 +60,8 @@ bool config_given(const CLI::App& cmd);
 // /etc/zonesign/zonesign.yaml.
 std::string config_path(const ConfigCliOptions& options);
 
-// The config, and the zone --zone names in it (nullopt: no --zone; only
-// `sign` and `check` accept that, to sign or check every zone).
+// The config, and the zone --zone names in it (nullopt: no --zone; `sign`,
+// `check`, `status`, `plan` and `ds` accept that, to work on every zone).
 struct ConfigSelection {
   Config config;
   std::optional<ZoneConfig> zone;

@@ -230,6 +230,15 @@ std::string exit_status_section(const std::string& path) {
     }
     out += "\n";
   }
+  // sign --config, and status, plan and ds over every zone (cli/each_zone).
+  constexpr std::array every_zone = {"", "sign", "status", "plan", "ds"};
+  if (std::ranges::find(every_zone, top) != every_zone.end())
+    out += ".PP\n" +
+           roff_escape("With --config FILE and no --zone" +
+                       std::string(path.empty() ? " (sign, status, plan, ds)" : "") +
+                       ", every zone of the config is run on its own and the exit status is the worst zone's, "
+                       "from worst to best: 70, 2, 1, 12, 11, 10 (or its --action-needed-exit replacement), 0.") +
+           "\n";
   return out;
 }
 

@@ -9,14 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "each_zone.hpp"
 #include "policy/config.hpp"
 
 namespace zs::cli {
-
-// How bad a sign exit code is, for the worst of many (docs/config.md):
-// 70 (internal) > 2 (usage) > 1 (error) > 12 (published, state not saved) >
-// 11 > any other code (10, or what --action-needed-exit made of it) > 0.
-int exit_code_severity(int code) noexcept;
 
 // What the whole run was asked for beyond each zone's options.
 struct SignAllOptions {
