@@ -62,6 +62,11 @@ void print_tasks(const Name& origin, const DsReport& report, const HintContext& 
   print(withdraw, "remove at the parent", OperatorTaskKind::withdraw_ds);
   if (report.at_moment && report.entries.empty())
     std::fprintf(stderr, "note: the zone wants no DS at the parent at this moment\n");
+  for (std::uint16_t tag : report.next_run_adds)
+    std::fprintf(stderr,
+                 "note: the zone's next run (due now) adds the DS of key %u to CDS, and the parent must then publish "
+                 "it: run `zonesign sign` first, then `zonesign ds` again for the record to submit\n",
+                 tag);
 }
 
 std::vector<std::string> lines_of(const Name& origin, const std::vector<Ds>& set) {
@@ -185,7 +190,7 @@ Action add_ds_command(CLI::App& app) {
       if (!p) return report_error(p.error());
       policy = std::move(*p);
     }
-    DsRequest request{*origin, *keys, {}, *now};
+    DsRequest request{*origin, *keys, {}, *now, policy ? &*policy : nullptr};
     for (const auto& text : opts->digests) {
       auto d = parse_digest(text);
       if (!d) return report_error(d.error());

@@ -25,7 +25,8 @@ struct VerifyCliOptions {
   ConfigCliOptions config;  // --config FILE --zone NAME: the zone's output and origin
 };
 
-const char* denial_name(VerifyReport::Denial d) {
+// For the summary line ("no" denial); render_reports has the JSON form (null).
+const char* denial_text(VerifyReport::Denial d) {
   switch (d) {
     case VerifyReport::Denial::nsec: return "NSEC";
     case VerifyReport::Denial::nsec3: return "NSEC3";
@@ -41,7 +42,7 @@ void print_summary(const VerifyCliOptions& o, const VerifyReport& report, bool v
   std::fprintf(valid ? stdout : stderr,
                "%s: %s, %zu RRsets, %zu signatures checked with %s denial: %zu error(s), %zu warning(s)%s\n",
                o.file.c_str(), valid ? "valid" : "INVALID", report.rrsets_checked, report.signatures_checked,
-               denial_name(report.denial), report.error_count(), report.warning_count(),
+               denial_text(report.denial), report.error_count(), report.warning_count(),
                o.strict && report.warning_count() > 0 ? " (--strict)" : "");
 }
 

@@ -30,7 +30,9 @@ nlohmann::ordered_json entry_json(const Name& origin, const DsEntry& e) {
 }  // namespace
 
 std::string ds_report_json(const Name& origin, const std::vector<DsEntry>& entries) {
-  return ds_report_json(origin, DsReport{entries, {}});
+  DsReport report;
+  report.entries = entries;
+  return ds_report_json(origin, report);
 }
 
 std::string ds_report_json(const Name& origin, const DsReport& report) {

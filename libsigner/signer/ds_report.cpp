@@ -5,6 +5,7 @@
 #include "core/encoding.hpp"
 #include "keys/key_state.hpp"
 #include "keys/key_store.hpp"
+#include "keys/rollover.hpp"
 
 namespace zs {
 
@@ -72,6 +73,15 @@ Result<DsReport> make_ds_status(const DsRequest& request) {
   if (!any_ksk)
     return fail(Errc::key_store, "zone " + request.origin.to_string() + " has no key-signing key in '" +
                                      request.key_dir + "'");
+  if (request.now && request.policy) {
+    auto next = plan(keys, *request.policy, *request.now);
+    if (!next) return std::unexpected(next.error());
+    for (const OperatorTask& task : next->operator_tasks) {
+      if (task.kind != OperatorTaskKind::submit_ds || task.key.new_key) continue;
+      if (std::ranges::none_of(report.entries, [&](const DsEntry& e) { return e.key_tag == task.key.tag; }))
+        report.next_run_adds.push_back(task.key.tag);
+    }
+  }
   return report;
 }
 

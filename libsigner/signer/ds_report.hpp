@@ -18,6 +18,7 @@
 #include "crypto/algorithm.hpp"
 #include "dns/name.hpp"
 #include "dnssec/dnskey.hpp"
+#include "policy/policy.hpp"
 
 namespace zs {
 
@@ -29,6 +30,9 @@ struct DsRequest {
   // is not removed, without a status (the report of a zone signed without a
   // policy, before rollovers existed).
   std::optional<UnixTime> now;
+  // With `now`: the zone's policy, to tell which DS the next run will add to
+  // CDS (DsReport::next_run_adds). Not owned; may be null.
+  const Policy* policy = nullptr;
 };
 
 // Where a DS stands at `now` (DsEntry::status).
@@ -60,6 +64,10 @@ struct DsReport {
   // rollover planner (signed with a policy). false: signed without one, so
   // its keys are never rolled and no DS event is ever waited for.
   bool rolled = false;
+  // With DsRequest::policy: the key-signing keys whose DS the zone does not
+  // ask for yet but whose next run (due now) puts in CDS, so that `ds` and
+  // `status` (which tells what the next run does) agree on what comes next.
+  std::vector<std::uint16_t> next_run_adds;
 
   // A DS to submit or to withdraw: the operator must act (exit code 10).
   bool operator_must_act() const noexcept;

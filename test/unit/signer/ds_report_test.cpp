@@ -129,3 +129,41 @@ TEST_CASE_FIXTURE(Fixture, "a DS entry gives back the record it describes") {
   CHECK(ds.digest.size() == 32);
   CHECK(ds_record_line(origin, ds) == ds_record_line(origin, r.entries[0]));
 }
+
+TEST_CASE("with the policy, a DS the next run will put in CDS is named, so that ds agrees with status") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "zs_ds_report_next_run_test";
+  std::filesystem::remove_all(dir);
+  std::uint16_t ksk = 0;
+  {
+    // A zone signed once at t0 with the default policy: DNSKEYs published, no DS asked for yet.
+    auto store = KeyStore::open(dir.string(), origin, true);
+    REQUIRE(store);
+    auto k = store->generate(Role::ksk, Algorithm::ECDSAP256SHA256, 0, t0);
+    REQUIRE(k);
+    ksk = (*k)->tag;
+    REQUIRE(store->generate(Role::zsk, Algorithm::ECDSAP256SHA256, 0, t0));
+    for (KeyInfo& key : store->keys())
+      for (RecordKind r : {RecordKind::dnskey, RecordKind::krrsig, RecordKind::zrrsig})
+        if (record_applies(key.role, r)) key.timestamps[record_event_name(r, RecordState::rumoured)] = t0;
+    REQUIRE(store->commit());
+  }
+  const Policy policy = default_policy();
+  DsRequest request{origin, dir.string(), {DigestType::SHA256}, t0 + 60, &policy};
+  auto soon = make_ds_status(request);
+  REQUIRE(soon);
+  CHECK(soon->entries.empty());
+  CHECK(soon->next_run_adds.empty());  // the DNSKEY is not in every cache yet: nothing comes next
+  // Days later the next run adds the DS to CDS; what is recorded does not ask for it yet.
+  request.now = t0 + 3 * 86400;
+  auto later = make_ds_status(request);
+  REQUIRE(later);
+  CHECK(later->entries.empty());
+  CHECK(later->next_run_adds == std::vector<std::uint16_t>{ksk});
+  CHECK_FALSE(later->operator_must_act());
+  // Without the policy, nothing is projected.
+  request.policy = nullptr;
+  auto plain = make_ds_status(request);
+  REQUIRE(plain);
+  CHECK(plain->next_run_adds.empty());
+  std::filesystem::remove_all(dir);
+}
