@@ -20,7 +20,7 @@ int internal_error(const char* what) {
 int run(int argc, char** argv) {
   zs::cli::set_program_path(argc > 0 ? argv[0] : nullptr);
   CLI::App app;
-  const std::vector<zs::cli::Command> commands = zs::cli::build_app(app);
+  const std::vector<zs::cli::Command> commands = zs::cli::build_app_for(app, argc > 1 ? argv[1] : "");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -139,14 +139,19 @@ TEST_CASE("a run is over every zone only with --config and without --zone") {
 TEST_CASE("the pool keeps each zone's output and exit code, in the config's order, whatever order they end in") {
   const Config config = config_of({"a.example.", "b.example.", "c.example."});
   TempFolder t;
-  const std::string mark = (t.dir / "second-done").string();
-  // The first zone ends last: it waits for the second's mark.
+  const std::string mark = (t.dir / "others-done").string();
+  // The first zone ends last: it waits for a mark the pool's callback leaves
+  // once the two others have ended (a mark left by the zones themselves would
+  // race with their exit under load).
   ZonePool pool = shell_pool({"while [ ! -e " + mark + " ]; do sleep 0.01; done; echo first; echo 'error: a' >&2; "
                               "exit 1",
-                              "echo second; touch " + mark + "; exit 10", "printf 'no line break'; exit 0"});
+                              "echo second; exit 10", "printf 'no line break'; exit 0"});
   pool.jobs = 3;
   std::vector<std::size_t> ended;
-  pool.finished = [&](std::size_t i, const std::vector<ZoneRun>&) { ended.push_back(i); };
+  pool.finished = [&](std::size_t i, const std::vector<ZoneRun>&) {
+    ended.push_back(i);
+    if (ended.size() == 2) std::ofstream(mark).put('\n');
+  };
   const auto runs = run_zone_processes(config, pool);
   REQUIRE(runs.size() == 3);
   CHECK(runs[0].zone == "a.example.");
