@@ -172,7 +172,24 @@ Result<std::optional<DsRequestNotice>> upcoming_ds_request(const std::vector<Key
   }
   if (!at_parent || !could_come) return std::optional<DsRequestNotice>{};
   const int months = static_cast<int>(horizon / (30 * 86400)) + 2;
-  auto tl = simulate_timeline(keys, policy, zone, now, std::min(months, 120));
+  // Only the first DS request within the horizon matters: the simulation
+  // ends at the horizon, or at the first moment a key's DS enters CDS that
+  // the loop below would report (a new key's, or a stored key's whose DS is
+  // not at the parent now); the runs up to then are the same as in a longer
+  // simulation, so the notice is too.
+  TimelineLimits limits;
+  limits.end = now + horizon + 1;
+  limits.stop = [&](const std::vector<KeyInfo>& simulated, UnixTime) {
+    for (const KeyInfo& k : simulated) {
+      if (!record_applies(k.role, RecordKind::ds)) continue;
+      auto asked = k.timestamps.find("ds-submitted");
+      if (asked == k.timestamps.end() || asked->second <= now || asked->second > now + horizon) continue;
+      const KeyInfo* stored = find_live(keys, k.tag);
+      if (!stored || key_state(*stored, now)[RecordKind::ds].state == RecordState::hidden) return true;
+    }
+    return false;
+  };
+  auto tl = simulate_timeline(keys, policy, zone, now, std::min(months, 120), limits);
   if (!tl) return std::unexpected(tl.error());
   for (const TimelineEvent& e : tl->events) {
     if (e.kind != TimelineEventKind::ds_submitted || e.at <= now || e.at > now + horizon) continue;

@@ -138,7 +138,7 @@ UnixTime month_start(UnixTime t) {
 }
 
 Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Policy& policy, const std::string& zone,
-                                   UnixTime now, int months) {
+                                   UnixTime now, int months, const TimelineLimits& limits) {
   if (months < 1 || months > max_months)
     return fail(Errc::usage, "--months: " + std::to_string(months) + " is not between 1 and " +
                                  std::to_string(max_months));
@@ -148,6 +148,7 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Pol
   tl.now = now;
   tl.start = month_start(now);
   tl.end = add_months(now, months);
+  if (limits.end) tl.end = std::min(tl.end, std::max(*limits.end, now + 1));
   tl.months = months;
   tl.run_interval = policy.run_interval;
   tl.parent_delay = policy.delays.parent_propagation;
@@ -254,6 +255,7 @@ Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& stored, const Pol
       }
       if (!due_now) break;
     }
+    if (limits.stop && limits.stop(keys, t)) break;
     prune(t);
     UnixTime next = t + policy.run_interval;
     if (next_due && *next_due > t) next = std::min(next, *next_due);

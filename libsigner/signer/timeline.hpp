@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -92,8 +93,18 @@ struct Timeline {
 // Plan::next_due that comes earlier and at each simulated parent action.
 // Errors: Errc::usage for months outside 1..120 or more than 200,000
 // simulated runs (a run-interval too short for the span); the planner's.
+// Where a simulation may end before its months are over, for callers that
+// look for one event only (signer/rollover_keys.hpp upcoming_ds_request):
+// the timeline then holds the runs and events up to that moment only.
+struct TimelineLimits {
+  std::optional<UnixTime> end;  // simulate moments before this one only
+  // Called after each simulated moment with the planner's working key list
+  // (removed keys leave it) and that moment; true ends the simulation there.
+  std::function<bool(const std::vector<KeyInfo>& keys, UnixTime t)> stop;
+};
+
 Result<Timeline> simulate_timeline(const std::vector<KeyInfo>& keys, const Policy& policy, const std::string& zone,
-                                   UnixTime now, int months);
+                                   UnixTime now, int months, const TimelineLimits& limits = {});
 
 // The same for a zone's stored keys: DIR/<zone>/state.yaml read under the
 // store's lock (its lock file is the one thing that may be created, when no

@@ -9,6 +9,7 @@
 #include "keys/key_store.hpp"
 #include "signer/rollover_keys.hpp"
 #include "signer/sign_zone.hpp"
+#include "signer/timeline.hpp"
 
 using namespace zs;
 
@@ -203,4 +204,56 @@ TEST_CASE_FIXTURE(Fixture, "a changed policy algorithm is reported as an algorit
   CHECK(rollovers == 2);  // the KSK and the ZSK
   CHECK(created == 2);
   CHECK(retired == 2);
+}
+
+namespace {
+
+// The notice as the whole simulation of ds_notice_horizon() + 2 months gives
+// it (what upcoming_ds_request computed before it stopped at the first DS
+// request): the first new DS asked for within the horizon.
+std::optional<std::pair<UnixTime, std::string>> first_request_in_full_plan(const std::vector<KeyInfo>& keys,
+                                                                           const Policy& p, UnixTime now) {
+  const Duration horizon = ds_notice_horizon(p);
+  auto tl = simulate_timeline(keys, p, "example.org.", now, static_cast<int>(horizon / (30 * day)) + 2);
+  REQUIRE_MESSAGE(tl, tl.error().to_string());
+  for (const TimelineEvent& e : tl->events) {
+    if (e.kind != TimelineEventKind::ds_submitted || e.at <= now || e.at > now + horizon) continue;
+    const TimelineKey& k = tl->keys[e.key];
+    if (k.tag) {
+      const KeyInfo* stored = nullptr;
+      for (const KeyInfo& info : keys)
+        if (info.tag == *k.tag && !info.timestamps.contains("removed")) stored = &info;
+      if (stored && key_state(*stored, now)[RecordKind::ds].state != RecordState::hidden) continue;
+    }
+    return std::pair{e.at, k.label};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "the DS request notice, found by a simulation that stops early, is the full plan's") {
+  // A 40-day KSK: rollovers (and their DS requests) come round several times in 120 days.
+  const Policy p = policy(40 * day);
+  const std::uint16_t ksk = ds_requested(*this, p);
+  REQUIRE(roll(t0 + 7 * day + 3600, p, {ksk}));
+  int announced = 0, quiet = 0;
+  for (UnixTime now = t0 + 8 * day; now < t0 + 120 * day; now += 3 * day + 7 * 3600) {
+    auto store = KeyStore::open_read_only((dir / "keys").string(), origin);
+    REQUIRE(store);
+    auto notice = upcoming_ds_request(store->keys(), p, "example.org.", now);
+    REQUIRE_MESSAGE(notice, notice.error().to_string());
+    const auto want = first_request_in_full_plan(store->keys(), p, now);
+    REQUIRE(notice->has_value() == want.has_value());
+    if (want) {
+      CHECK((*notice)->at == want->first);
+      CHECK((*notice)->key == want->second);
+      ++announced;
+    } else {
+      ++quiet;
+    }
+  }
+  // Both kinds of moment were compared.
+  CHECK(announced > 0);
+  CHECK(quiet > 0);
 }
