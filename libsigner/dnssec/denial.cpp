@@ -33,7 +33,7 @@ void strip_denial(Zone& zone) {
     Node& node = nodes[i];
     bool had_nsec3 = node.has(RrType::NSEC3);
     erase_if(node.rrsets, [](const Rrset& r) { return is_chain_type(r.type); });
-    erase_if(node.signatures, [](const Signature& s) { return is_chain_type(s.covered); });
+    erase_if(node.signatures, [](SignatureRef s) { return is_chain_type(s.covered); });
     bool leftover = had_nsec3 && node.rrsets.empty() && node.kind != NodeKind::apex && !node.empty_non_terminal;
     if (leftover) continue;
     if (out != i) nodes[out] = std::move(node);

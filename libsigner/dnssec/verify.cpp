@@ -44,12 +44,15 @@ struct KeyGroup {
 // being held here.
 struct SigJob {
   const Rrset* rrset = nullptr;
-  const CompactBytes* rdata = nullptr;  // the RRSIG RDATA as found in the zone
+  const std::uint8_t* rdata = nullptr;  // the RRSIG RDATA as found in the zone
   std::uint32_t node = 0;
   std::uint32_t group = 0;  // index into the KeyGroup list
   RrType type_covered = RrType::A;
+  std::uint16_t rdata_length = 0;  // RRSIG RDATA is at most 65,535 octets
   bool time_valid = false;
   bool fields_valid = false;  // signer, labels, TTLs, key match all right
+
+  BytesView rrsig_rdata() const noexcept { return {rdata, rdata_length}; }
 };
 
 struct SigResult {
@@ -139,7 +142,7 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
         if (verified && !candidates.empty()) {
           const ContentDigest content = rrset_content_digest(*job.rrset);
           for (std::size_t k : candidates) {
-            if (verified->contains(signature_fingerprint(*job.rdata, content, keys[k].rdata))) {
+            if (verified->contains(signature_fingerprint(job.rrsig_rdata(), content, keys[k].rdata))) {
               out.valid = out.known_good = true;
               out.key = static_cast<std::uint32_t>(k);
               break;
@@ -147,7 +150,7 @@ std::vector<SigResult> check_crypto(const std::vector<SigJob>& jobs, const std::
           }
           if (out.valid) continue;
         }
-        auto rrsig = Rrsig::from_rdata(*job.rdata);  // parsed once already by the sequential pass
+        auto rrsig = Rrsig::from_rdata(job.rrsig_rdata());  // parsed once already by the sequential pass
         if (!rrsig) {
           worker_errors[worker].emplace_back(i, rrsig.error().message);
           continue;
@@ -321,7 +324,7 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
     if (jobs.size() >= batch) check_batch();
     const Node& node = nodes[n];
     const std::size_t expected_labels = node.owner.label_count() - (node.owner.is_wildcard() ? 1 : 0);
-    for (const Signature& sig : node.signatures) {
+    for (SignatureRef sig : node.signatures) {
       const Rrset* rrset = node.find(sig.covered);
       if (!rrset) {
         problems.add(node.owner, sig.covered, "RRSIG covers a type that has no RRset at this name");
@@ -338,7 +341,8 @@ void verify_signatures(const Zone& zone, const VerifyOptions& options, VerifyRep
       }
       SigJob job;
       job.rrset = rrset;
-      job.rdata = &sig.rdata;
+      job.rdata = sig.rdata.data();
+      job.rdata_length = static_cast<std::uint16_t>(sig.rdata.size());
       job.node = static_cast<std::uint32_t>(n);
       const Rrsig& r = *parsed;
       job.type_covered = r.type_covered;

@@ -81,7 +81,7 @@ class ZoneDigester {
   void add_signatures(const Node& node, bool apex) {
     canonical_.clear();
     ttls_.clear();
-    for (const Signature& sig : node.signatures) {
+    for (SignatureRef sig : node.signatures) {
       if (apex && sig.covered == RrType::ZONEMD) continue;
       canonical_.push_back(canonical_rdata(RrType::RRSIG, sig.rdata));
       ttls_.push_back(sig.ttl);

@@ -243,28 +243,41 @@ void digest_signed_rrsets(const Zone& zone, std::vector<SignedRrset>& rrsets, un
   });
 }
 
-// Signs the tasks listed in `pending` (indexes into `tasks`) on `threads`
-// workers; the other slots of `out` already hold reused signatures. Each
-// worker owns its RrsetSigner (and so its OpenSSL contexts) and writes only
-// its own slots of `out`, so the result is the same for any thread count.
-Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, const SignaturePlan& plan,
-                        const std::vector<std::size_t>& pending, std::uint32_t inception, unsigned threads,
-                        std::vector<Signature>& out, Progress* progress) {
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(pending.size())));
+// Signs the tasks that reuse left (those whose `reused` slot is empty) and
+// gives each node of the plan its signature list, built once and to size
+// from its tasks' signatures: no list of all the run's signatures is held
+// beside the zone. The tasks are split into `threads` contiguous ranges that
+// end at node boundaries; each worker owns its RrsetSigner (and so its
+// OpenSSL contexts) and writes only its own nodes, so the result is the same
+// for any thread count. A reused slot is emptied once its node is built.
+Result<void> sign_into_nodes(Zone& zone, const std::vector<ActiveKey>& keys, const SignaturePlan& plan,
+                             std::vector<CompactBytes>& reused, std::uint32_t inception, unsigned threads,
+                             Progress* progress) {
+  const std::vector<Task>& tasks = plan.tasks;
+  auto node_of = [&](std::size_t i) { return plan.of(tasks[i]).node; };
+  // The first task at or after `i` that starts a node's tasks.
+  auto node_start = [&](std::size_t i) {
+    while (i > 0 && i < tasks.size() && node_of(i) == node_of(i - 1)) ++i;
+    return i;
+  };
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(tasks.size() / 64 + 1)));
   std::vector<std::optional<Error>> errors(threads);
   auto work = [&](std::size_t worker) {
     RrsetSigner signer;
-    std::size_t begin = pending.size() * worker / threads;
-    std::size_t end = pending.size() * (worker + 1) / threads;
-    // In batches: RRsets that share a key are signed together
+    const std::size_t begin = node_start(tasks.size() * worker / threads);
+    const std::size_t end = node_start(tasks.size() * (worker + 1) / threads);
+    // In batches of whole nodes: RRsets that share a key are signed together
     // (RrsetSigner::sign_batch), which halves the cost of ECDSA.
     constexpr std::size_t batch = 64;
     std::vector<RrsetSigner::Item> items;
-    for (std::size_t first = begin; first < end; first += batch) {
-      const std::size_t last = std::min(end, first + batch);
+    std::vector<Bytes> made;  // by task, from `first`; empty where reused
+    std::vector<SignatureRef> refs;
+    for (std::size_t first = begin; first < end;) {
+      const std::size_t last = std::min(end, node_start(first + batch));
       items.clear();
-      for (std::size_t p = first; p < last; ++p) {
-        const Task& t = plan.tasks[pending[p]];
+      for (std::size_t i = first; i < last; ++i) {
+        if (!reused.empty() && !reused[i].empty()) continue;
+        const Task& t = tasks[i];
         items.push_back({&plan.rrset(zone, t), &keys[t.key].signing, inception, t.expiration});
       }
       auto sigs = signer.sign_batch(items, zone.origin());
@@ -272,11 +285,24 @@ Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, co
         errors[worker] = sigs.error();
         return;
       }
-      for (std::size_t p = first; p < last; ++p) {
-        const Rrset& rrset = *items[p - first].rrset;
-        out[pending[p]] = Signature{rrset.type, rrset.ttl, (*sigs)[p - first].to_rdata()};
+      made.assign(last - first, Bytes());
+      for (std::size_t i = first, k = 0; i < last; ++i)
+        if (reused.empty() || reused[i].empty()) made[i - first] = (*sigs)[k++].to_rdata();
+      for (std::size_t i = first; i < last;) {
+        const std::uint32_t n = node_of(i);
+        refs.clear();
+        std::size_t j = i;
+        for (; j < last && node_of(j) == n; ++j) {
+          const Rrset& rrset = plan.rrset(zone, tasks[j]);
+          const BytesView rdata = made[j - first].empty() ? reused[j].view() : BytesView(made[j - first]);
+          refs.emplace_back(rrset.type, rrset.ttl, rdata);
+        }
+        zone.nodes()[n].signatures = SignatureList::sorted_by_covered_type(refs);
+        for (std::size_t k = i; k < j && !reused.empty(); ++k) reused[k] = CompactBytes();
+        i = j;
       }
-      progress_advance(progress, last - first);
+      progress_advance(progress, items.size());
+      first = last;
     }
   };
   run_on_threads(threads, work);
@@ -286,18 +312,18 @@ Result<void> sign_tasks(const Zone& zone, const std::vector<ActiveKey>& keys, co
 }
 
 // Sets each task's expiration (the jittered validity; the DNSKEY, CDS and
-// CDNSKEY RRsets take dnskey-validity) and fills `out` with the previous
-// run's signatures that can stay, adding their fingerprints to `verified`.
-// Returns the tasks left to sign. Runs on `threads` workers, each writing
-// only its own slots.
-std::vector<std::size_t> reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& keys,
-                                          const SignaturePlan& plan, std::vector<Task>& tasks,
-                                          const SignRequest& request, const PreviousSignatures& previous,
-                                          unsigned threads, std::vector<Signature>& out,
-                                          VerifiedSignatures& verified) {
+// CDNSKEY RRsets take dnskey-validity) and fills `reused` with the previous
+// run's signatures that can stay (left empty when there is nothing to
+// reuse), adding their fingerprints to `verified`. Returns how many tasks
+// are left to sign. Runs on `threads` workers, each writing only its own
+// slots.
+std::size_t reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& keys, SignaturePlan& plan,
+                             const SignRequest& request, const PreviousSignatures& previous, unsigned threads,
+                             std::vector<CompactBytes>& reused, VerifiedSignatures& verified) {
+  std::vector<Task>& tasks = plan.tasks;
   const bool reuse = request.refresh && previous.rrset_count() > 0;
   std::vector<SignatureFingerprint> fingerprints(reuse ? tasks.size() : 0);
-  std::vector<std::uint8_t> kept(tasks.size(), 0);
+  reused.assign(reuse ? tasks.size() : 0, CompactBytes());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(tasks.size() / 1024 + 1)));
   run_on_threads(threads, [&](std::size_t worker) {
     const std::size_t begin = tasks.size() * worker / threads;
@@ -309,23 +335,19 @@ std::vector<std::size_t> reuse_signatures(const Zone& zone, const std::vector<Ac
       t.expiration = static_cast<std::uint32_t>(
           jittered_expiration(rrset.owner, rrset.type, request.now, validity, request.jitter));
       if (!reuse) continue;
-      auto reused = previous.find(plan.rrsets[t.signed_rrset].content, rrset.ttl, zone.origin(), keys[t.key].signing,
-                                  request.now, *request.refresh);
-      if (!reused) continue;
-      out[i] = Signature{rrset.type, rrset.ttl, std::move(reused->rdata)};
-      fingerprints[i] = std::move(reused->fingerprint);
-      kept[i] = 1;
+      auto found = previous.find(plan.rrsets[t.signed_rrset].content, rrset.ttl, zone.origin(), keys[t.key].signing,
+                                 request.now, *request.refresh);
+      if (!found || found->rdata.empty()) continue;
+      reused[i] = CompactBytes(found->rdata);
+      fingerprints[i] = std::move(found->fingerprint);
     }
   });
-  std::vector<std::size_t> pending;
-  if (reuse) verified.reserve(static_cast<std::size_t>(std::ranges::count(kept, 1)));
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    if (kept[i])
-      verified.insert(fingerprints[i]);
-    else
-      pending.push_back(i);
-  }
-  return pending;
+  std::size_t kept = 0;
+  for (const CompactBytes& r : reused) kept += r.empty() ? 0 : 1;
+  if (reuse) verified.reserve(kept);
+  for (std::size_t i = 0; i < reused.size(); ++i)
+    if (!reused[i].empty()) verified.insert(fingerprints[i]);
+  return tasks.size() - kept;
 }
 
 // Records every signature of the signed zone by the content digest of the
@@ -340,50 +362,29 @@ Result<void> write_signature_index(const Zone& zone, const std::vector<SignedRrs
   for (const SignedRrset& s : rrsets) {
     const Node& node = zone.nodes()[s.node];
     const RrType type = SignaturePlan::rrset(zone, s).type;
-    // Node::signatures is sorted by covered type.
-    auto first = std::ranges::lower_bound(node.signatures, to_u16(type), {},
-                                          [](const Signature& sig) { return to_u16(sig.covered); });
     rrsigs.clear();
-    for (auto it = first; it != node.signatures.end() && it->covered == type; ++it) rrsigs.push_back(it->rdata);
+    for (SignatureRef sig : node.signatures)
+      if (sig.covered == type) rrsigs.push_back(sig.rdata);
     if (auto r = writer->add(s.content, rrsigs); !r) return r;
   }
   return writer->commit();
 }
 
-// The earliest expiration among the output's signatures: the moment by which
-// the next run must have re-signed.
-UnixTime earliest_expiration(const std::vector<Signature>& signatures, UnixTime now) {
+// Moves `earliest` back to the expiration of this RRSIG if it is earlier:
+// the moment by which the next run must have re-signed.
+void note_expiration(BytesView rrsig_rdata, UnixTime now, std::optional<UnixTime>& earliest) {
+  auto rrsig = Rrsig::from_rdata(rrsig_rdata);
+  if (!rrsig) return;
+  UnixTime when = now + static_cast<std::int32_t>(rrsig->expiration - static_cast<std::uint32_t>(now));
+  if (!earliest || when < *earliest) earliest = when;
+}
+
+// The earliest expiration among the zone's signatures.
+UnixTime earliest_expiration(const Zone& zone, UnixTime now) {
   std::optional<UnixTime> earliest;
-  for (const auto& sig : signatures) {
-    auto rrsig = Rrsig::from_rdata(sig.rdata);
-    if (!rrsig) continue;
-    UnixTime when = now + static_cast<std::int32_t>(rrsig->expiration - static_cast<std::uint32_t>(now));
-    if (!earliest || when < *earliest) earliest = when;
-  }
+  for (const Node& node : zone.nodes())
+    for (SignatureRef sig : node.signatures) note_expiration(sig.rdata, now, earliest);
   return earliest.value_or(now);
-}
-
-void sort_signatures(Node& node) {
-  std::sort(node.signatures.begin(), node.signatures.end(), [](const Signature& a, const Signature& b) {
-    if (a.covered != b.covered) return to_u16(a.covered) < to_u16(b.covered);
-    return a.rdata < b.rdata;
-  });
-}
-
-void attach_signatures(Zone& zone, const SignaturePlan& plan, std::vector<Signature>& signatures) {
-  const std::vector<Task>& tasks = plan.tasks;
-  for (auto& node : zone.nodes()) node.signatures.clear();
-  // Tasks come node by node: each node's list is allocated once, to size.
-  for (std::size_t first = 0; first < tasks.size();) {
-    const std::uint32_t n = plan.of(tasks[first]).node;
-    std::size_t last = first + 1;
-    while (last < tasks.size() && plan.of(tasks[last]).node == n) ++last;
-    Node& node = zone.nodes()[n];
-    node.signatures.reserve(node.signatures.size() + (last - first));
-    for (std::size_t i = first; i < last; ++i) node.signatures.push_back(std::move(signatures[i]));
-    first = last;
-  }
-  for (auto& node : zone.nodes()) sort_signatures(node);
 }
 
 // RFC 8976 §3: the digest covers every record but the apex ZONEMD RRset and
@@ -399,17 +400,20 @@ Result<void> sign_zonemd(Zone& zone, const std::vector<ActiveKey>& keys, const S
   const auto expiration = static_cast<std::uint32_t>(
       jittered_expiration(rrset.owner, rrset.type, request.now, request.validity, request.jitter));
   RrsetSigner signer;
-  std::vector<Signature> made;
+  std::vector<Bytes> made;
+  std::optional<UnixTime> earliest;
   for (const auto& k : keys) {
     if (!k.use.sign_zone) continue;
     auto rrsig = signer.sign(rrset, zone.origin(), k.signing, inception, expiration);
     if (!rrsig) return std::unexpected(rrsig.error());
-    made.push_back(Signature{rrset.type, rrset.ttl, rrsig->to_rdata()});
+    made.push_back(rrsig->to_rdata());
+    note_expiration(made.back(), request.now, earliest);
   }
   summary.signatures += made.size();
-  if (!made.empty()) summary.expiration = std::min(summary.expiration, earliest_expiration(made, request.now));
-  for (auto& sig : made) apex.signatures.push_back(std::move(sig));
-  sort_signatures(apex);
+  if (earliest) summary.expiration = std::min(summary.expiration, *earliest);
+  std::vector<SignatureRef> all(apex.signatures.begin(), apex.signatures.end());
+  for (const Bytes& rdata : made) all.emplace_back(rrset.type, rrset.ttl, rdata);
+  apex.signatures = SignatureList::sorted_by_covered_type(all);
   return {};
 }
 
@@ -529,20 +533,20 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   // some (a damaged index or output, a bug), the run signs everything afresh
   // and checks again, rather than fail every run until someone clears it.
   for (bool reuse = true;; reuse = false) {
-    std::vector<Signature> signatures(tasks.size());
+    std::vector<CompactBytes> reused;
     VerifiedSignatures verified;
     const PreviousSignatures none;
-    std::vector<std::size_t> pending = reuse_signatures(zone, keys, plan, tasks, request, reuse ? previous : none,
-                                                        threads, signatures, verified);
+    const std::size_t pending =
+        reuse_signatures(zone, keys, plan, request, reuse ? previous : none, threads, reused, verified);
     previous = PreviousSignatures();  // its memory is needed for what follows
-    progress_step(request.progress, "signing", pending.size());
-    if (auto r = sign_tasks(zone, keys, plan, pending, inception, threads, signatures, request.progress); !r)
+    progress_step(request.progress, "signing", pending);
+    for (auto& node : zone.nodes()) node.signatures.clear();
+    if (auto r = sign_into_nodes(zone, keys, plan, reused, inception, threads, request.progress); !r)
       return std::unexpected(r.error());
+    reused = {};
     summary.signatures = tasks.size();
-    summary.signatures_reused = tasks.size() - pending.size();
-    summary.expiration = earliest_expiration(signatures, request.now);
-    attach_signatures(zone, plan, signatures);
-    signatures = {};
+    summary.signatures_reused = tasks.size() - pending;
+    summary.expiration = earliest_expiration(zone, request.now);
     if (zonemd)
       if (auto r = sign_zonemd(zone, keys, request, inception, summary); !r) return std::unexpected(r.error());
 

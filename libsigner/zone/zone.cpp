@@ -213,6 +213,8 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   std::vector<std::size_t> first_record;  // per node: its first record in file order
   std::vector<Item> items, unique;
   std::vector<BytesView> rdata_views;
+  std::vector<SignatureRef> rrsigs;  // of the current node, built into its list once
+  std::vector<std::size_t> rrsig_records;  // where they came from, freed once copied
   for (std::size_t i = 0; i < order.size();) {
     std::size_t owner_end = i + 1;
     while (owner_end < order.size() && keys[order[owner_end]] == keys[order[i]]) ++owner_end;
@@ -221,6 +223,8 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     std::size_t first_seen = *std::min_element(order.begin() + static_cast<std::ptrdiff_t>(i),
                                                order.begin() + static_cast<std::ptrdiff_t>(owner_end));
     node.owner = records[first_seen].owner;
+    rrsigs.clear();
+    rrsig_records.clear();
     // The records that decide a CNAME conflict: the CNAME, and the first
     // record of other data, by file position.
     const Record* cname = nullptr;
@@ -257,12 +261,10 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
 
       if (type == RrType::RRSIG) {
         for (const Item& it : unique) {
-          Record& r = records[it.order];
-          Signature sig;
-          sig.covered = r.rdata.size() >= 2 ? static_cast<RrType>(get_u16(r.rdata.data())) : RrType{0};
-          sig.ttl = r.ttl;
-          sig.rdata = std::move(r.rdata);
-          node.signatures.push_back(std::move(sig));
+          const Record& r = records[it.order];
+          const RrType covered = r.rdata.size() >= 2 ? static_cast<RrType>(get_u16(r.rdata.data())) : RrType{0};
+          rrsigs.emplace_back(covered, r.ttl, r.rdata);
+          rrsig_records.push_back(it.order);
         }
         j = type_end;
         continue;
@@ -320,10 +322,8 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
                            "NS beside a DNAME at " + node.owner.to_string() +
                                ": a DNAME below the apex cannot be a delegation point (RFC 6672 §2.3)",
                            records[std::max(*dname_order, *ns_order)], files));
-    std::sort(node.signatures.begin(), node.signatures.end(), [](const Signature& a, const Signature& b) {
-      if (a.covered != b.covered) return to_u16(a.covered) < to_u16(b.covered);
-      return a.rdata < b.rdata;
-    });
+    node.signatures = SignatureList::sorted_by_covered_type(rrsigs);
+    for (std::size_t k : rrsig_records) Bytes().swap(records[k].rdata);  // held by the list now
     zone.nodes_.push_back(std::move(node));
     first_record.push_back(first_seen);
     i = owner_end;
@@ -513,7 +513,7 @@ void Zone::remove_type(RrType type) {
     Node& node = nodes_[k];
     erase_if(node.rrsets, [type](const Rrset& r) { return r.type == type; });
     // Signatures over data that no longer exists would be orphans.
-    erase_if(node.signatures, [type](const Signature& s) { return s.covered == type || type == RrType::RRSIG; });
+    erase_if(node.signatures, [type](SignatureRef s) { return s.covered == type || type == RrType::RRSIG; });
     if (k > 0 && node.rrsets.empty() && node.signatures.empty() && !node.empty_non_terminal) {
       // A node left empty stays only as the empty non-terminal above a name.
       bool has_descendant = k + 1 < nodes_.size() && nodes_[k + 1].owner.is_subdomain_of(node.owner);

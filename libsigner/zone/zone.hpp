@@ -24,6 +24,7 @@
 #include "core/error.hpp"
 #include "dns/name.hpp"
 #include "dns/record.hpp"
+#include "zone/signature_list.hpp"
 
 namespace zs {
 
@@ -34,20 +35,13 @@ enum class NodeKind : std::uint8_t {
   occluded,       // below a delegation or a DNAME: kept, unsigned, not in the chain
 };
 
-// One RRSIG record, kept apart from the RRsets because RRSIGs at one owner
-// cover different types with different TTLs. 16 octets: a million-name zone
-// holds two million of them.
-struct Signature {
-  RrType covered = RrType::A;
-  std::uint32_t ttl = 0;
-  CompactBytes rdata;
-};
-
 // 32 octets: a million-name zone with NSEC3 has about two million nodes.
 struct Node {
   Name owner;                 // spelling from the first record seen for it
   CompactVector<Rrset> rrsets;  // sorted by type number, one per type; never RRSIG
-  CompactVector<Signature> signatures;  // sorted by covered type, then RDATA
+  // RRSIGs, kept apart from the RRsets because RRSIGs at one owner cover
+  // types with different TTLs; sorted by covered type, then RDATA.
+  SignatureList signatures;
   NodeKind kind = NodeKind::authoritative;
   bool empty_non_terminal = false;  // no RRsets; exists only as an ancestor
 

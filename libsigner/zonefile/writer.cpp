@@ -111,7 +111,7 @@ void OutputOrder::load_node(const Node& node) {
   pos_ = 0;
   auto add_rrset = [&](const Rrset& set) {
     for (BytesView rdata : set.rdatas) records_.push_back(OutputRecord{&node, set.type, set.ttl, rdata});
-    for (const Signature& sig : node.signatures)
+    for (SignatureRef sig : node.signatures)
       if (sig.covered == set.type) records_.push_back(OutputRecord{&node, RrType::RRSIG, sig.ttl, sig.rdata});
   };
   // The SOA opens the file, as most readers expect; then type order.
@@ -121,7 +121,7 @@ void OutputOrder::load_node(const Node& node) {
     if (&set != soa) add_rrset(set);
   // Signatures whose RRset is absent (a verifier's input may hold them)
   // still print, after the RRsets, so writing never drops data.
-  for (const Signature& sig : node.signatures)
+  for (SignatureRef sig : node.signatures)
     if (!node.find(sig.covered)) records_.push_back(OutputRecord{&node, RrType::RRSIG, sig.ttl, sig.rdata});
 }
 

@@ -271,7 +271,7 @@ TEST_CASE("signatures outside their validity window are reported, each one") {
 
 TEST_CASE("a DNSKEY RRset that no SEP key signs is reported") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
-  erase_if(zone.apex().signatures, [](const Signature& s) { return s.covered == RrType::DNSKEY; });
+  erase_if(zone.apex().signatures, [](SignatureRef s) { return s.covered == RrType::DNSKEY; });
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, "example.", RrType::DNSKEY, "SEP"));
@@ -446,7 +446,7 @@ Zone reread(const Zone& zone) {
   for (const Node& node : zone.nodes()) {
     for (const Rrset& set : node.rrsets)
       for (BytesView rdata : set.rdatas) add(node.owner, set.type, set.ttl, rdata);
-    for (const Signature& sig : node.signatures) add(node.owner, RrType::RRSIG, sig.ttl, sig.rdata);
+    for (SignatureRef sig : node.signatures) add(node.owner, RrType::RRSIG, sig.ttl, sig.rdata);
   }
   auto rebuilt = Zone::build(std::move(records), zone.origin(), SourceFiles{"test"}, Zone::BuildOptions{true});
   REQUIRE_MESSAGE(rebuilt.has_value(), (rebuilt ? std::string() : rebuilt.error().to_string()));

@@ -122,11 +122,19 @@ Node& node_at(Zone& zone, const char* owner) {
   throw;
 }
 
-Signature& signature_of(Zone& zone, const char* owner, RrType covered) {
-  for (Signature& sig : node_at(zone, owner).signatures)
-    if (sig.covered == covered) return sig;
+// The RDATA octets of the first RRSIG over `covered` at `owner`, to change in place.
+std::span<std::uint8_t> signature_of(Zone& zone, const char* owner, RrType covered) {
+  SignatureList& list = node_at(zone, owner).signatures;
+  for (std::size_t i = 0; i < list.size(); ++i)
+    if (list[i].covered == covered) return list.mutable_rdata(i);
   FAIL("no signature");
   throw;
+}
+
+// Swaps two RRSIGs' RDATA of one length (one key, one signer).
+void swap_signatures(std::span<std::uint8_t> a, std::span<std::uint8_t> b) {
+  REQUIRE(a.size() == b.size());
+  std::swap_ranges(a.begin(), a.end(), b.begin());
 }
 
 struct TempDir {
@@ -171,8 +179,7 @@ TEST_CASE("RSA signatures are verified, not made again: RSA verifies faster than
 
 TEST_CASE("the gate fails a signature with one bit flipped") {
   Signed s = sign(Algorithm::ED25519);
-  Signature& sig = signature_of(s.zone, "www.example.org.", RrType::A);
-  sig.rdata.back() ^= 0x01;
+  signature_of(s.zone, "www.example.org.", RrType::A).back() ^= 0x01;
   auto report = gate(s);
   REQUIRE_FALSE(report);
   CHECK(report.error().code == Errc::verify);
@@ -183,8 +190,8 @@ TEST_CASE("the gate fails a signature with one bit flipped") {
 TEST_CASE("the gate fails a signature made over other data (swapped between two RRsets)") {
   Signed s = sign(Algorithm::ED25519);
   // Same type, TTL and label count: only the signed owner differs.
-  std::swap(signature_of(s.zone, "www.example.org.", RrType::A).rdata,
-            signature_of(s.zone, "ns1.example.org.", RrType::A).rdata);
+  swap_signatures(signature_of(s.zone, "www.example.org.", RrType::A),
+                  signature_of(s.zone, "ns1.example.org.", RrType::A));
   auto report = gate(s);
   REQUIRE_FALSE(report);
   CHECK(report.error().code == Errc::verify);
@@ -205,8 +212,8 @@ TEST_CASE("a token key's ECDSA signatures are verified, not made again: one made
   CHECK_FALSE(key.signs_deterministically());
   Signed s = sign(Algorithm::ECDSAP256SHA256, nullptr, Key{std::move(key), std::move(rdata), tag});
   REQUIRE(gate(s));
-  std::swap(signature_of(s.zone, "www.example.org.", RrType::A).rdata,
-            signature_of(s.zone, "ns1.example.org.", RrType::A).rdata);
+  swap_signatures(signature_of(s.zone, "www.example.org.", RrType::A),
+                  signature_of(s.zone, "ns1.example.org.", RrType::A));
   auto report = gate(s);
   REQUIRE_FALSE(report);
   CHECK(report.error().code == Errc::verify);
