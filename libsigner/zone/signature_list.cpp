@@ -97,7 +97,7 @@ std::size_t SignatureList::block_size() const noexcept {
   return static_cast<std::size_t>(at - block_);
 }
 
-SignatureRef SignatureList::iterator::operator*() const noexcept {
+const SignatureRef SignatureList::iterator::operator*() const noexcept {
   return SignatureRef(static_cast<RrType>(load<std::uint16_t>(at_)), load<std::uint32_t>(at_ + 2),
                       BytesView(at_ + header_size, rdata_length(at_)));
 }
@@ -112,7 +112,7 @@ SignatureList::iterator SignatureList::begin() const noexcept {
   return block_ ? iterator(block_ + count_size, 0) : end();
 }
 
-SignatureRef SignatureList::operator[](std::size_t i) const noexcept {
+const SignatureRef SignatureList::operator[](std::size_t i) const noexcept {
   iterator it = begin();
   for (std::size_t k = 0; k < i; ++k) ++it;
   return *it;

@@ -71,7 +71,7 @@ class SignatureList {
     using reference = SignatureRef;
     iterator() = default;
     iterator(const std::uint8_t* at, std::size_t index) noexcept : at_(at), index_(index) {}
-    SignatureRef operator*() const noexcept;
+    const SignatureRef operator*() const noexcept;
     iterator& operator++() noexcept;
     iterator operator++(int) noexcept {
       iterator old = *this;
@@ -88,8 +88,11 @@ class SignatureList {
   iterator begin() const noexcept;
   iterator end() const noexcept { return iterator(nullptr, size()); }
 
-  SignatureRef operator[](std::size_t i) const noexcept;  // O(i)
-  SignatureRef front() const noexcept { return *begin(); }
+  // const, so that `list[0].ttl = 60` (which would change a copy and
+  // nothing else) does not compile: change RDATA with mutable_rdata, or
+  // build a new list.
+  const SignatureRef operator[](std::size_t i) const noexcept;  // O(i)
+  const SignatureRef front() const noexcept { return *begin(); }
   // The RDATA octets of record i, to change in place (a test's flipped bit).
   std::span<std::uint8_t> mutable_rdata(std::size_t i) noexcept;
 

@@ -55,7 +55,7 @@ void corrupt_one_signature(Zone& zone) {
   Node* node = find_node(zone, name("ai.example."));
   REQUIRE(node != nullptr);
   REQUIRE(!node->signatures.empty());
-  node->signatures.front().rdata.back() ^= 0x01;
+  node->signatures.mutable_rdata(0).back() ^= 0x01;
 }
 
 }  // namespace

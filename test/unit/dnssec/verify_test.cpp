@@ -75,6 +75,20 @@ std::string hashed_owner(std::string_view n) {
 
 }  // namespace
 
+// An owning copy of the first RRSIG over `covered` at `node`.
+Signature signature_over(const Node& node, RrType covered) {
+  for (SignatureRef s : node.signatures)
+    if (s.covered == covered) return Signature{s.covered, s.ttl, CompactBytes(s.rdata)};
+  FAIL("no signature");
+  throw;
+}
+
+// Flips the last bit of every RRSIG over `covered` at `node`, in place.
+void flip_signatures(Node& node, RrType covered) {
+  for (std::size_t i = 0; i < node.signatures.size(); ++i)
+    if (node.signatures[i].covered == covered) node.signatures.mutable_rdata(i).back() ^= 1;
+}
+
 TEST_CASE("a zone signed by ldns-signzone with NSEC verifies without problems") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   VerifyReport report = verify(zone);
@@ -132,25 +146,19 @@ TEST_CASE("a signature listed as verified skips only its cryptography, and only 
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   const Node* ai = find_node(zone, name("ai.example."));
   const Rrset* a = ai->find(RrType::A);
-  const Signature* sig = nullptr;
-  for (const auto& s : ai->signatures)
-    if (s.covered == RrType::A) sig = &s;
-  REQUIRE(sig);
+  const Signature sig = signature_over(*ai, RrType::A);
   std::optional<Bytes> zsk;
   for (BytesView rdata : zone.apex().find(RrType::DNSKEY)->rdatas)
-    if (key_tag(rdata) == Rrsig::from_rdata(sig->rdata).value().key_tag) zsk = to_bytes(rdata);
+    if (key_tag(rdata) == Rrsig::from_rdata(sig.rdata).value().key_tag) zsk = to_bytes(rdata);
   REQUIRE(zsk);
 
   // Break the signature, then vouch for exactly that broken signature over
   // exactly this RRset and key: the verifier takes the word for it.
   Zone broken = zone;
   Node* node = find_node(broken, name("ai.example."));
-  for (auto& s : node->signatures)
-    if (s.covered == RrType::A) s.rdata.back() ^= 1;
-  const Signature* broken_sig = nullptr;
-  for (const auto& s : node->signatures)
-    if (s.covered == RrType::A) broken_sig = &s;
-  VerifiedSignatures verified{signature_fingerprint(broken_sig->rdata, *a, *zsk)};
+  flip_signatures(*node, RrType::A);
+  const Signature broken_sig = signature_over(*node, RrType::A);
+  VerifiedSignatures verified{signature_fingerprint(broken_sig.rdata, *a, *zsk)};
   VerifyOptions options{jan_2026, 1, &verified};
   VerifyReport vouched = verify_zone(broken, options);
   INFO(describe(vouched));
@@ -166,10 +174,9 @@ TEST_CASE("a signature listed as verified skips only its cryptography, and only 
   // Nor does a fingerprint made with another key.
   Bytes other_key = *zsk;
   other_key.back() ^= 1;
-  VerifiedSignatures wrong_key{signature_fingerprint(broken_sig->rdata, *a, other_key)};
+  VerifiedSignatures wrong_key{signature_fingerprint(broken_sig.rdata, *a, other_key)};
   Zone broken_again = zone;
-  for (auto& s : find_node(broken_again, name("ai.example."))->signatures)
-    if (s.covered == RrType::A) s.rdata.back() ^= 1;
+  flip_signatures(*find_node(broken_again, name("ai.example.")), RrType::A);
   VerifyReport refused = verify_zone(broken_again, VerifyOptions{jan_2026, 1, &wrong_key});
   CHECK(has_problem(refused, "ai.example.", RrType::A, "does not verify"));
 }
@@ -177,9 +184,7 @@ TEST_CASE("a signature listed as verified skips only its cryptography, and only 
 TEST_CASE("a signature of an algorithm not yet in DNSKEY is skipped; one of a known algorithm by an unknown key is not") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   Node* ai = find_node(zone, name("ai.example."));
-  Signature extra;
-  for (const auto& s : ai->signatures)
-    if (s.covered == RrType::A) extra = s;
+  const Signature extra = signature_over(*ai, RrType::A);
   REQUIRE_FALSE(extra.rdata.empty());
 
   // RFC 6781 §4.1.4: the new algorithm's signatures come before its DNSKEY.
@@ -204,7 +209,7 @@ TEST_CASE("a deleted NSEC is reported as a name missing from the chain") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   Node* node = find_node(zone, name("ns1.example."));
   erase_if(node->rrsets, [](const Rrset& r) { return r.type == RrType::NSEC; });
-  erase_if(node->signatures, [](const Signature& s) { return s.covered == RrType::NSEC; });
+  erase_if(node->signatures, [](SignatureRef s) { return s.covered == RrType::NSEC; });
   VerifyReport report = verify(zone);
   INFO(describe(report));
   CHECK(has_problem(report, "ns1.example.", RrType::NSEC, "missing from the chain"));
@@ -244,8 +249,7 @@ TEST_CASE("a wrong NSEC type bitmap is reported") {
 TEST_CASE("RRSIGs on glue and on a delegation NS set are reported") {
   Zone zone = signed_vector("rfc4035-appendix-A.ldns-nsec.zone");
   const Node* ns1 = find_node(zone, name("ns1.example."));
-  Signature a_sig = *std::find_if(ns1->signatures.begin(), ns1->signatures.end(),
-                                  [](const Signature& s) { return s.covered == RrType::A; });
+  const Signature a_sig = signature_over(*ns1, RrType::A);
   find_node(zone, name("ns1.a.example."))->signatures.push_back(a_sig);
   Signature ns_sig = a_sig;
   ns_sig.covered = RrType::NS;
@@ -520,7 +524,13 @@ TEST_CASE("a denial TTL other than RFC 9077's and an RRSIG TTL other than its RR
         for (Node& n : z.nodes())
           if (Rrset* nsec = n.find(RrType::NSEC)) nsec->ttl = 3600;  // RFC 9077: min(SOA TTL, MINIMUM) = 300
       });
-  find_node(zone, name("www.example."))->signatures.front().ttl = 60;
+  {
+    SignatureList& list = find_node(zone, name("www.example."))->signatures;
+    std::vector<Signature> changed = list.to_vector();
+    REQUIRE(!changed.empty());
+    changed.front().ttl = 60;
+    list = SignatureList(std::vector<SignatureRef>(changed.begin(), changed.end()));
+  }
   VerifyReport report = verify(zone, test_now);
   INFO(describe(report));
   CHECK(has_problem(report, "www.example.", RrType::NSEC, "RFC 9077"));

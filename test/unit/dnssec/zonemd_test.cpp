@@ -181,7 +181,7 @@ TEST_CASE("the digest covers the DNSSEC records: an RRSIG or NSEC changed change
     Node* node = find_node(zone, name("ai.example."));
     REQUIRE(node != nullptr);
     REQUIRE(!node->signatures.empty());
-    node->signatures.front().rdata.back() ^= 1;
+    node->signatures.mutable_rdata(0).back() ^= 1;
   }
   SUBCASE("an NSEC TTL") { rrset_at(zone, "ai.example.", RrType::NSEC).ttl += 1; }
   SUBCASE("a DNSKEY") { rrset_at(zone, "example.", RrType::DNSKEY).rdatas.mutable_at(0).back() ^= 1; }
