@@ -293,7 +293,8 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
   // The names of the zone that may or must have an NSEC3, and their hashes.
   // With opt-out, an insecure delegation may be left out, and so may an
   // empty non-terminal with no required name below it (RFC 5155 §7.1).
-  std::vector<char> required(nodes.size(), 0);
+  // Bits, not octets: two million nodes at the gate's peak.
+  std::vector<bool> required(nodes.size(), false);
   std::vector<HashIndex> originals;
   std::vector<HashIndex> occluded;
   std::unordered_map<std::string, std::size_t> index_of;
@@ -309,10 +310,10 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
     originals.push_back({h, static_cast<std::uint32_t>(i)});
     if (node.empty_non_terminal) {
       index_of.emplace(lower_wire(node.owner), i);
-      required[i] = opt_out ? 0 : 1;
+      required[i] = !opt_out;
     } else {
       bool insecure = node.kind == NodeKind::delegation && !node.has(RrType::DS);
-      required[i] = (opt_out && insecure) ? 0 : 1;
+      required[i] = !(opt_out && insecure);
     }
   }
   if (opt_out) {
@@ -323,7 +324,7 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
         up = up.parent();
         auto it = index_of.find(lower_wire(up));
         if (it == index_of.end() || required[it->second]) break;  // not an ENT, or already walked
-        required[it->second] = 1;
+        required[it->second] = true;
       }
     }
   }
@@ -343,7 +344,7 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
     return owner_hash(nodes[a.node]) < owner_hash(nodes[b.node]);
   };
   if (!std::is_sorted(entries.begin(), entries.end(), by_hash)) std::sort(entries.begin(), entries.end(), by_hash);
-  std::vector<char> covered(nodes.size(), 0);
+  std::vector<bool> covered(nodes.size(), false);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Nsec3Entry& e = entries[i];
     const Name& owner = nodes[e.node].owner;
@@ -364,7 +365,7 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
       continue;
     }
     const Node& original = nodes[orig->node];
-    covered[orig->node] = 1;
+    covered[orig->node] = true;
     std::vector<RrType> expected;
     if (!original.empty_non_terminal) {
       expected = present_types(original);

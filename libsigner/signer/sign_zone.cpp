@@ -46,14 +46,11 @@ struct ActiveKey {
   SigningKey signing;
 };
 
-// An RRset that this run signs, with the digest that identifies its content
-// across runs (rrset_content_digest): reuse finds previous signatures by it,
-// and the signature index records it.
+// An RRset that this run signs.
 // Kept small: a million-name zone has about two million of them, and of Tasks.
 struct SignedRrset {
   std::uint32_t node = 0;
   std::uint16_t rrset = 0;  // index into the node's RRsets
-  ContentDigest content{};
 };
 
 // One signature to make or reuse: an RRset and a key.
@@ -63,9 +60,16 @@ struct Task {
   std::uint16_t key = 0;
 };
 
+// The RRsets and tasks are a function of the zone and the keys: they are
+// dropped once the signatures are in the nodes (the gate, the run's memory
+// peak, follows) and made again where needed.
 struct SignaturePlan {
   std::vector<SignedRrset> rrsets;
   std::vector<Task> tasks;  // in zone order: by node, RRset, then key
+  // By SignedRrset, the digest that identifies each RRset's content across
+  // runs (rrset_content_digest): reuse finds previous signatures by it, and
+  // the signature index records it. Empty when the run keeps no index.
+  std::vector<ContentDigest> contents;
 
   const SignedRrset& of(const Task& t) const { return rrsets[t.signed_rrset]; }
   static const Rrset& rrset(const Zone& zone, const SignedRrset& s) { return zone.nodes()[s.node].rrsets[s.rrset]; }
@@ -201,9 +205,11 @@ void add_apex_key_records(Zone& zone, const std::vector<ActiveKey>& keys, const 
   }
 }
 
-SignaturePlan plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys) {
-  SignaturePlan plan;
+// Fills plan.rrsets and plan.tasks (left alone: plan.contents).
+void plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys, SignaturePlan& plan) {
   std::vector<Task>& tasks = plan.tasks;
+  tasks.clear();
+  plan.rrsets.clear();
   tasks.reserve(zone.nodes().size() * 2 * keys.size());
   plan.rrsets.reserve(zone.nodes().size() * 2);
   const auto& nodes = zone.nodes();
@@ -226,20 +232,21 @@ SignaturePlan plan_signatures(const Zone& zone, const std::vector<ActiveKey>& ke
           tasks.push_back({static_cast<std::uint32_t>(plan.rrsets.size()), 0, static_cast<std::uint16_t>(k)});
       }
       if (tasks.size() > before)
-        plan.rrsets.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint16_t>(r), {}});
+        plan.rrsets.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint16_t>(r)});
     }
   }
-  return plan;
 }
 
 // The content digests of the signed RRsets, on `threads` workers.
-void digest_signed_rrsets(const Zone& zone, std::vector<SignedRrset>& rrsets, unsigned threads) {
+void digest_signed_rrsets(const Zone& zone, SignaturePlan& plan, unsigned threads) {
+  const std::vector<SignedRrset>& rrsets = plan.rrsets;
+  plan.contents.resize(rrsets.size());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(rrsets.size() / 1024 + 1)));
   run_on_threads(threads, [&](std::size_t worker) {
     const std::size_t begin = rrsets.size() * worker / threads;
     const std::size_t end = rrsets.size() * (worker + 1) / threads;
     for (std::size_t i = begin; i < end; ++i)
-      rrsets[i].content = rrset_content_digest(SignaturePlan::rrset(zone, rrsets[i]));
+      plan.contents[i] = rrset_content_digest(SignaturePlan::rrset(zone, rrsets[i]));
   });
 }
 
@@ -335,7 +342,7 @@ std::size_t reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& key
       t.expiration = static_cast<std::uint32_t>(
           jittered_expiration(rrset.owner, rrset.type, request.now, validity, request.jitter));
       if (!reuse) continue;
-      auto found = previous.find(plan.rrsets[t.signed_rrset].content, rrset.ttl, zone.origin(), keys[t.key].signing,
+      auto found = previous.find(plan.contents[t.signed_rrset], rrset.ttl, zone.origin(), keys[t.key].signing,
                                  request.now, *request.refresh);
       if (!found || found->rdata.empty()) continue;
       reused[i] = CompactBytes(found->rdata);
@@ -352,20 +359,22 @@ std::size_t reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& key
 
 // Records every signature of the signed zone by the content digest of the
 // RRset it covers (signer/signature_reuse.hpp), for the next run.
-Result<void> write_signature_index(const Zone& zone, const std::vector<SignedRrset>& rrsets,
-                                   const std::string& path, const std::string& output_sha256) {
+Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, const std::string& path,
+                                   const std::string& output_sha256) {
+  const std::vector<SignedRrset>& rrsets = plan.rrsets;
   std::vector<Bytes> dnskeys;
   if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas.to_vector();
   auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, dnskeys);
   if (!writer) return std::unexpected(writer.error());
   std::vector<BytesView> rrsigs;
-  for (const SignedRrset& s : rrsets) {
+  for (std::size_t i = 0; i < rrsets.size(); ++i) {
+    const SignedRrset& s = rrsets[i];
     const Node& node = zone.nodes()[s.node];
     const RrType type = SignaturePlan::rrset(zone, s).type;
     rrsigs.clear();
     for (SignatureRef sig : node.signatures)
       if (sig.covered == type) rrsigs.push_back(sig.rdata);
-    if (auto r = writer->add(s.content, rrsigs); !r) return r;
+    if (auto r = writer->add(plan.contents[i], rrsigs); !r) return r;
   }
   return writer->commit();
 }
@@ -520,9 +529,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     }
   }
   const auto inception = static_cast<std::uint32_t>(request.now - request.inception_offset);
-  SignaturePlan plan = plan_signatures(zone, keys);
-  std::vector<Task>& tasks = plan.tasks;
-  if (keep_index) digest_signed_rrsets(zone, plan.rrsets, threads);
+  SignaturePlan plan;
+  plan_signatures(zone, keys, plan);
+  // Content digests are needed before signing only to find signatures to
+  // reuse; otherwise they are computed for the index at the end, so that
+  // they are not held through the gate (32 octets per signed RRset).
+  if (keep_index && previous.rrset_count() > 0) digest_signed_rrsets(zone, plan, threads);
   std::vector<ProverKey> prover_keys;
   for (const auto& k : keys)
     if (k.key) prover_keys.push_back(ProverKey{&*k.key, k.signing.dnskey_rdata});
@@ -533,6 +545,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   // some (a damaged index or output, a bug), the run signs everything afresh
   // and checks again, rather than fail every run until someone clears it.
   for (bool reuse = true;; reuse = false) {
+    if (!reuse) plan_signatures(zone, keys, plan);
+    const std::size_t task_count = plan.tasks.size();
     std::vector<CompactBytes> reused;
     VerifiedSignatures verified;
     const PreviousSignatures none;
@@ -544,8 +558,10 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     if (auto r = sign_into_nodes(zone, keys, plan, reused, inception, threads, request.progress); !r)
       return std::unexpected(r.error());
     reused = {};
-    summary.signatures = tasks.size();
-    summary.signatures_reused = tasks.size() - pending;
+    plan.tasks = {};
+    plan.rrsets = {};
+    summary.signatures = task_count;
+    summary.signatures_reused = task_count - pending;
     summary.expiration = earliest_expiration(zone, request.now);
     if (zonemd)
       if (auto r = sign_zonemd(zone, keys, request, inception, summary); !r) return std::unexpected(r.error());
@@ -636,8 +652,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   }
   // Last, as a cache: a failure here, or a kill before it, leaves an index
   // that no longer matches the state, which the next run passes over.
+  if (keep_index) {
+    plan_signatures(zone, keys, plan);
+    if (plan.contents.empty()) digest_signed_rrsets(zone, plan, threads);
+  }
   if (keep_index)
-    if (auto r = write_signature_index(zone, plan.rrsets, index_path, sha256); !r)
+    if (auto r = write_signature_index(zone, plan, index_path, sha256); !r)
       summary.notes.push_back("signature index not written (" + r.error().to_string() +
                               "); the next run reads the signed output instead");
   return summary;
