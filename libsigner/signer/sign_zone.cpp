@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <span>
 #include <thread>
 
 #include "core/atomic_file.hpp"
@@ -237,17 +238,22 @@ void plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys, Signa
   }
 }
 
-// The content digests of the signed RRsets, on `threads` workers.
-void digest_signed_rrsets(const Zone& zone, SignaturePlan& plan, unsigned threads) {
-  const std::vector<SignedRrset>& rrsets = plan.rrsets;
-  plan.contents.resize(rrsets.size());
+// The content digests of `rrsets` into `out` (of the same size), on
+// `threads` workers.
+void digest_rrsets(const Zone& zone, std::span<const SignedRrset> rrsets, std::span<ContentDigest> out,
+                   unsigned threads) {
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(rrsets.size() / 1024 + 1)));
   run_on_threads(threads, [&](std::size_t worker) {
     const std::size_t begin = rrsets.size() * worker / threads;
     const std::size_t end = rrsets.size() * (worker + 1) / threads;
-    for (std::size_t i = begin; i < end; ++i)
-      plan.contents[i] = rrset_content_digest(SignaturePlan::rrset(zone, rrsets[i]));
+    for (std::size_t i = begin; i < end; ++i) out[i] = rrset_content_digest(SignaturePlan::rrset(zone, rrsets[i]));
   });
+}
+
+// The content digests of the signed RRsets, into plan.contents.
+void digest_signed_rrsets(const Zone& zone, SignaturePlan& plan, unsigned threads) {
+  plan.contents.resize(plan.rrsets.size());
+  digest_rrsets(zone, plan.rrsets, plan.contents, threads);
 }
 
 // Signs the tasks that reuse left (those whose `reused` slot is empty) and
@@ -359,22 +365,35 @@ std::size_t reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& key
 
 // Records every signature of the signed zone by the content digest of the
 // RRset it covers (signer/signature_reuse.hpp), for the next run.
-Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, const std::string& path,
-                                   const std::string& output_sha256) {
+// The content digests come from the plan when it has them (a run that
+// reused signatures); otherwise they are computed here, a slice at a time on
+// `threads` workers, so that they are never all held at once.
+Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, unsigned threads,
+                                   const std::string& path, const std::string& output_sha256) {
   const std::vector<SignedRrset>& rrsets = plan.rrsets;
   std::vector<Bytes> dnskeys;
   if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas.to_vector();
   auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, dnskeys);
   if (!writer) return std::unexpected(writer.error());
   std::vector<BytesView> rrsigs;
-  for (std::size_t i = 0; i < rrsets.size(); ++i) {
-    const SignedRrset& s = rrsets[i];
-    const Node& node = zone.nodes()[s.node];
-    const RrType type = SignaturePlan::rrset(zone, s).type;
-    rrsigs.clear();
-    for (SignatureRef sig : node.signatures)
-      if (sig.covered == type) rrsigs.push_back(sig.rdata);
-    if (auto r = writer->add(plan.contents[i], rrsigs); !r) return r;
+  constexpr std::size_t slice = std::size_t{1} << 16;
+  std::vector<ContentDigest> computed;
+  for (std::size_t first = 0; first < rrsets.size(); first += slice) {
+    const std::size_t last = std::min(rrsets.size(), first + slice);
+    if (plan.contents.empty()) {
+      computed.resize(last - first);
+      digest_rrsets(zone, std::span(rrsets).subspan(first, last - first), computed, threads);
+    }
+    for (std::size_t i = first; i < last; ++i) {
+      const SignedRrset& s = rrsets[i];
+      const Node& node = zone.nodes()[s.node];
+      const RrType type = SignaturePlan::rrset(zone, s).type;
+      rrsigs.clear();
+      for (SignatureRef sig : node.signatures)
+        if (sig.covered == type) rrsigs.push_back(sig.rdata);
+      const ContentDigest& content = plan.contents.empty() ? computed[i - first] : plan.contents[i];
+      if (auto r = writer->add(content, rrsigs); !r) return r;
+    }
   }
   return writer->commit();
 }
@@ -654,10 +673,10 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   // that no longer matches the state, which the next run passes over.
   if (keep_index) {
     plan_signatures(zone, keys, plan);
-    if (plan.contents.empty()) digest_signed_rrsets(zone, plan, threads);
+    plan.tasks = {};
   }
   if (keep_index)
-    if (auto r = write_signature_index(zone, plan, index_path, sha256); !r)
+    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256); !r)
       summary.notes.push_back("signature index not written (" + r.error().to_string() +
                               "); the next run reads the signed output instead");
   return summary;
