@@ -306,6 +306,11 @@ Action add_sign_command(CLI::App& app) {
                    request->origin.to_string().c_str(), summary->records_in, summary->records_out,
                    summary->signatures, summary->signatures_reused, summary->rrsets_signed, summary->serial,
                    summary->keys_created, format_time(summary->expiration).c_str());
+    if (opts->verbose && summary->output_bytes_proven > 0)
+      std::fprintf(stderr,
+                   "self-check: read back %llu bytes of the output; %llu more are chunks the last run proved\n",
+                   static_cast<unsigned long long>(summary->output_bytes_parsed),
+                   static_cast<unsigned long long>(summary->output_bytes_proven));
     for (const auto& note : summary->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     if (opts->verbose)
       for (const auto& action : summary->key_actions) std::fprintf(stderr, "key action: %s\n", action.c_str());

@@ -5,6 +5,7 @@
 
 #include "core/encoding.hpp"
 #include "crypto/digest_stream.hpp"
+#include "crypto/keys.hpp"
 #include "dnssec/dnskey.hpp"
 #include "zonefile/writer.hpp"
 #include "zonefile/zonefile.hpp"
@@ -155,11 +156,71 @@ std::optional<std::string> difference(const Record& got, const OutputRecord& wan
   return std::nullopt;
 }
 
+// Compares a record read back with the next one `written` holds.
+Result<void> compare_record(const Record& got, const SourceFiles& files, OutputOrder& written) {
+  const Location at = record_location(got, files);
+  auto want = written.next();
+  if (!want)
+    return fail(Errc::verify, "holds " + describe(got.owner, got.type, got.ttl) + " after the zone's last record", at);
+  if (auto what = difference(got, *want))
+    return fail(Errc::verify, "holds " + describe(got.owner, got.type, got.ttl) + " where the zone has " +
+                                  describe(want->node->owner, want->type, want->ttl) + ": " + *what,
+                at);
+  return {};
+}
+
+Error read_back_failed(Error e) {
+  const bool mismatch = e.code == Errc::verify;
+  return Error{mismatch ? Errc::verify : Errc::internal,
+               "the signed output read back from the staged file is not the zone that was checked (" + e.to_string() +
+                   "); nothing was published"};
+}
+
+// A chunk read on its own gives what it gives inside the whole file only if
+// nothing carries over from the lines before it. The writer writes every
+// line with its owner, TTL and class, and no directive: a line without an
+// owner or a TTL at the start of a chunk fails the chunk's own parse, and
+// one inside it takes them from inside it, as in the whole file. What is
+// left is a directive ($ORIGIN, $TTL, ...), refused here wherever it is.
+Result<void> refuse_directives(std::string_view text, std::uint64_t offset) {
+  for (std::size_t at = 0; at < text.size();) {
+    if (text[at] == '$')
+      return fail(Errc::verify, "holds a directive at byte " + std::to_string(offset + at) +
+                                    ", which the writer never writes");
+    const std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  return {};
+}
+
+// Parses one chunk's text with a reader of its own and compares its records
+// with those of the chunk's nodes, and only those.
+Result<void> parse_chunk(const Zone& zone, const OutputChunk& chunk, std::string_view text,
+                         const ParseOptions& options) {
+  static const std::string shown = "<signed output>";
+  OutputOrder written(zone, chunk.first_node, chunk.end_node);
+  ZoneTextReader reader(shown, options, [&](Record&& got, const SourceFiles& files) -> Result<void> {
+    return compare_record(got, files, written);
+  });
+  // Lines are counted from the chunk's start; the context says where it is.
+  const std::string where = "in the chunk at byte " + std::to_string(chunk.offset) + " of the output";
+  if (!text.empty()) {
+    if (auto r = reader.read(text); !r) return std::unexpected(std::move(r.error()).with_context(where));
+    if (auto r = reader.finish(); !r) return std::unexpected(std::move(r.error()).with_context(where));
+  }
+  if (auto want = written.next())
+    return fail(Errc::verify,
+                "ends before the zone's record " + describe(want->node->owner, want->type, want->ttl) + " (" + where + ")");
+  return {};
+}
+
 }  // namespace
 
-Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads) {
+Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
+                                      std::vector<std::uint64_t>* node_ends) {
   HashingSink sink(staged);
-  if (auto r = write_zone(zone, sink, threads); !r) return std::unexpected(r.error());
+  if (auto r = write_zone(zone, sink, threads, node_ends); !r) return std::unexpected(r.error());
   if (auto r = staged.finish(); !r) return std::unexpected(r.error());
   return sink.hex();
 }
@@ -171,23 +232,9 @@ Result<void> check_read_back(const Zone& zone, const ReadAt& read, const Name& o
   // The writer writes no directive; one in the file is not ours to follow.
   options.input.allow_include = false;
   ZoneTextReader reader(shown, options, [&](Record&& got, const SourceFiles& files) -> Result<void> {
-    const Location at = record_location(got, files);
-    auto want = written.next();
-    if (!want)
-      return fail(Errc::verify, "holds " + describe(got.owner, got.type, got.ttl) + " after the zone's last record",
-                  at);
-    if (auto what = difference(got, *want))
-      return fail(Errc::verify, "holds " + describe(got.owner, got.type, got.ttl) + " where the zone has " +
-                                    describe(want->node->owner, want->type, want->ttl) + ": " + *what,
-                  at);
-    return {};
+    return compare_record(got, files, written);
   });
-  auto failed = [](Error e) {
-    const bool mismatch = e.code == Errc::verify;
-    return fail(mismatch ? Errc::verify : Errc::internal,
-                "the signed output read back from the staged file is not the zone that was checked (" +
-                    e.to_string() + "); nothing was published");
-  };
+  auto failed = [](Error e) { return std::unexpected(read_back_failed(std::move(e))); };
   // `text` holds whole lines for the reader, then the start of the next one.
   // Reads start at 64 KiB and double up to `piece_bytes`: a small zone (the
   // cron run of a few records) then zero-fills no 4 MiB buffer per run.
@@ -214,6 +261,63 @@ Result<void> check_read_back(const Zone& zone, const ReadAt& read, const Name& o
     return fail(Errc::verify, "the signed output read back from the staged file ends before the zone's record " +
                                   describe(want->node->owner, want->type, want->ttl) + "; nothing was published");
   return {};
+}
+
+Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
+                                                std::span<const OutputChunk> chunks, const ProvenChunks& proven,
+                                                ReadBackCounts* counts) {
+  auto failed = [](Error e) { return std::unexpected(read_back_failed(std::move(e))); };
+  // The chunks must tile the zone and the text, in order: what is shown
+  // chunk by chunk then holds for the whole file.
+  std::uint64_t end_offset = 0;
+  std::size_t end_node = 0;
+  for (const OutputChunk& c : chunks) {
+    if (c.offset != end_offset || c.first_node != end_node || c.end_node <= c.first_node)
+      return fail(Errc::internal, "the output's chunks do not follow each other; nothing was published");
+    end_offset += c.size;
+    end_node = c.end_node;
+  }
+  if (end_node != zone.nodes().size())
+    return fail(Errc::internal, "the output's chunks do not cover the zone; nothing was published");
+
+  ParseOptions options{origin};
+  // The writer writes no directive; one in the file is not ours to follow.
+  options.input.allow_include = false;
+  std::vector<ChunkProof> proofs;
+  proofs.reserve(chunks.size());
+  std::string text;
+  for (const OutputChunk& c : chunks) {
+    // The bytes as the file holds them, not as they were handed to it.
+    text.resize(c.size);
+    std::size_t got = 0;
+    while (got < c.size) {
+      auto n = read(c.offset + got, std::span<char>(text.data() + got, c.size - got));
+      if (!n) return failed(std::move(n.error()));
+      if (*n == 0) break;
+      got += *n;
+    }
+    text.resize(got);
+    if (auto r = refuse_directives(text, c.offset); !r) return failed(std::move(r.error()));
+    ChunkProof proof{chunk_records_digest(zone, c.first_node, c.end_node), {}};
+    const Bytes hash = digest(DigestType::SHA256, bytes_of(text));
+    std::copy_n(hash.begin(), proof.text.size(), proof.text.begin());
+    proofs.push_back(proof);
+    // These bytes, read alone, gave these records when an earlier run
+    // parsed them: parsing them again would give the same.
+    if (got == c.size && proven.contains(proof)) {
+      if (counts) counts->bytes_proven += got;
+      continue;
+    }
+    if (auto r = parse_chunk(zone, c, text, options); !r) return failed(std::move(r.error()));
+    if (counts) counts->bytes_parsed += got;
+  }
+  char extra = 0;
+  auto n = read(end_offset, std::span<char>(&extra, 1));
+  if (!n) return failed(std::move(n.error()));
+  if (*n != 0)
+    return fail(Errc::verify, "the signed output read back from the staged file holds bytes after the zone's last "
+                              "record; nothing was published");
+  return proofs;
 }
 
 Result<VerifyReport> check_signed_zone(const Zone& zone, const GateOptions& options) {

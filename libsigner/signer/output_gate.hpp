@@ -25,6 +25,7 @@
 #include "crypto/keys.hpp"
 #include "dns/name.hpp"
 #include "dnssec/verify.hpp"
+#include "signer/output_chunks.hpp"
 #include "zone/zone.hpp"
 
 namespace zs {
@@ -67,9 +68,11 @@ using ReadAt = std::function<Result<std::size_t>(std::uint64_t offset, std::span
 
 // Writes `zone` (zonefile/writer.hpp) into `staged` (created, empty) and
 // finishes it (fsync). Returns the SHA-256 of the bytes written, in hex, as
-// the key state records it; the text is rendered on `threads` threads.
-// Errors: Errc::io.
-Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads = 1);
+// the key state records it; the text is rendered on `threads` threads. With
+// `node_ends`, fills it with the offset after each node's text (for
+// output_chunks). Errors: Errc::io.
+Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads = 1,
+                                      std::vector<std::uint64_t>* node_ends = nullptr);
 
 // Reads the written text back in pieces of about `piece_bytes` (whole lines;
 // a longer line grows the piece to hold it) through the zone-file parser, and
@@ -79,6 +82,26 @@ Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsi
 // that differs, one missing, or one too many (at its line).
 Result<void> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
                              std::size_t piece_bytes = std::size_t{4} << 20);
+
+// How much of the output check_read_back parsed, and how much it took over
+// from the proofs of an earlier run.
+struct ReadBackCounts {
+  std::uint64_t bytes_parsed = 0;
+  std::uint64_t bytes_proven = 0;
+};
+
+// check_read_back chunk by chunk (signer/output_chunks.hpp): for each chunk
+// the records digest of its nodes and the SHA-256 of its bytes as read from
+// the file; a chunk whose pair `proven` holds is taken as read back, every
+// other one is parsed on its own and compared with its own nodes' records.
+// A line that starts with '$' (a directive, which the writer never writes,
+// and which would carry state from one chunk into the next) fails the
+// check. Returns the proof of every chunk, for the next run. Errors as
+// check_read_back above; Errc::internal for chunks that do not tile the
+// zone and the text.
+Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
+                                                std::span<const OutputChunk> chunks, const ProvenChunks& proven,
+                                                ReadBackCounts* counts = nullptr);
 
 struct GateOptions {
   UnixTime now = 0;

@@ -18,6 +18,7 @@
 #include "keys/key_store.hpp"
 #include "keys/rollover.hpp"
 #include "signer/parent_ds.hpp"
+#include "signer/output_chunks.hpp"
 #include "signer/output_gate.hpp"
 #include "signer/serial.hpp"
 #include "signer/signature_reuse.hpp"
@@ -369,11 +370,12 @@ std::size_t reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& key
 // reused signatures); otherwise they are computed here, a slice at a time on
 // `threads` workers, so that they are never all held at once.
 Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, unsigned threads,
-                                   const std::string& path, const std::string& output_sha256) {
+                                   const std::string& path, const std::string& output_sha256,
+                                   std::span<const ChunkProof> chunks) {
   const std::vector<SignedRrset>& rrsets = plan.rrsets;
   std::vector<Bytes> dnskeys;
   if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas.to_vector();
-  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, dnskeys);
+  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, dnskeys, chunks);
   if (!writer) return std::unexpected(writer.error());
   std::vector<BytesView> rrsigs;
   constexpr std::size_t slice = std::size_t{1} << 16;
@@ -526,6 +528,10 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   }
 
   PreviousSignatures previous;
+  // What the previous run's read-back showed of its output, chunk by chunk
+  // (signer/output_chunks.hpp): this run's read-back parses only the rest.
+  ProvenChunks proven;
+  std::vector<ChunkProof> chunk_proofs;  // this output's, for the next run
   const std::string output_path = absolute_path(request.output);
   // With reuse on, every run leaves a signature index in the key folder
   // for the next one; without it, none is read or written.
@@ -541,6 +547,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       summary.notes.push_back(indexed.error().to_string() + "; reading the previous output instead");
     if (indexed && *indexed) {
       previous = std::move(**indexed);
+      proven = previous.take_proven_chunks();
     } else if (auto loaded = PreviousSignatures::load(request.output, request.origin, vouched)) {
       previous = std::move(*loaded);
     } else {
@@ -600,6 +607,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     staged.reset();
     summary.output.clear();
     ReadAt read_output;
+    std::vector<OutputChunk> chunks;  // empty with --output -: read back whole
     if (request.output == "-") {
       // Printed only once the key state is committed, so held until then.
       write_zone_text(zone, summary.output);
@@ -615,9 +623,11 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
       staged.emplace(std::move(*created));
       progress_step(request.progress, "writing", 0);
-      auto written = write_signed_zone(zone, *staged, threads);
+      std::vector<std::uint64_t> node_ends;
+      auto written = write_signed_zone(zone, *staged, threads, &node_ends);
       if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
       sha256 = std::move(*written);
+      chunks = output_chunks(zone, node_ends);
       read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
     }
     // The read-back and verify_zone only read the zone: they run side by
@@ -626,12 +636,24 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     progress_step(request.progress, "checking", 0);
     Result<void> read_back;
     Result<VerifyReport> checked = VerifyReport{};
+    // Once the gate refused reused data, nothing of the last run is taken
+    // over: the read-back parses every chunk.
+    const ProvenChunks none_proven;
+    ReadBackCounts counts;
     run_on_threads(2, [&](std::size_t part) {
-      if (part == 0)
-        read_back = check_read_back(zone, read_output, request.origin);
-      else
+      if (part == 1) {
         checked = check_signed_zone(zone, gate);
+      } else if (chunks.empty()) {
+        read_back = check_read_back(zone, read_output, request.origin);
+      } else if (auto proofs = check_read_back(zone, read_output, request.origin, chunks,
+                                               reuse ? proven : none_proven, &counts)) {
+        chunk_proofs = std::move(*proofs);
+      } else {
+        read_back = std::unexpected(std::move(proofs.error()));
+      }
     });
+    summary.output_bytes_parsed = counts.bytes_parsed;
+    summary.output_bytes_proven = counts.bytes_proven;
     if (read_back && checked) break;
     const Error& error = read_back ? checked.error() : read_back.error();
     if (summary.signatures_reused == 0) return std::unexpected(error);
@@ -676,7 +698,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     plan.tasks = {};
   }
   if (keep_index)
-    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256); !r)
+    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, chunk_proofs); !r)
       summary.notes.push_back("signature index not written (" + r.error().to_string() +
                               "); the next run reads the signed output instead");
   return summary;

@@ -87,6 +87,10 @@ struct SignSummary {
   std::size_t rrsets_signed = 0;
   std::size_t signatures = 0;
   std::size_t signatures_reused = 0;  // kept from the previous output
+  // The gate's read-back: output bytes parsed, and bytes taken over from the
+  // previous run's proofs of unchanged chunks (signer/output_chunks.hpp).
+  std::uint64_t output_bytes_parsed = 0;
+  std::uint64_t output_bytes_proven = 0;
   std::size_t keys_created = 0;
   std::uint32_t serial = 0;
   std::vector<std::string> key_actions;     // what the rollover planner did this run (-v)

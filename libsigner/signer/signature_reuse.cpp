@@ -16,10 +16,12 @@
 namespace zs {
 
 // The signature index file, all numbers big-endian:
-//   "ZSSIGIDX", u32 version (1)
+//   "ZSSIGIDX", u32 version (2)
 //   u8 length, the origin's lower-case wire form
 //   32 octets: the SHA-256 of the output it describes
 //   u16 count, then each DNSKEY RDATA of that output as u16 length + octets
+//   u32 count, then each chunk proof of that output (output_chunks.hpp):
+//     32 octets records digest, 32 octets text digest
 //   entries to the footer, one per signed RRset:
 //     32 octets content digest, u16 count, each RRSIG RDATA as u16 length + octets
 //   footer: u64 number of entries, then 32 octets: SHA-256 of all that precedes
@@ -28,7 +30,7 @@ namespace zs {
 namespace {
 
 constexpr std::string_view index_magic = "ZSSIGIDX";
-constexpr std::uint32_t index_version = 1;
+constexpr std::uint32_t index_version = 2;
 constexpr std::size_t digest_size = 32;
 constexpr std::size_t footer_size = 8 + digest_size;
 
@@ -150,7 +152,8 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
   std::uint32_t version = 0;
   BytesView origin_wire, output_sha, key;
   std::size_t origin_len = 0, keys = 0;
-  if (!c.u32(version) || version != index_version)
+  // Version 1, the same without chunk proofs, still serves its signatures.
+  if (!c.u32(version) || (version != index_version && version != 1))
     return std::unexpected(index_error(index_path, "has an unknown version"));
   BytesView len_byte;
   if (!c.take(1, len_byte)) return std::unexpected(index_error(index_path, "is cut short"));
@@ -166,6 +169,18 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
     if (!c.u16(len) || !c.take(len, key)) return std::unexpected(index_error(index_path, "is cut short"));
     index.dnskeys_.emplace_back(key.begin(), key.end());
   }
+  std::uint32_t chunks = 0;
+  if (version >= 2 && !c.u32(chunks)) return std::unexpected(index_error(index_path, "is cut short"));
+  std::vector<ChunkProof> proofs;
+  for (std::uint32_t i = 0; i < chunks; ++i) {
+    BytesView records, text;
+    if (!c.take(digest_size, records) || !c.take(digest_size, text))
+      return std::unexpected(index_error(index_path, "is cut short"));
+    ChunkProof& p = proofs.emplace_back();
+    std::copy(records.begin(), records.end(), p.records.begin());
+    std::copy(text.begin(), text.end(), p.text.begin());
+  }
+  index.chunks_ = ProvenChunks(std::move(proofs));
   index.begin_ = c.at();
   index.end_ = sealed - 8;
   if (auto r = index.index_entries(); !r) return std::unexpected(index_error(index_path, r.error().message));
@@ -304,11 +319,13 @@ SignatureIndexWriter::~SignatureIndexWriter() = default;
 
 Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& index_path, const Name& origin,
                                                           const std::string& output_sha256,
-                                                          std::span<const Bytes> dnskeys) {
+                                                          std::span<const Bytes> dnskeys,
+                                                          std::span<const ChunkProof> chunks) {
   auto sha = from_hex(output_sha256);
   if (!sha || sha->size() != digest_size) return fail(Errc::internal, "the output's SHA-256 is not 64 hex digits");
   if (dnskeys.size() > 0xffff || std::ranges::any_of(dnskeys, [](const Bytes& k) { return k.size() > 0xffff; }))
     return fail(Errc::internal, "more DNSKEYs, or longer ones, than a signature index holds");
+  if (chunks.size() > 0xffffffff) return fail(Errc::internal, "more output chunks than a signature index holds");
   remove_stale_temp_files(index_path);
   auto file = StagedFile::create(index_path, 0644);
   if (!file) return std::unexpected(file.error());
@@ -324,6 +341,11 @@ Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& ind
   for (const Bytes& k : dnskeys) {
     put_u16(out, static_cast<std::uint16_t>(k.size()));
     put_bytes(out, k);
+  }
+  put_u32(out, static_cast<std::uint32_t>(chunks.size()));
+  for (const ChunkProof& p : chunks) {
+    put_bytes(out, p.records);
+    put_bytes(out, p.text);
   }
   return SignatureIndexWriter(std::move(impl));
 }

@@ -38,6 +38,7 @@
 #include "dns/name.hpp"
 #include "dns/record.hpp"
 #include "dnssec/rrsig.hpp"
+#include "signer/output_chunks.hpp"
 
 namespace zs {
 
@@ -79,6 +80,10 @@ class PreviousSignatures {
 
   std::size_t rrset_count() const noexcept { return count_; }
 
+  // The chunk proofs of the previous output (signer/output_chunks.hpp), from
+  // the index; none when it was read from the output. Moved out.
+  ProvenChunks take_proven_chunks() noexcept { return std::move(chunks_); }
+
  private:
   // Entries in the index file's layout (see signature_reuse.cpp), in
   // data_[begin_, end_), found by open addressing on their content digest.
@@ -88,6 +93,7 @@ class PreviousSignatures {
   std::size_t count_ = 0;
   std::vector<std::uint64_t> table_;  // offset into entries_ + 1; 0 for an empty slot
   std::vector<Bytes> dnskeys_;        // the previous output's DNSKEY RDATAs
+  ProvenChunks chunks_;
 
   Result<void> index_entries();
 };
@@ -99,9 +105,11 @@ class PreviousSignatures {
 class SignatureIndexWriter {
  public:
   // `output_sha256` (hex) is the SHA-256 of the output the index describes;
-  // `dnskeys` its DNSKEY RDATAs.
+  // `dnskeys` its DNSKEY RDATAs; `chunks` the proofs of its chunks that the
+  // gate's read-back made (signer/output_gate.hpp).
   static Result<SignatureIndexWriter> create(const std::string& index_path, const Name& origin,
-                                             const std::string& output_sha256, std::span<const Bytes> dnskeys);
+                                             const std::string& output_sha256, std::span<const Bytes> dnskeys,
+                                             std::span<const ChunkProof> chunks = {});
   SignatureIndexWriter(SignatureIndexWriter&&) noexcept;
   SignatureIndexWriter& operator=(SignatureIndexWriter&&) = delete;
   ~SignatureIndexWriter();

@@ -135,29 +135,47 @@ std::optional<OutputRecord> OutputOrder::next() {
 
 namespace {
 
-void render_nodes(const Zone& zone, std::size_t first, std::size_t end, std::string& out) {
+// With `ends`, ends[n - first] is set to the size of `out` after node n.
+void render_nodes(const Zone& zone, std::size_t first, std::size_t end, std::string& out, std::uint64_t* ends) {
   LineCache cache;
   OutputOrder order(zone, first, end);
-  while (auto r = order.next()) append_record(out, cache, *r);
+  const Node* nodes = zone.nodes().data();
+  std::size_t next = first;  // the first node whose end is not known yet
+  while (auto r = order.next()) {
+    if (ends)
+      for (const auto at = static_cast<std::size_t>(r->node - nodes); next < at; ++next) ends[next - first] = out.size();
+    append_record(out, cache, *r);
+  }
+  if (ends)
+    for (; next < end; ++next) ends[next - first] = out.size();
 }
 
 }  // namespace
 
-Result<void> write_zone(const Zone& zone, TextSink& sink, unsigned threads) {
-  if (threads > 1 && zone.nodes().size() > slice_nodes) {
+Result<void> write_zone(const Zone& zone, TextSink& sink, unsigned threads, std::vector<std::uint64_t>* node_ends) {
+  const std::size_t nodes = zone.nodes().size();
+  if (node_ends) node_ends->assign(nodes, 0);
+  if (threads > 1 && nodes > slice_nodes) {
     // Rounds of one slice per thread, rendered side by side, then handed
     // to the sink in zone order.
     std::vector<std::string> slices(threads);
-    const std::size_t nodes = zone.nodes().size();
+    std::uint64_t written = 0;
     for (std::size_t round = 0; round < nodes; round += threads * slice_nodes) {
       run_on_threads(threads, [&](std::size_t t) {
         slices[t].clear();
         const std::size_t first = std::min(nodes, round + t * slice_nodes);
-        render_nodes(zone, first, std::min(nodes, first + slice_nodes), slices[t]);
+        render_nodes(zone, first, std::min(nodes, first + slice_nodes), slices[t],
+                     node_ends ? node_ends->data() + first : nullptr);
       });
-      for (const std::string& slice : slices)
-        if (!slice.empty())
-          if (auto w = sink.write(slice); !w) return w;
+      for (std::size_t t = 0; t < threads; ++t) {
+        // Each slice counted its node ends from its own start.
+        const std::size_t first = std::min(nodes, round + t * slice_nodes);
+        if (node_ends)
+          for (std::size_t n = first; n < std::min(nodes, first + slice_nodes); ++n) (*node_ends)[n] += written;
+        written += slices[t].size();
+        if (!slices[t].empty())
+          if (auto w = sink.write(slices[t]); !w) return w;
+      }
     }
     return {};
   }
@@ -165,13 +183,22 @@ Result<void> write_zone(const Zone& zone, TextSink& sink, unsigned threads) {
   piece.reserve(piece_bytes + 4096);
   LineCache cache;
   OutputOrder order(zone);
+  const Node* first = zone.nodes().data();
+  std::uint64_t written = 0;
+  std::size_t next = 0;  // the first node whose end is not known yet
   while (auto r = order.next()) {
+    if (node_ends)
+      for (const auto at = static_cast<std::size_t>(r->node - first); next < at; ++next)
+        (*node_ends)[next] = written + piece.size();
     append_record(piece, cache, *r);
     if (piece.size() >= piece_bytes) {
       if (auto w = sink.write(piece); !w) return w;
+      written += piece.size();
       piece.clear();
     }
   }
+  if (node_ends)
+    for (; next < nodes; ++next) (*node_ends)[next] = written + piece.size();
   if (!piece.empty()) return sink.write(piece);
   return {};
 }

@@ -60,9 +60,12 @@ class OutputOrder {
 
 // Writes the zone file text to `sink`, one record per line, in pieces of a
 // few hundred KiB (a few MiB with several threads, which render slices of
-// the zone side by side; the text is the same for any thread count).
+// the zone side by side; the text is the same for any thread count). With
+// `node_ends`, it is given one entry per node: the offset in the text just
+// after that node's records (an empty non-terminal's is the one before it).
 // Errors: the sink's.
-Result<void> write_zone(const Zone& zone, TextSink& sink, unsigned threads = 1);
+Result<void> write_zone(const Zone& zone, TextSink& sink, unsigned threads = 1,
+                        std::vector<std::uint64_t>* node_ends = nullptr);
 
 // Appends the zone file text to `out`.
 void write_zone_text(const Zone& zone, std::string& out);

@@ -398,3 +398,126 @@ TEST_CASE("sign_zone streams the same bytes to a file and to standard output, an
   REQUIRE(store->last_signed());
   CHECK(store->last_signed()->sha256 == to_hex(digest(DigestType::SHA256, to_bytes(file))));
 }
+
+namespace {
+
+// An unsigned zone of `hosts` names, large enough for many chunks; the
+// read-back compares records and never looks at signatures.
+Zone hosts_zone(int hosts, std::uint32_t ttl_of_h7 = 3600) {
+  std::string text = "$ORIGIN example.org.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\n";
+  text += "ns1 IN A 192.0.2.53\n";
+  for (int i = 0; i < hosts; ++i)
+    text += "h" + std::to_string(i) + " " + std::to_string(i == 7 ? ttl_of_h7 : 3600) + " IN A 192.0.2." +
+            std::to_string(i % 250) + "\n";
+  auto parsed = parse_zone_text(text, "test", ParseOptions{name("example.org.")});
+  REQUIRE(parsed);
+  auto zone = Zone::build(std::move(parsed->records), name("example.org."), parsed->files);
+  REQUIRE(zone);
+  return std::move(*zone);
+}
+
+struct Written {
+  StagedFile file;
+  std::vector<OutputChunk> chunks;
+  std::string text;
+};
+
+Written write_chunked(const Zone& zone, const std::filesystem::path& path) {
+  auto staged = StagedFile::create(path.string());
+  REQUIRE(staged);
+  std::vector<std::uint64_t> ends;
+  REQUIRE(write_signed_zone(zone, *staged, 2, &ends));
+  std::string text;
+  write_zone_text(zone, text);
+  return Written{std::move(*staged), output_chunks(zone, ends), std::move(text)};
+}
+
+void overwrite_at(const StagedFile& f, std::size_t at, std::string_view bytes) {
+  int fd = ::open(f.temp_path().c_str(), O_WRONLY);
+  REQUIRE(fd >= 0);
+  CHECK(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(at)) == static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+}
+
+}  // namespace
+
+TEST_CASE("the read-back by chunks parses every chunk once, and the next run takes over those it proved") {
+  TempDir t;
+  const Zone zone = hosts_zone(3000);
+  Written w = write_chunked(zone, t.dir / "out.zone");
+  REQUIRE(w.chunks.size() > 10);
+  ReadBackCounts first;
+  auto proofs = check_read_back(zone, reader_of(w.file), zone.origin(), w.chunks, ProvenChunks(), &first);
+  REQUIRE_MESSAGE(proofs, proofs.error().to_string());
+  CHECK(proofs->size() == w.chunks.size());
+  CHECK(first.bytes_parsed == w.text.size());
+  CHECK(first.bytes_proven == 0);
+
+  ReadBackCounts second;
+  auto again = check_read_back(zone, reader_of(w.file), zone.origin(), w.chunks, ProvenChunks(*proofs), &second);
+  REQUIRE(again);
+  CHECK(*again == *proofs);
+  CHECK(second.bytes_parsed == 0);
+  CHECK(second.bytes_proven == w.text.size());
+
+  SUBCASE("a changed TTL: its chunk is parsed again, and only it") {
+    const Zone changed = hosts_zone(3000, 3601);
+    Written w2 = write_chunked(changed, t.dir / "out2.zone");
+    ReadBackCounts counts;
+    auto r = check_read_back(changed, reader_of(w2.file), changed.origin(), w2.chunks, ProvenChunks(*proofs), &counts);
+    REQUIRE_MESSAGE(r, r.error().to_string());
+    CHECK(counts.bytes_parsed > 0);
+    CHECK(counts.bytes_parsed < w2.text.size() / 10);
+    CHECK(counts.bytes_parsed + counts.bytes_proven == w2.text.size());
+  }
+  SUBCASE("a proven chunk's bytes changed in the file are parsed, and the change caught") {
+    const std::size_t at = w.text.find("h2000.example.org.\t3600\tIN\tA\t192.0.2.");
+    REQUIRE(at != std::string::npos);
+    overwrite_at(w.file, w.text.find('\n', at) - 1, "9");
+    auto r = check_read_back(zone, reader_of(w.file), zone.origin(), w.chunks, ProvenChunks(*proofs));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::verify);
+    CHECK(r.error().message.find("h2000.example.org.") != std::string::npos);
+  }
+  SUBCASE("the previous text of a chunk whose records changed since is caught") {
+    // The file holds the old text (TTL 3600) where the zone now has 3601:
+    // the old text's digest is on record, but not with these records.
+    const Zone changed = hosts_zone(3000, 3601);
+    std::string new_text;
+    write_zone_text(changed, new_text);
+    REQUIRE(new_text.size() == w.text.size());
+    std::vector<std::uint64_t> ends;
+    auto scratch = StagedFile::create((t.dir / "scratch.zone").string());
+    REQUIRE(scratch);
+    REQUIRE(write_signed_zone(changed, *scratch, 1, &ends));
+    auto r = check_read_back(changed, reader_of(w.file), changed.origin(), output_chunks(changed, ends),
+                             ProvenChunks(*proofs));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::verify);
+    CHECK(r.error().message.find("TTL 3600 where 3601 was written") != std::string::npos);
+  }
+  SUBCASE("a directive inside a proven chunk fails the check") {
+    const std::size_t at = w.text.find("\nh1500.example.org.");
+    REQUIRE(at != std::string::npos);
+    overwrite_at(w.file, at + 1, "$");
+    auto r = check_read_back(zone, reader_of(w.file), zone.origin(), w.chunks, ProvenChunks(*proofs));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::verify);
+    CHECK(r.error().message.find("directive") != std::string::npos);
+  }
+  SUBCASE("bytes after the last chunk fail the check") {
+    overwrite_at(w.file, w.text.size(), "extra.example.org.\t3600\tIN\tA\t192.0.2.1\n");
+    auto r = check_read_back(zone, reader_of(w.file), zone.origin(), w.chunks, ProvenChunks(*proofs));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::verify);
+  }
+  SUBCASE("chunks that do not tile the file are refused") {
+    std::vector<OutputChunk> gap = w.chunks;
+    gap[3].offset += 1;
+    auto r = check_read_back(zone, reader_of(w.file), zone.origin(), gap, ProvenChunks(*proofs));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::internal);
+    std::vector<OutputChunk> short_of_zone(w.chunks.begin(), w.chunks.end() - 1);
+    CHECK_FALSE(check_read_back(zone, reader_of(w.file), zone.origin(), short_of_zone, ProvenChunks(*proofs)));
+  }
+}

@@ -1,0 +1,78 @@
+#include "signer/output_chunks.hpp"
+
+#include <algorithm>
+
+#include "core/bytes.hpp"
+#include "crypto/keys.hpp"
+#include "dns/name.hpp"
+#include "zonefile/writer.hpp"
+
+namespace zs {
+
+namespace {
+
+// About one node in 64 ends a chunk: some 20 KiB of text each, so a
+// million-name zone has about 30,000 chunks (2 MB of proofs in the index)
+// and a change costs the parse of about 64 nodes.
+constexpr std::uint64_t boundary_mask = 63;
+// A bound on a chunk whose names never hit the residue, counted from the
+// chunk's start, so it too depends on the names alone.
+constexpr std::size_t max_chunk_nodes = 1024;
+
+bool ends_chunk(const Name& owner) noexcept {
+  // FNV-1a over the lower-case wire form: cheap, and spread well enough to
+  // cut evenly (nothing here needs a cryptographic hash).
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::uint8_t b : owner.wire()) {
+    h ^= ascii_lower(b);
+    h *= 0x100000001b3ull;
+  }
+  return (h & boundary_mask) == 0;
+}
+
+}  // namespace
+
+std::vector<OutputChunk> output_chunks(const Zone& zone, std::span<const std::uint64_t> node_ends) {
+  std::vector<OutputChunk> chunks;
+  const auto& nodes = zone.nodes();
+  const std::size_t count = std::min(nodes.size(), node_ends.size());
+  std::size_t first = 0;
+  std::uint64_t offset = 0;
+  for (std::size_t n = 0; n < count; ++n) {
+    if (n + 1 < count && n + 1 - first < max_chunk_nodes && !ends_chunk(nodes[n].owner)) continue;
+    chunks.push_back(OutputChunk{first, n + 1, offset, node_ends[n] - offset});
+    first = n + 1;
+    offset = node_ends[n];
+  }
+  return chunks;
+}
+
+ChunkDigest chunk_records_digest(const Zone& zone, std::size_t first, std::size_t end) {
+  Bytes data;
+  OutputOrder order(zone, first, end);
+  while (auto r = order.next()) {
+    const BytesView owner = r->node->owner.wire();
+    put_u16(data, static_cast<std::uint16_t>(owner.size()));
+    put_bytes(data, owner);
+    put_u16(data, to_u16(r->type));
+    put_u32(data, r->ttl);
+    // RDATA is at most 65,535 octets; the length keeps records apart.
+    put_u16(data, static_cast<std::uint16_t>(r->rdata.size()));
+    put_bytes(data, r->rdata);
+  }
+  const Bytes d = digest(DigestType::SHA256, data);
+  ChunkDigest out{};
+  std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
+}
+
+ProvenChunks::ProvenChunks(std::vector<ChunkProof> proofs) : proofs_(std::move(proofs)) {
+  std::sort(proofs_.begin(), proofs_.end());
+  proofs_.erase(std::unique(proofs_.begin(), proofs_.end()), proofs_.end());
+}
+
+bool ProvenChunks::contains(const ChunkProof& proof) const noexcept {
+  return std::binary_search(proofs_.begin(), proofs_.end(), proof);
+}
+
+}  // namespace zs

@@ -1,0 +1,72 @@
+// The signed output cut into chunks of whole nodes, so that the gate's
+// read-back (signer/output_gate.hpp) can take over what an earlier run
+// already proved instead of parsing the whole file again.
+//
+// A chunk ends after a node whose lower-case owner name hashes to a chosen
+// residue (or after 1,024 nodes): its boundaries depend on the names alone,
+// not on positions, so a record changed, added or removed moves only the
+// chunk around it, and an unchanged stretch of the zone gives the same
+// chunks run after run.
+//
+// What a chunk proof says: the bytes whose SHA-256 is `text`, read through
+// the zone-file parser on their own, gave exactly the records whose digest
+// is `records` (chunk_records_digest: owner with its spelling, type, TTL and
+// RDATA of each record, in the writer's order). The gate records one per
+// chunk of every output it passes, in the signature index; the next run
+// that finds the same pair for a chunk of its own output (records digested
+// from its zone, text hashed from its staged file) knows what parsing them
+// would give, and parses only the other chunks. docs/architecture.md
+// ("Self-check") says why that proves as much as reading everything back.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "zone/zone.hpp"
+
+namespace zs {
+
+using ChunkDigest = std::array<std::uint8_t, 32>;  // SHA-256
+
+// Nodes [first_node, end_node) of a zone, written at bytes [offset,
+// offset + size) of the output.
+struct OutputChunk {
+  std::size_t first_node = 0;
+  std::size_t end_node = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
+// The chunks of `zone`'s output, from `node_ends` (write_zone: the byte
+// offset after each node's text, one per node). They cover every node and
+// every byte, in order.
+std::vector<OutputChunk> output_chunks(const Zone& zone, std::span<const std::uint64_t> node_ends);
+
+// SHA-256 over the records the writer writes for nodes [first, end)
+// (zonefile/writer.hpp OutputOrder): for each, the owner's wire form as
+// spelt, type, TTL, RDATA, each length-prefixed. Class is always IN.
+ChunkDigest chunk_records_digest(const Zone& zone, std::size_t first, std::size_t end);
+
+struct ChunkProof {
+  ChunkDigest records{};
+  ChunkDigest text{};
+  friend auto operator<=>(const ChunkProof&, const ChunkProof&) = default;
+};
+
+// The chunk proofs a previous run recorded, looked up by pair.
+class ProvenChunks {
+ public:
+  ProvenChunks() = default;
+  explicit ProvenChunks(std::vector<ChunkProof> proofs);
+  bool contains(const ChunkProof& proof) const noexcept;
+  std::size_t size() const noexcept { return proofs_.size(); }
+  bool empty() const noexcept { return proofs_.empty(); }
+
+ private:
+  std::vector<ChunkProof> proofs_;  // sorted, unique
+};
+
+}  // namespace zs
