@@ -308,9 +308,11 @@ Action add_sign_command(CLI::App& app) {
                    summary->keys_created, format_time(summary->expiration).c_str());
     if (opts->verbose && summary->output_bytes_proven > 0)
       std::fprintf(stderr,
-                   "self-check: read back %llu bytes of the output; %llu more are chunks the last run proved\n",
+                   "self-check: read back %llu bytes of the output; %llu more are chunks the last run proved "
+                   "(%llu bytes copied from the previous output)\n",
                    static_cast<unsigned long long>(summary->output_bytes_parsed),
-                   static_cast<unsigned long long>(summary->output_bytes_proven));
+                   static_cast<unsigned long long>(summary->output_bytes_proven),
+                   static_cast<unsigned long long>(summary->output_bytes_copied));
     for (const auto& note : summary->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     if (opts->verbose)
       for (const auto& action : summary->key_actions) std::fprintf(stderr, "key action: %s\n", action.c_str());

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/bytes.hpp"
+#include "core/parallel.hpp"
 #include "crypto/keys.hpp"
 #include "dns/name.hpp"
 #include "zonefile/writer.hpp"
@@ -32,17 +33,27 @@ bool ends_chunk(const Name& owner) noexcept {
 
 }  // namespace
 
+std::vector<std::size_t> chunk_ends(const Zone& zone) {
+  std::vector<std::size_t> ends;
+  const auto& nodes = zone.nodes();
+  std::size_t first = 0;
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    if (n + 1 < nodes.size() && n + 1 - first < max_chunk_nodes && !ends_chunk(nodes[n].owner)) continue;
+    ends.push_back(n + 1);
+    first = n + 1;
+  }
+  return ends;
+}
+
 std::vector<OutputChunk> output_chunks(const Zone& zone, std::span<const std::uint64_t> node_ends) {
   std::vector<OutputChunk> chunks;
-  const auto& nodes = zone.nodes();
-  const std::size_t count = std::min(nodes.size(), node_ends.size());
+  if (node_ends.size() != zone.nodes().size()) return chunks;
   std::size_t first = 0;
   std::uint64_t offset = 0;
-  for (std::size_t n = 0; n < count; ++n) {
-    if (n + 1 < count && n + 1 - first < max_chunk_nodes && !ends_chunk(nodes[n].owner)) continue;
-    chunks.push_back(OutputChunk{first, n + 1, offset, node_ends[n] - offset});
-    first = n + 1;
-    offset = node_ends[n];
+  for (std::size_t end : chunk_ends(zone)) {
+    chunks.push_back(OutputChunk{first, end, offset, node_ends[end - 1] - offset});
+    first = end;
+    offset = node_ends[end - 1];
   }
   return chunks;
 }
@@ -63,6 +74,18 @@ ChunkDigest chunk_records_digest(const Zone& zone, std::size_t first, std::size_
   const Bytes d = digest(DigestType::SHA256, data);
   ChunkDigest out{};
   std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
+}
+
+std::vector<ChunkDigest> chunk_records_digests(const Zone& zone, std::span<const std::size_t> ends,
+                                               unsigned threads) {
+  std::vector<ChunkDigest> out(ends.size());
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(ends.size() / 64 + 1)));
+  run_on_threads(threads, [&](std::size_t worker) {
+    const std::size_t begin = ends.size() * worker / threads;
+    const std::size_t end = ends.size() * (worker + 1) / threads;
+    for (std::size_t c = begin; c < end; ++c) out[c] = chunk_records_digest(zone, c == 0 ? 0 : ends[c - 1], ends[c]);
+  });
   return out;
 }
 

@@ -40,6 +40,10 @@ struct OutputChunk {
   std::uint64_t size = 0;
 };
 
+// Where the chunks of `zone`'s output end: for each chunk, the index of the
+// node after its last. They depend on the owner names alone.
+std::vector<std::size_t> chunk_ends(const Zone& zone);
+
 // The chunks of `zone`'s output, from `node_ends` (write_zone: the byte
 // offset after each node's text, one per node). They cover every node and
 // every byte, in order.
@@ -50,10 +54,23 @@ std::vector<OutputChunk> output_chunks(const Zone& zone, std::span<const std::ui
 // spelt, type, TTL, RDATA, each length-prefixed. Class is always IN.
 ChunkDigest chunk_records_digest(const Zone& zone, std::size_t first, std::size_t end);
 
+// chunk_records_digest of each chunk that `ends` (chunk_ends) describes,
+// on `threads` threads.
+std::vector<ChunkDigest> chunk_records_digests(const Zone& zone, std::span<const std::size_t> ends,
+                                               unsigned threads);
+
 struct ChunkProof {
   ChunkDigest records{};
   ChunkDigest text{};
   friend auto operator<=>(const ChunkProof&, const ChunkProof&) = default;
+};
+
+// A chunk of an output as the signature index records it: its proof, and
+// where its bytes lie in that output (which a re-sign may copy them from).
+struct IndexedChunk {
+  ChunkProof proof;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
 };
 
 // The chunk proofs a previous run recorded, looked up by pair.

@@ -62,6 +62,21 @@ class ResigningProver final : public SignatureProver {
   std::vector<Key> keys_;
 };
 
+// Appends to `out` the text of chunk `index` taken from elsewhere (the
+// previous output) and returns true, or leaves `out` as it was and returns
+// false to have the chunk rendered. Called from the writing threads at once.
+// What it gives is not trusted: the read-back checks every chunk alike.
+using ChunkSource = std::function<bool(std::size_t index, std::string& out)>;
+
+// write_signed_zone chunk by chunk: chunk c holds nodes [ends[c-1], ends[c])
+// (chunk_ends), taken from `source` when it gives it, else rendered; the
+// bytes are the same either way when the source is right. Fills `chunks`
+// with where each went in the file and `copied` with the bytes taken from
+// `source`. Errors: Errc::io.
+Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
+                                      std::span<const std::size_t> ends, const ChunkSource& source,
+                                      std::vector<OutputChunk>& chunks, std::uint64_t& copied);
+
 // Reads at most `out.size()` bytes at `offset` of what was written; returns
 // how many (0 at its end). StagedFile::read_at, or a string for --output -.
 using ReadAt = std::function<Result<std::size_t>(std::uint64_t offset, std::span<char> out)>;

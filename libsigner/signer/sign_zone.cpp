@@ -20,6 +20,7 @@
 #include "signer/parent_ds.hpp"
 #include "signer/output_chunks.hpp"
 #include "signer/output_gate.hpp"
+#include "signer/previous_output.hpp"
 #include "signer/serial.hpp"
 #include "signer/signature_reuse.hpp"
 #include "signer/zone_input.hpp"
@@ -371,7 +372,7 @@ std::size_t reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& key
 // `threads` workers, so that they are never all held at once.
 Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, unsigned threads,
                                    const std::string& path, const std::string& output_sha256,
-                                   std::span<const ChunkProof> chunks) {
+                                   std::span<const IndexedChunk> chunks) {
   const std::vector<SignedRrset>& rrsets = plan.rrsets;
   std::vector<Bytes> dnskeys;
   if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas.to_vector();
@@ -528,10 +529,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   }
 
   PreviousSignatures previous;
-  // What the previous run's read-back showed of its output, chunk by chunk
-  // (signer/output_chunks.hpp): this run's read-back parses only the rest.
-  ProvenChunks proven;
-  std::vector<ChunkProof> chunk_proofs;  // this output's, for the next run
+  // The previous output's chunks (signer/output_chunks.hpp), from the index:
+  // those whose records this zone still holds are copied from it instead of
+  // rendered, and this run's read-back parses only the chunks they do not
+  // prove. Sorted by records digest.
+  std::vector<IndexedChunk> previous_chunks;
+  std::vector<IndexedChunk> written_chunks;  // this output's, for the next run
   const std::string output_path = absolute_path(request.output);
   // With reuse on, every run leaves a signature index in the key folder
   // for the next one; without it, none is read or written.
@@ -547,7 +550,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       summary.notes.push_back(indexed.error().to_string() + "; reading the previous output instead");
     if (indexed && *indexed) {
       previous = std::move(**indexed);
-      proven = previous.take_proven_chunks();
+      previous_chunks = previous.take_chunks();
     } else if (auto loaded = PreviousSignatures::load(request.output, request.origin, vouched)) {
       previous = std::move(*loaded);
     } else {
@@ -565,6 +568,12 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   for (const auto& k : keys)
     if (k.key) prover_keys.push_back(ProverKey{&*k.key, k.signing.dnskey_rdata});
   const ResigningProver prover(std::move(prover_keys));
+  std::ranges::sort(previous_chunks, {}, [](const IndexedChunk& c) { return c.proof.records; });
+  ProvenChunks proven([&] {
+    std::vector<ChunkProof> proofs;
+    for (const IndexedChunk& c : previous_chunks) proofs.push_back(c.proof);
+    return proofs;
+  }());
   std::optional<StagedFile> staged;
   std::string sha256;
   // Reused signatures are a cache: should the gate refuse a zone holding
@@ -623,11 +632,30 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
       staged.emplace(std::move(*created));
       progress_step(request.progress, "writing", 0);
-      std::vector<std::uint64_t> node_ends;
-      auto written = write_signed_zone(zone, *staged, threads, &node_ends);
+      const std::vector<std::size_t> ends = chunk_ends(zone);
+      // Chunks whose records the previous output holds are copied from it.
+      // Its bytes are not trusted: the read-back checks them, and a refusal
+      // makes the retry below render everything.
+      const std::optional<PreviousOutput> source_file =
+          reuse && !previous_chunks.empty() ? PreviousOutput::open(request.output) : std::nullopt;
+      std::vector<ChunkDigest> records;
+      if (source_file) records = chunk_records_digests(zone, ends, threads);
+      ChunkSource source;
+      if (source_file)
+        source = [&](std::size_t c, std::string& out) {
+          auto it = std::ranges::lower_bound(previous_chunks, records[c], {},
+                                             [](const IndexedChunk& k) { return k.proof.records; });
+          if (it == previous_chunks.end() || it->proof.records != records[c] || it->size > (std::uint64_t{1} << 30))
+            return false;
+          const std::size_t at = out.size();
+          out.resize(at + it->size);
+          if (source_file->read_exact(it->offset, std::span<char>(out.data() + at, it->size))) return true;
+          out.resize(at);
+          return false;
+        };
+      auto written = write_signed_zone(zone, *staged, threads, ends, source, chunks, summary.output_bytes_copied);
       if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
       sha256 = std::move(*written);
-      chunks = output_chunks(zone, node_ends);
       read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
     }
     // The read-back and verify_zone only read the zone: they run side by
@@ -647,7 +675,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
         read_back = check_read_back(zone, read_output, request.origin);
       } else if (auto proofs = check_read_back(zone, read_output, request.origin, chunks,
                                                reuse ? proven : none_proven, &counts)) {
-        chunk_proofs = std::move(*proofs);
+        written_chunks.clear();
+        for (std::size_t i = 0; i < chunks.size(); ++i)
+          written_chunks.push_back(IndexedChunk{(*proofs)[i], chunks[i].offset, chunks[i].size});
       } else {
         read_back = std::unexpected(std::move(proofs.error()));
       }
@@ -698,7 +728,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     plan.tasks = {};
   }
   if (keep_index)
-    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, chunk_proofs); !r)
+    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, written_chunks); !r)
       summary.notes.push_back("signature index not written (" + r.error().to_string() +
                               "); the next run reads the signed output instead");
   return summary;

@@ -91,6 +91,8 @@ struct SignSummary {
   // previous run's proofs of unchanged chunks (signer/output_chunks.hpp).
   std::uint64_t output_bytes_parsed = 0;
   std::uint64_t output_bytes_proven = 0;
+  // Output bytes copied from the previous output instead of rendered.
+  std::uint64_t output_bytes_copied = 0;
   std::size_t keys_created = 0;
   std::uint32_t serial = 0;
   std::vector<std::string> key_actions;     // what the rollover planner did this run (-v)

@@ -16,12 +16,12 @@
 namespace zs {
 
 // The signature index file, all numbers big-endian:
-//   "ZSSIGIDX", u32 version (2)
+//   "ZSSIGIDX", u32 version (3)
 //   u8 length, the origin's lower-case wire form
 //   32 octets: the SHA-256 of the output it describes
 //   u16 count, then each DNSKEY RDATA of that output as u16 length + octets
-//   u32 count, then each chunk proof of that output (output_chunks.hpp):
-//     32 octets records digest, 32 octets text digest
+//   u32 count, then each chunk of that output (output_chunks.hpp): 32 octets
+//     records digest, 32 octets text digest, u64 offset, u64 size
 //   entries to the footer, one per signed RRset:
 //     32 octets content digest, u16 count, each RRSIG RDATA as u16 length + octets
 //   footer: u64 number of entries, then 32 octets: SHA-256 of all that precedes
@@ -30,7 +30,10 @@ namespace zs {
 namespace {
 
 constexpr std::string_view index_magic = "ZSSIGIDX";
-constexpr std::uint32_t index_version = 2;
+// Version 2 (chunk proofs without their places) lived for one commit of the
+// resign8 branch: it reads as an unknown version, and the run reads the
+// previous output instead, once.
+constexpr std::uint32_t index_version = 3;
 constexpr std::size_t digest_size = 32;
 constexpr std::size_t footer_size = 8 + digest_size;
 
@@ -170,17 +173,17 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
     index.dnskeys_.emplace_back(key.begin(), key.end());
   }
   std::uint32_t chunks = 0;
-  if (version >= 2 && !c.u32(chunks)) return std::unexpected(index_error(index_path, "is cut short"));
-  std::vector<ChunkProof> proofs;
+  if (version == index_version && !c.u32(chunks)) return std::unexpected(index_error(index_path, "is cut short"));
   for (std::uint32_t i = 0; i < chunks; ++i) {
-    BytesView records, text;
-    if (!c.take(digest_size, records) || !c.take(digest_size, text))
+    BytesView records, text, place;
+    if (!c.take(digest_size, records) || !c.take(digest_size, text) || !c.take(16, place))
       return std::unexpected(index_error(index_path, "is cut short"));
-    ChunkProof& p = proofs.emplace_back();
-    std::copy(records.begin(), records.end(), p.records.begin());
-    std::copy(text.begin(), text.end(), p.text.begin());
+    IndexedChunk& chunk = index.chunks_.emplace_back();
+    std::copy(records.begin(), records.end(), chunk.proof.records.begin());
+    std::copy(text.begin(), text.end(), chunk.proof.text.begin());
+    chunk.offset = get_u64(place.data());
+    chunk.size = get_u64(place.data() + 8);
   }
-  index.chunks_ = ProvenChunks(std::move(proofs));
   index.begin_ = c.at();
   index.end_ = sealed - 8;
   if (auto r = index.index_entries(); !r) return std::unexpected(index_error(index_path, r.error().message));
@@ -320,7 +323,7 @@ SignatureIndexWriter::~SignatureIndexWriter() = default;
 Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& index_path, const Name& origin,
                                                           const std::string& output_sha256,
                                                           std::span<const Bytes> dnskeys,
-                                                          std::span<const ChunkProof> chunks) {
+                                                          std::span<const IndexedChunk> chunks) {
   auto sha = from_hex(output_sha256);
   if (!sha || sha->size() != digest_size) return fail(Errc::internal, "the output's SHA-256 is not 64 hex digits");
   if (dnskeys.size() > 0xffff || std::ranges::any_of(dnskeys, [](const Bytes& k) { return k.size() > 0xffff; }))
@@ -343,9 +346,11 @@ Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& ind
     put_bytes(out, k);
   }
   put_u32(out, static_cast<std::uint32_t>(chunks.size()));
-  for (const ChunkProof& p : chunks) {
-    put_bytes(out, p.records);
-    put_bytes(out, p.text);
+  for (const IndexedChunk& chunk : chunks) {
+    put_bytes(out, chunk.proof.records);
+    put_bytes(out, chunk.proof.text);
+    put_u64(out, chunk.offset);
+    put_u64(out, chunk.size);
   }
   return SignatureIndexWriter(std::move(impl));
 }

@@ -80,9 +80,10 @@ class PreviousSignatures {
 
   std::size_t rrset_count() const noexcept { return count_; }
 
-  // The chunk proofs of the previous output (signer/output_chunks.hpp), from
-  // the index; none when it was read from the output. Moved out.
-  ProvenChunks take_proven_chunks() noexcept { return std::move(chunks_); }
+  // The chunks of the previous output (signer/output_chunks.hpp): proofs
+  // and places, from the index; none when it was read from the output.
+  // Moved out.
+  std::vector<IndexedChunk> take_chunks() noexcept { return std::move(chunks_); }
 
  private:
   // Entries in the index file's layout (see signature_reuse.cpp), in
@@ -93,7 +94,7 @@ class PreviousSignatures {
   std::size_t count_ = 0;
   std::vector<std::uint64_t> table_;  // offset into entries_ + 1; 0 for an empty slot
   std::vector<Bytes> dnskeys_;        // the previous output's DNSKEY RDATAs
-  ProvenChunks chunks_;
+  std::vector<IndexedChunk> chunks_;
 
   Result<void> index_entries();
 };
@@ -105,11 +106,11 @@ class PreviousSignatures {
 class SignatureIndexWriter {
  public:
   // `output_sha256` (hex) is the SHA-256 of the output the index describes;
-  // `dnskeys` its DNSKEY RDATAs; `chunks` the proofs of its chunks that the
-  // gate's read-back made (signer/output_gate.hpp).
+  // `dnskeys` its DNSKEY RDATAs; `chunks` its chunks with the proofs that
+  // the gate's read-back made (signer/output_gate.hpp).
   static Result<SignatureIndexWriter> create(const std::string& index_path, const Name& origin,
                                              const std::string& output_sha256, std::span<const Bytes> dnskeys,
-                                             std::span<const ChunkProof> chunks = {});
+                                             std::span<const IndexedChunk> chunks = {});
   SignatureIndexWriter(SignatureIndexWriter&&) noexcept;
   SignatureIndexWriter& operator=(SignatureIndexWriter&&) = delete;
   ~SignatureIndexWriter();

@@ -203,6 +203,10 @@ Result<void> write_zone(const Zone& zone, TextSink& sink, unsigned threads, std:
   return {};
 }
 
+void write_nodes_text(const Zone& zone, std::size_t first, std::size_t end, std::string& out) {
+  render_nodes(zone, first, end, out, nullptr);
+}
+
 void write_zone_text(const Zone& zone, std::string& out) {
   StringSink sink(out);
   // A string sink cannot fail.

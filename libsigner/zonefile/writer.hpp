@@ -67,6 +67,10 @@ class OutputOrder {
 Result<void> write_zone(const Zone& zone, TextSink& sink, unsigned threads = 1,
                         std::vector<std::uint64_t>* node_ends = nullptr);
 
+// Appends the text of nodes [first, end) to `out`: the lines write_zone
+// writes for them.
+void write_nodes_text(const Zone& zone, std::size_t first, std::size_t end, std::string& out);
+
 // Appends the zone file text to `out`.
 void write_zone_text(const Zone& zone, std::string& out);
 

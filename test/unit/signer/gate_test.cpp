@@ -521,3 +521,53 @@ TEST_CASE("the read-back by chunks parses every chunk once, and the next run tak
     CHECK_FALSE(check_read_back(zone, reader_of(w.file), zone.origin(), short_of_zone, ProvenChunks(*proofs)));
   }
 }
+
+TEST_CASE("the chunked writer makes write_zone's bytes, copied or rendered, and the read-back catches a wrong copy") {
+  TempDir t;
+  const Zone zone = hosts_zone(3000);
+  std::string text;
+  write_zone_text(zone, text);
+  const std::vector<std::size_t> ends = chunk_ends(zone);
+  auto write = [&](const char* file, const ChunkSource& source, std::vector<OutputChunk>& chunks,
+                   std::uint64_t& copied) {
+    auto staged = StagedFile::create((t.dir / file).string());
+    REQUIRE(staged);
+    auto sha = write_signed_zone(zone, *staged, 2, ends, source, chunks, copied);
+    REQUIRE(sha);
+    CHECK(*sha == to_hex(digest(DigestType::SHA256, to_bytes(read_file(staged->temp_path()).value()))));
+    return std::move(*staged);
+  };
+  std::vector<OutputChunk> chunks;
+  std::uint64_t copied = 1;
+  StagedFile rendered = write("rendered.zone", ChunkSource(), chunks, copied);
+  CHECK(copied == 0);
+  CHECK(read_file(rendered.temp_path()).value() == text);
+  REQUIRE(chunks.size() == ends.size());
+  auto proofs = check_read_back(zone, reader_of(rendered), zone.origin(), chunks, ProvenChunks());
+  REQUIRE_MESSAGE(proofs, proofs.error().to_string());
+
+  // Every chunk given its own text from elsewhere: the same file.
+  auto own = [&](std::size_t c, std::string& out) {
+    out += text.substr(chunks[c].offset, chunks[c].size);
+    return true;
+  };
+  std::vector<OutputChunk> chunks2;
+  StagedFile copied_file = write("copied.zone", own, chunks2, copied);
+  CHECK(copied == text.size());
+  CHECK(read_file(copied_file.temp_path()).value() == text);
+
+  // Chunk 5 given chunk 6's text: its pair is on record for no chunk, so it
+  // is parsed, and its records are not chunk 5's.
+  auto wrong = [&](std::size_t c, std::string& out) {
+    const std::size_t from = c == 5 ? 6 : c;
+    out += text.substr(chunks[from].offset, chunks[from].size);
+    return true;
+  };
+  std::vector<OutputChunk> chunks3;
+  StagedFile wrong_file = write("wrong.zone", wrong, chunks3, copied);
+  ReadBackCounts counts;
+  auto r = check_read_back(zone, reader_of(wrong_file), zone.origin(), chunks3, ProvenChunks(*proofs), &counts);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::verify);
+  CHECK(counts.bytes_parsed == 0);  // it stopped at the first chunk it parsed
+}

@@ -221,6 +221,94 @@ TEST_CASE_FIXTURE(Fixture, "a re-sign parses back only the output chunks that ch
   }
 }
 
+TEST_CASE_FIXTURE(Fixture, "chunk proofs that match nothing written make the read-back parse, never skip") {
+  std::string zone = base_zone;
+  for (int i = 0; i < 500; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  write_zone(zone);
+  REQUIRE(sign_zone(request(start)));
+  const std::string before = output();
+  // An index whose proofs were altered and sealed again (a bug that records
+  // wrong proofs): every text digest changed by one bit.
+  std::string bytes = read_file(index().string()).value();
+  std::size_t at = 8 + 4 + 1 + 12 + 32;  // magic, version, "reuse.test." as wire, the output's SHA-256
+  const std::size_t keys = static_cast<std::uint8_t>(bytes[at]) * 256u + static_cast<std::uint8_t>(bytes[at + 1]);
+  at += 2;
+  for (std::size_t k = 0; k < keys; ++k)
+    at += 2 + static_cast<std::uint8_t>(bytes[at]) * 256u + static_cast<std::uint8_t>(bytes[at + 1]);
+  const std::size_t chunks = (static_cast<std::uint8_t>(bytes[at]) << 24) | (static_cast<std::uint8_t>(bytes[at + 1]) << 16) |
+                             (static_cast<std::uint8_t>(bytes[at + 2]) << 8) | static_cast<std::uint8_t>(bytes[at + 3]);
+  at += 4;
+  REQUIRE(chunks > 1);
+  // Each chunk: records digest, text digest, offset, size (80 octets).
+  for (std::size_t c = 0; c < chunks; ++c) bytes[at + 80 * c + 32] = static_cast<char>(bytes[at + 80 * c + 32] ^ 0x01);
+  bytes.resize(bytes.size() - 32);
+  const Bytes seal = digest(DigestType::SHA256, to_bytes(bytes));
+  bytes.append(seal.begin(), seal.end());
+  REQUIRE(write_file_atomic(index().string(), bytes));
+
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->notes.empty());
+  CHECK(second->signatures_reused == second->signatures);
+  CHECK(second->output_bytes_proven == 0);
+  CHECK(second->output_bytes_parsed == output().size());
+  CHECK(output() == before);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a re-sign copies unchanged chunks from the previous output, and a changed copy is caught") {
+  std::string zone = base_zone;
+  for (int i = 0; i < 2000; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  write_zone(zone);
+  auto first = sign_zone(request(start));
+  REQUIRE(first);
+  CHECK(first->output_bytes_copied == 0);
+  const std::string before = output();
+  std::string changed = zone;
+  changed.replace(changed.find("www IN A 192.0.2.80"), 19, "www IN A 192.0.2.81");
+  write_zone(changed);
+
+  SUBCASE("the copied chunks make the same bytes as rendering them") {
+    const auto saved = dir / "saved-keys";
+    std::filesystem::copy(dir / "keys", saved, std::filesystem::copy_options::recursive);
+    auto second = sign_zone(request(start + day));
+    REQUIRE_MESSAGE(second, second.error().to_string());
+    CHECK(second->notes.empty());
+    CHECK(second->output_bytes_copied > output().size() / 2);
+    CHECK(second->output_bytes_copied <= second->output_bytes_proven);
+    const std::string copied = output();
+    CHECK(copied.find("192.0.2.81") != std::string::npos);
+    // The same run again from the same key folder, with no previous output
+    // to copy from (the index still serves the signatures): all rendered.
+    std::filesystem::remove_all(dir / "keys");
+    std::filesystem::rename(saved, dir / "keys");
+    std::filesystem::remove(dir / "signed");
+    auto rendered = sign_zone(request(start + day));
+    REQUIRE_MESSAGE(rendered, rendered.error().to_string());
+    CHECK(rendered->output_bytes_copied == 0);
+    CHECK(rendered->signatures_reused == second->signatures_reused);
+    CHECK(output() == copied);
+  }
+  SUBCASE("a previous output changed since its run: the read-back refuses the copy, and the run renders all") {
+    // Same length, so every recorded offset still falls on a line: one
+    // address in a chunk that is copied.
+    std::string tampered = before;
+    const std::size_t at = tampered.find("h1999.reuse.test.\t3600\tIN\tA\t192.0.2.249");
+    REQUIRE(at != std::string::npos);
+    tampered[tampered.find('\n', at) - 1] = '8';
+    REQUIRE(write_file_atomic((dir / "signed").string(), tampered));
+    auto second = sign_zone(request(start + day));
+    REQUIRE_MESSAGE(second, second.error().to_string());
+    REQUIRE(second->notes.size() == 1);
+    CHECK(second->notes[0].find("self-check refused") != std::string::npos);
+    CHECK(second->output_bytes_copied == 0);
+    CHECK(output().find("h1999.reuse.test.\t3600\tIN\tA\t192.0.2.249\n") != std::string::npos);
+    CHECK(output().find("h1999.reuse.test.\t3600\tIN\tA\t192.0.2.248\n") == std::string::npos);
+    auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
+    REQUIRE(report);
+    CHECK(report->ok());
+  }
+}
+
 TEST_CASE_FIXTURE(Fixture, "a damaged signature index is passed over with a note, and the output read instead") {
   REQUIRE(sign_zone(request(start)));
   std::string bytes = read_file(index().string()).value();

@@ -1,0 +1,32 @@
+// The previous signed output, read by ranges: the chunks a re-sign copies
+// from it instead of rendering them again (signer/output_chunks.hpp). What
+// is read is never trusted: the gate's read-back checks copied chunks as it
+// checks rendered ones.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace zs {
+
+class PreviousOutput {
+ public:
+  // Opens `path` for reading; nullopt when it is not a readable regular file.
+  static std::optional<PreviousOutput> open(const std::string& path);
+  PreviousOutput(PreviousOutput&& other) noexcept;
+  PreviousOutput& operator=(PreviousOutput&&) = delete;
+  PreviousOutput(const PreviousOutput&) = delete;
+  ~PreviousOutput();
+
+  // Fills `out` with the bytes at `offset`; false when the file holds fewer
+  // or cannot be read. Safe to call from several threads at once.
+  bool read_exact(std::uint64_t offset, std::span<char> out) const noexcept;
+
+ private:
+  explicit PreviousOutput(int fd) noexcept : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace zs
