@@ -313,6 +313,11 @@ Action add_sign_command(CLI::App& app) {
                    static_cast<unsigned long long>(summary->output_bytes_parsed),
                    static_cast<unsigned long long>(summary->output_bytes_proven),
                    static_cast<unsigned long long>(summary->output_bytes_copied));
+    if (opts->verbose && summary->signatures_carried > 0)
+      std::fprintf(stderr,
+                   "self-check: %zu of the reused signatures are in chunks carried over whole, whose bytes the last "
+                   "run checked\n",
+                   summary->signatures_carried);
     for (const auto& note : summary->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     if (opts->verbose)
       for (const auto& action : summary->key_actions) std::fprintf(stderr, "key action: %s\n", action.c_str());

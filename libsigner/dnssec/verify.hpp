@@ -99,6 +99,12 @@ struct VerifyOptions {
   // Asked about every signature not listed in `verified`, before it is
   // verified; what it proves is not verified. Every other check applies.
   const SignatureProver* prover = nullptr;
+  // By node index, nonzero for a node whose signatures a re-sign carried
+  // over from an output that an earlier check passed, without holding them
+  // in the zone (signer/sign_zone.cpp, "carried chunks"): its RRsets are not
+  // checked for coverage. Everything else still covers it, the denial chain
+  // included. Empty: every node is checked.
+  std::span<const std::uint8_t> carried_nodes{};
 };
 
 struct VerifyReport {

@@ -58,10 +58,13 @@ std::vector<OutputChunk> output_chunks(const Zone& zone, std::span<const std::ui
   return chunks;
 }
 
-ChunkDigest chunk_records_digest(const Zone& zone, std::size_t first, std::size_t end) {
+namespace {
+
+ChunkDigest digest_records(const Zone& zone, std::size_t first, std::size_t end, bool with_signatures) {
   Bytes data;
   OutputOrder order(zone, first, end);
   while (auto r = order.next()) {
+    if (!with_signatures && r->type == RrType::RRSIG) continue;
     const BytesView owner = r->node->owner.wire();
     put_u16(data, static_cast<std::uint16_t>(owner.size()));
     put_bytes(data, owner);
@@ -77,16 +80,58 @@ ChunkDigest chunk_records_digest(const Zone& zone, std::size_t first, std::size_
   return out;
 }
 
-std::vector<ChunkDigest> chunk_records_digests(const Zone& zone, std::span<const std::size_t> ends,
-                                               unsigned threads) {
+std::vector<ChunkDigest> digest_chunks(const Zone& zone, std::span<const std::size_t> ends, unsigned threads,
+                                       bool with_signatures) {
   std::vector<ChunkDigest> out(ends.size());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(ends.size() / 64 + 1)));
   run_on_threads(threads, [&](std::size_t worker) {
     const std::size_t begin = ends.size() * worker / threads;
     const std::size_t end = ends.size() * (worker + 1) / threads;
-    for (std::size_t c = begin; c < end; ++c) out[c] = chunk_records_digest(zone, c == 0 ? 0 : ends[c - 1], ends[c]);
+    for (std::size_t c = begin; c < end; ++c)
+      out[c] = digest_records(zone, c == 0 ? 0 : ends[c - 1], ends[c], with_signatures);
   });
   return out;
+}
+
+}  // namespace
+
+ChunkDigest chunk_records_digest(const Zone& zone, std::size_t first, std::size_t end) {
+  return digest_records(zone, first, end, true);
+}
+
+ChunkDigest chunk_unsigned_digest(const Zone& zone, std::size_t first, std::size_t end) {
+  return digest_records(zone, first, end, false);
+}
+
+std::vector<ChunkDigest> chunk_unsigned_digests(const Zone& zone, std::span<const std::size_t> ends,
+                                                unsigned threads) {
+  return digest_chunks(zone, ends, threads, false);
+}
+
+ChunkSignatureTimes chunk_signature_times(const Zone& zone, std::size_t first, std::size_t end,
+                                          std::uint32_t now) {
+  ChunkSignatureTimes out;
+  // Serial-number order (RFC 4034 §3.1.5): compared as offsets from `now`.
+  auto from_now = [now](std::uint32_t t) { return static_cast<std::int32_t>(t - now); };
+  for (std::size_t n = first; n < end; ++n)
+    for (SignatureRef sig : zone.nodes()[n].signatures) {
+      // RRSIG RDATA: type covered, algorithm, labels, original TTL, then
+      // expiration at octet 8 and inception at octet 12.
+      if (sig.rdata.size() < 16) continue;
+      const std::uint32_t expiration = get_u32(sig.rdata.data() + 8);
+      const std::uint32_t inception = get_u32(sig.rdata.data() + 12);
+      if (out.signatures == 0 || from_now(expiration) < from_now(out.earliest_expiration))
+        out.earliest_expiration = expiration;
+      if (out.signatures == 0 || from_now(inception) > from_now(out.latest_inception))
+        out.latest_inception = inception;
+      ++out.signatures;
+    }
+  return out;
+}
+
+std::vector<ChunkDigest> chunk_records_digests(const Zone& zone, std::span<const std::size_t> ends,
+                                               unsigned threads) {
+  return digest_chunks(zone, ends, threads, true);
 }
 
 ProvenChunks::ProvenChunks(std::vector<ChunkProof> proofs) : proofs_(std::move(proofs)) {

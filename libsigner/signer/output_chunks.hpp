@@ -65,13 +65,48 @@ struct ChunkProof {
   friend auto operator<=>(const ChunkProof&, const ChunkProof&) = default;
 };
 
-// A chunk of an output as the signature index records it: its proof, and
-// where its bytes lie in that output (which a re-sign may copy them from).
+// A chunk of an output as the signature index records it: its proof, where
+// its bytes lie in that output (which a re-sign may copy them from), and
+// what a re-sign needs to carry it over whole without signing or checking
+// its nodes again (signer/sign_zone.cpp, docs/architecture.md "Carried
+// chunks").
 struct IndexedChunk {
   ChunkProof proof;
+  // chunk_unsigned_digest: the chunk's records without its RRSIGs.
+  ChunkDigest unsigned_records{};
   std::uint64_t offset = 0;
   std::uint64_t size = 0;
+  // Its signed RRsets' entries in the same index: `entries` of them in
+  // bytes [entries_offset, entries_offset + entries_size) of the entries.
+  std::uint64_t entries_offset = 0;
+  std::uint64_t entries_size = 0;
+  std::uint32_t entries = 0;
+  // Its RRSIGs: how many, the earliest expiration and the latest inception
+  // (RRSIG times, RFC 4034 §3.1.5; both 0 when it has none).
+  std::uint32_t signatures = 0;
+  std::uint32_t earliest_expiration = 0;
+  std::uint32_t latest_inception = 0;
 };
+
+// SHA-256 over the records of nodes [first, end) but their RRSIGs, as
+// chunk_records_digest takes them: what a chunk holds before it is signed.
+ChunkDigest chunk_unsigned_digest(const Zone& zone, std::size_t first, std::size_t end);
+
+// chunk_unsigned_digest of each chunk that `ends` describes, on `threads`
+// threads.
+std::vector<ChunkDigest> chunk_unsigned_digests(const Zone& zone, std::span<const std::size_t> ends,
+                                                unsigned threads);
+
+// The RRSIGs of nodes [first, end): IndexedChunk::signatures,
+// earliest_expiration and latest_inception, in serial-number order around
+// `now` (RFC 4034 §3.1.5).
+struct ChunkSignatureTimes {
+  std::uint32_t signatures = 0;
+  std::uint32_t earliest_expiration = 0;
+  std::uint32_t latest_inception = 0;
+};
+ChunkSignatureTimes chunk_signature_times(const Zone& zone, std::size_t first, std::size_t end,
+                                          std::uint32_t now);
 
 // The chunk proofs a previous run recorded, looked up by pair.
 class ProvenChunks {

@@ -316,7 +316,7 @@ Result<void> check_read_back(const Zone& zone, const ReadAt& read, const Name& o
 
 Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
                                                 std::span<const OutputChunk> chunks, const ProvenChunks& proven,
-                                                ReadBackCounts* counts) {
+                                                ReadBackCounts* counts, std::span<const IndexedChunk* const> carried) {
   auto failed = [](Error e) { return std::unexpected(read_back_failed(std::move(e))); };
   // The chunks must tile the zone and the text, in order: what is shown
   // chunk by chunk then holds for the whole file.
@@ -330,6 +330,8 @@ Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& 
   }
   if (end_node != zone.nodes().size())
     return fail(Errc::internal, "the output's chunks do not cover the zone; nothing was published");
+  if (!carried.empty() && carried.size() != chunks.size())
+    return fail(Errc::internal, "the carried chunks are not the output's; nothing was published");
 
   ParseOptions options{origin};
   // The writer writes no directive; one in the file is not ours to follow.
@@ -349,8 +351,20 @@ Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& 
     }
     text.resize(got);
     if (auto r = refuse_directives(text, c.offset); !r) return failed(std::move(r.error()));
-    ChunkProof proof{chunk_records_digest(zone, c.first_node, c.end_node), {}};
     const Bytes hash = digest(DigestType::SHA256, bytes_of(text));
+    if (const IndexedChunk* from = carried.empty() ? nullptr : carried[proofs.size()]) {
+      // The bytes that run proved (its read-back parsed them, or took them
+      // from a proof of its own), and so the records it recorded for them.
+      if (got != c.size || !std::equal(hash.begin(), hash.end(), from->proof.text.begin()))
+        return fail(Errc::verify, "the signed output read back from the staged file does not hold, at byte " +
+                                      std::to_string(c.offset) +
+                                      ", the chunk that the last run proved and this run copied; nothing was "
+                                      "published");
+      proofs.push_back(from->proof);
+      if (counts) counts->bytes_proven += got;
+      continue;
+    }
+    ChunkProof proof{chunk_records_digest(zone, c.first_node, c.end_node), {}};
     std::copy_n(hash.begin(), proof.text.size(), proof.text.begin());
     proofs.push_back(proof);
     // These bytes, read alone, gave these records when an earlier run
@@ -373,7 +387,8 @@ Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& 
 
 Result<VerifyReport> check_signed_zone(const Zone& zone, const GateOptions& options) {
   VerifyReport report = verify_zone(
-      zone, VerifyOptions{static_cast<std::uint64_t>(options.now), options.threads, options.verified, options.prover});
+      zone, VerifyOptions{static_cast<std::uint64_t>(options.now), options.threads, options.verified, options.prover,
+                          options.carried_nodes});
   // ok(): warnings fail the gate too. `zonesign verify` tolerates what
   // resolvers tolerate in others' zones; our own output breaks no rule.
   if (report.ok()) return report;

@@ -114,9 +114,16 @@ struct ReadBackCounts {
 // check. Returns the proof of every chunk, for the next run. Errors as
 // check_read_back above; Errc::internal for chunks that do not tile the
 // zone and the text.
+//
+// `carried` (empty, or one per chunk) names the chunks that a re-sign copied
+// whole from the previous output without holding their signatures in the
+// zone: such a chunk passes only when its bytes are, by SHA-256, the ones
+// that run proved for it (IndexedChunk::proof.text); it is not parsed, and
+// its proof is the one that run recorded.
 Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
                                                 std::span<const OutputChunk> chunks, const ProvenChunks& proven,
-                                                ReadBackCounts* counts = nullptr);
+                                                ReadBackCounts* counts = nullptr,
+                                                std::span<const IndexedChunk* const> carried = {});
 
 struct GateOptions {
   UnixTime now = 0;
@@ -125,6 +132,8 @@ struct GateOptions {
   const VerifiedSignatures* verified = nullptr;
   // Usually a ResigningProver; null verifies every signature.
   const SignatureProver* prover = nullptr;
+  // VerifyOptions::carried_nodes.
+  std::span<const std::uint8_t> carried_nodes{};
 };
 
 // verify_zone over the zone, warnings included. Returns the report (for its

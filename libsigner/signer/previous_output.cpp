@@ -16,10 +16,12 @@ std::optional<PreviousOutput> PreviousOutput::open(const std::string& path) {
   PreviousOutput file(fd);
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  file.size_ = static_cast<std::uint64_t>(st.st_size);
   return file;
 }
 
-PreviousOutput::PreviousOutput(PreviousOutput&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+PreviousOutput::PreviousOutput(PreviousOutput&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), size_(other.size_) {}
 
 PreviousOutput::~PreviousOutput() {
   if (fd_ >= 0) ::close(fd_);

@@ -23,10 +23,13 @@ class PreviousOutput {
   // Fills `out` with the bytes at `offset`; false when the file holds fewer
   // or cannot be read. Safe to call from several threads at once.
   bool read_exact(std::uint64_t offset, std::span<char> out) const noexcept;
+  // Its size when it was opened.
+  std::uint64_t size() const noexcept { return size_; }
 
  private:
   explicit PreviousOutput(int fd) noexcept : fd_(fd) {}
   int fd_ = -1;
+  std::uint64_t size_ = 0;
 };
 
 }  // namespace zs

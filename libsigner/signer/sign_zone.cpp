@@ -208,8 +208,10 @@ void add_apex_key_records(Zone& zone, const std::vector<ActiveKey>& keys, const 
   }
 }
 
-// Fills plan.rrsets and plan.tasks (left alone: plan.contents).
-void plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys, SignaturePlan& plan) {
+// Fills plan.rrsets and plan.tasks (left alone: plan.contents), for every
+// node but those `carried_nodes` flags (VerifyOptions::carried_nodes).
+void plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys, SignaturePlan& plan,
+                     std::span<const std::uint8_t> carried_nodes) {
   std::vector<Task>& tasks = plan.tasks;
   tasks.clear();
   plan.rrsets.clear();
@@ -217,6 +219,7 @@ void plan_signatures(const Zone& zone, const std::vector<ActiveKey>& keys, Signa
   plan.rrsets.reserve(zone.nodes().size() * 2);
   const auto& nodes = zone.nodes();
   for (std::size_t n = 0; n < nodes.size(); ++n) {
+    if (n < carried_nodes.size() && carried_nodes[n] != 0) continue;
     const Node& node = nodes[n];
     for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
       const Rrset& rrset = node.rrsets[r];
@@ -366,39 +369,133 @@ std::size_t reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& key
 }
 
 // Records every signature of the signed zone by the content digest of the
-// RRset it covers (signer/signature_reuse.hpp), for the next run.
-// The content digests come from the plan when it has them (a run that
-// reused signatures); otherwise they are computed here, a slice at a time on
-// `threads` workers, so that they are never all held at once.
+// RRset it covers (signer/signature_reuse.hpp), for the next run, chunk by
+// chunk with each chunk's place in the index: a carried chunk's entries are
+// copied from the previous index (`previous`), every other chunk's are made
+// from the zone. The content digests come from the plan when it has them (a
+// run that reused signatures); otherwise they are computed here, a slice at
+// a time on `threads` workers, so that they are never all held at once.
+// `chunks` (the output's, from the read-back) get their entries' places.
 Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, unsigned threads,
                                    const std::string& path, const std::string& output_sha256,
-                                   std::span<const IndexedChunk> chunks) {
+                                   const ContentDigest& signers, std::vector<IndexedChunk>& chunks,
+                                   std::span<const std::size_t> ends, std::span<const IndexedChunk* const> carried,
+                                   const PreviousSignatures& previous) {
   const std::vector<SignedRrset>& rrsets = plan.rrsets;
   std::vector<Bytes> dnskeys;
   if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas.to_vector();
-  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, dnskeys, chunks);
+  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, signers, dnskeys);
   if (!writer) return std::unexpected(writer.error());
+  if (!chunks.empty() && chunks.size() != ends.size())
+    return fail(Errc::internal, "the output's chunks are not the zone's");
   std::vector<BytesView> rrsigs;
   constexpr std::size_t slice = std::size_t{1} << 16;
   std::vector<ContentDigest> computed;
-  for (std::size_t first = 0; first < rrsets.size(); first += slice) {
-    const std::size_t last = std::min(rrsets.size(), first + slice);
-    if (plan.contents.empty()) {
-      computed.resize(last - first);
-      digest_rrsets(zone, std::span(rrsets).subspan(first, last - first), computed, threads);
-    }
-    for (std::size_t i = first; i < last; ++i) {
+  std::size_t computed_from = 0;
+  // The entries of plan.rrsets [i, end) (in zone order).
+  auto add_rrsets = [&](std::size_t& i, std::size_t end) -> Result<void> {
+    for (; i < end; ++i) {
+      if (plan.contents.empty() && (computed.empty() || i - computed_from >= computed.size())) {
+        computed_from = i;
+        computed.resize(std::min(slice, rrsets.size() - i));
+        digest_rrsets(zone, std::span(rrsets).subspan(i, computed.size()), computed, threads);
+      }
       const SignedRrset& s = rrsets[i];
       const Node& node = zone.nodes()[s.node];
       const RrType type = SignaturePlan::rrset(zone, s).type;
       rrsigs.clear();
       for (SignatureRef sig : node.signatures)
         if (sig.covered == type) rrsigs.push_back(sig.rdata);
-      const ContentDigest& content = plan.contents.empty() ? computed[i - first] : plan.contents[i];
+      const ContentDigest& content = plan.contents.empty() ? computed[i - computed_from] : plan.contents[i];
       if (auto r = writer->add(content, rrsigs); !r) return r;
     }
+    return {};
+  };
+  std::size_t i = 0;
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    IndexedChunk& chunk = chunks[c];
+    chunk.entries_offset = writer->entries_bytes();
+    const std::uint64_t before = writer->entries();
+    if (const IndexedChunk* from = carried.empty() ? nullptr : carried[c]) {
+      auto raw = previous.raw_entries(*from);
+      if (!raw) return fail(Errc::internal, "a carried chunk's entries are not in the previous index");
+      if (auto r = writer->add_raw(*raw); !r) return r;
+    } else {
+      std::size_t end = i;
+      while (end < rrsets.size() && rrsets[end].node < ends[c]) ++end;
+      if (auto r = add_rrsets(i, end); !r) return r;
+    }
+    chunk.entries_size = writer->entries_bytes() - chunk.entries_offset;
+    chunk.entries = static_cast<std::uint32_t>(writer->entries() - before);
   }
-  return writer->commit();
+  if (auto r = add_rrsets(i, rrsets.size()); !r) return r;
+  return writer->commit(chunks);
+}
+
+// Seconds from `now` to a 32-bit RRSIG time, in serial-number arithmetic
+// (RFC 4034 §3.1.5): negative when it lies in the past.
+std::int64_t seconds_until(std::uint32_t when, UnixTime now) {
+  return static_cast<std::int32_t>(when - static_cast<std::uint32_t>(now));
+}
+
+// The chunks of this output carried over whole from the previous one: by
+// chunk, the previous output's chunk with the same records but RRSIGs
+// (`unsigned_digests`, chunk_unsigned_digest), or null for a chunk that this
+// run signs and checks. A chunk is carried only when all that its
+// signatures depend on besides its records is as it was (the same keys sign
+// the same way: `signers`; the same DNSKEY RRset) and none of them is due
+// for refresh or not valid yet: each then stands as the last run's gate
+// proved it (docs/architecture.md, "Carried chunks"). Empty when none is.
+std::vector<const IndexedChunk*> carry_chunks(const Zone& zone, const PreviousSignatures& previous,
+                                              std::span<const IndexedChunk> previous_chunks,
+                                              const ContentDigest& signers,
+                                              std::span<const ChunkDigest> unsigned_digests, UnixTime now,
+                                              Duration refresh) {
+  std::vector<const IndexedChunk*> carried;
+  if (previous.signers() != signers) return carried;
+  const Rrset* dnskeys = zone.apex().find(RrType::DNSKEY);
+  if (!dnskeys || dnskeys->rdatas.to_vector() != previous.dnskeys()) return carried;
+  std::vector<const IndexedChunk*> by_digest;
+  for (const IndexedChunk& c : previous_chunks) by_digest.push_back(&c);
+  std::ranges::sort(by_digest, {}, [](const IndexedChunk* c) { return c->unsigned_records; });
+  bool any = false;
+  for (const ChunkDigest& d : unsigned_digests) {
+    auto it = std::ranges::lower_bound(by_digest, d, {}, [](const IndexedChunk* c) { return c->unsigned_records; });
+    const IndexedChunk* from = it != by_digest.end() && (*it)->unsigned_records == d ? *it : nullptr;
+    if (from && from->signatures > 0 &&
+        (seconds_until(from->earliest_expiration, now) <= static_cast<std::int64_t>(refresh) ||
+         seconds_until(from->latest_inception, now) > 0))
+      from = nullptr;
+    if (from && (!previous.raw_entries(*from) || from->size > (std::uint64_t{1} << 30))) from = nullptr;
+    carried.push_back(from);
+    any = any || from;
+  }
+  if (!any) carried.clear();
+  return carried;
+}
+
+// What the signatures of this run depend on besides the RRsets: each
+// signing key's DNSKEY and what it signs. A chunk of the previous output is
+// carried over only when its run had the same (IndexedChunk).
+ContentDigest signers_digest(const std::vector<ActiveKey>& keys) {
+  std::vector<Bytes> signers;
+  for (const ActiveKey& k : keys) {
+    if (!k.use.sign_dnskey && !k.use.sign_zone) continue;
+    Bytes one;
+    put_u8(one, static_cast<std::uint8_t>((k.use.sign_dnskey ? 1 : 0) | (k.use.sign_zone ? 2 : 0)));
+    put_bytes(one, k.signing.dnskey_rdata);
+    signers.push_back(std::move(one));
+  }
+  std::ranges::sort(signers);
+  Bytes all;
+  for (const Bytes& one : signers) {
+    put_u16(all, static_cast<std::uint16_t>(one.size()));
+    put_bytes(all, one);
+  }
+  const Bytes d = digest(DigestType::SHA256, all);
+  ContentDigest out{};
+  std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
 }
 
 // Moves `earliest` back to the expiration of this RRSIG if it is earlier:
@@ -410,9 +507,10 @@ void note_expiration(BytesView rrsig_rdata, UnixTime now, std::optional<UnixTime
   if (!earliest || when < *earliest) earliest = when;
 }
 
-// The earliest expiration among the zone's signatures.
-UnixTime earliest_expiration(const Zone& zone, UnixTime now) {
-  std::optional<UnixTime> earliest;
+// The earliest expiration among the zone's signatures and `carried` (that of
+// the carried chunks' signatures, which the zone does not hold).
+UnixTime earliest_expiration(const Zone& zone, UnixTime now, std::optional<UnixTime> carried) {
+  std::optional<UnixTime> earliest = carried;
   for (const Node& node : zone.nodes())
     for (SignatureRef sig : node.signatures) note_expiration(sig.rdata, now, earliest);
   return earliest.value_or(now);
@@ -529,11 +627,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   }
 
   PreviousSignatures previous;
-  // The previous output's chunks (signer/output_chunks.hpp), from the index:
-  // those whose records this zone still holds are copied from it instead of
-  // rendered, and this run's read-back parses only the chunks they do not
-  // prove. Sorted by records digest.
-  std::vector<IndexedChunk> previous_chunks;
+  // The previous output's chunks (signer/output_chunks.hpp), from its index.
+  std::vector<IndexedChunk> previous_chunk_list;
   std::vector<IndexedChunk> written_chunks;  // this output's, for the next run
   const std::string output_path = absolute_path(request.output);
   // With reuse on, every run leaves a signature index in the key folder
@@ -550,7 +645,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       summary.notes.push_back(indexed.error().to_string() + "; reading the previous output instead");
     if (indexed && *indexed) {
       previous = std::move(**indexed);
-      previous_chunks = previous.take_chunks();
+      previous_chunk_list = previous.take_chunks();
     } else if (auto loaded = PreviousSignatures::load(request.output, request.origin, vouched)) {
       previous = std::move(*loaded);
     } else {
@@ -558,8 +653,42 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     }
   }
   const auto inception = static_cast<std::uint32_t>(request.now - request.inception_offset);
+  const ContentDigest signers = signers_digest(keys);
+  // The output's chunks (signer/output_chunks.hpp); none with --output -.
+  const std::vector<std::size_t> ends = request.output == "-" ? std::vector<std::size_t>() : chunk_ends(zone);
+  // By chunk, its records without RRSIGs, for the index (none with a
+  // ZONEMD, whose digest is filled in after them: such an index carries
+  // nothing over), and the chunks carried over whole from the previous
+  // output (carry_chunks), with their nodes.
+  std::vector<ChunkDigest> unsigned_digests;
+  if (keep_index && !zonemd) unsigned_digests = chunk_unsigned_digests(zone, ends, threads);
+  const std::optional<PreviousOutput> previous_file =
+      keep_index && !previous_chunk_list.empty() ? PreviousOutput::open(request.output) : std::nullopt;
+  std::vector<const IndexedChunk*> carried;
+  // A previous output of another length than its chunks' is not the one
+  // they describe: nothing is carried from it.
+  if (previous_file && !unsigned_digests.empty() &&
+      previous_file->size() == previous_chunk_list.back().offset + previous_chunk_list.back().size)
+    carried = carry_chunks(zone, previous, previous_chunk_list, signers, unsigned_digests, request.now,
+                           *request.refresh);
+  std::vector<std::uint8_t> carried_nodes;
+  std::size_t carried_signatures = 0;
+  std::optional<UnixTime> carried_expiration;
+  if (!carried.empty()) {
+    carried_nodes.assign(zone.nodes().size(), 0);
+    for (std::size_t c = 0; c < carried.size(); ++c) {
+      if (!carried[c]) continue;
+      std::fill(carried_nodes.begin() + static_cast<std::ptrdiff_t>(c == 0 ? 0 : ends[c - 1]),
+                carried_nodes.begin() + static_cast<std::ptrdiff_t>(ends[c]), std::uint8_t{1});
+      carried_signatures += carried[c]->signatures;
+      if (carried[c]->signatures > 0) {
+        const UnixTime when = request.now + seconds_until(carried[c]->earliest_expiration, request.now);
+        if (!carried_expiration || when < *carried_expiration) carried_expiration = when;
+      }
+    }
+  }
   SignaturePlan plan;
-  plan_signatures(zone, keys, plan);
+  plan_signatures(zone, keys, plan, carried_nodes);
   // Content digests are needed before signing only to find signatures to
   // reuse; otherwise they are computed for the index at the end, so that
   // they are not held through the gate (32 octets per signed RRset).
@@ -568,26 +697,46 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   for (const auto& k : keys)
     if (k.key) prover_keys.push_back(ProverKey{&*k.key, k.signing.dnskey_rdata});
   const ResigningProver prover(std::move(prover_keys));
-  std::ranges::sort(previous_chunks, {}, [](const IndexedChunk& c) { return c.proof.records; });
+  // The previous output's chunks by records digest: those whose records
+  // this zone holds, signatures included, are copied from it instead of
+  // rendered, and this run's read-back parses only the chunks they do not
+  // prove.
+  std::vector<const IndexedChunk*> previous_chunks;
+  for (const IndexedChunk& c : previous_chunk_list) previous_chunks.push_back(&c);
+  std::ranges::sort(previous_chunks, {}, [](const IndexedChunk* c) { return c->proof.records; });
   ProvenChunks proven([&] {
     std::vector<ChunkProof> proofs;
-    for (const IndexedChunk& c : previous_chunks) proofs.push_back(c.proof);
+    for (const IndexedChunk* c : previous_chunks) proofs.push_back(c->proof);
     return proofs;
   }());
   std::optional<StagedFile> staged;
   std::string sha256;
-  // Reused signatures are a cache: should the gate refuse a zone holding
-  // some (a damaged index or output, a bug), the run signs everything afresh
-  // and checks again, rather than fail every run until someone clears it.
-  for (bool reuse = true;; reuse = false) {
-    if (!reuse) plan_signatures(zone, keys, plan);
+  // Carried chunks and reused signatures are a cache: should the gate
+  // refuse a zone holding some (a damaged index or output, a bug), the run
+  // tries again without carrying or copying anything from the previous
+  // output, then with nothing reused, and checks again each time, rather
+  // than fail every run until someone clears it.
+  bool reuse = true;
+  bool copy_previous = true;
+  for (bool first = true;; first = false) {
+    if (!first) {
+      carried.clear();
+      carried_nodes.clear();
+      carried_signatures = 0;
+      carried_expiration.reset();
+      plan_signatures(zone, keys, plan, carried_nodes);
+      plan.contents.clear();
+      if (reuse && keep_index && previous.rrset_count() > 0) digest_signed_rrsets(zone, plan, threads);
+    }
     const std::size_t task_count = plan.tasks.size();
     std::vector<CompactBytes> reused;
     VerifiedSignatures verified;
     const PreviousSignatures none;
     const std::size_t pending =
         reuse_signatures(zone, keys, plan, request, reuse ? previous : none, threads, reused, verified);
-    previous = PreviousSignatures();  // its memory is needed for what follows
+    // Its memory is needed for what follows, unless the next index copies
+    // the carried chunks' entries from it.
+    if (carried.empty()) previous = PreviousSignatures();
     progress_step(request.progress, "signing", pending);
     for (auto& node : zone.nodes()) node.signatures.clear();
     if (auto r = sign_into_nodes(zone, keys, plan, reused, inception, threads, request.progress); !r)
@@ -595,9 +744,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     reused = {};
     plan.tasks = {};
     plan.rrsets = {};
-    summary.signatures = task_count;
-    summary.signatures_reused = task_count - pending;
-    summary.expiration = earliest_expiration(zone, request.now);
+    summary.signatures = task_count + carried_signatures;
+    summary.signatures_reused = task_count - pending + carried_signatures;
+    summary.expiration = earliest_expiration(zone, request.now, carried_expiration);
     if (zonemd)
       if (auto r = sign_zonemd(zone, keys, request, inception, summary); !r) return std::unexpected(r.error());
 
@@ -612,7 +761,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     // unpublished next, then the zone is renamed into place, and last the key
     // state records what this run did. Any failure before the rename leaves the
     // output and the key folder as they were.
-    const GateOptions gate{request.now, threads, &verified, &prover};
+    const GateOptions gate{request.now, threads, &verified, &prover, carried_nodes};
     staged.reset();
     summary.output.clear();
     ReadAt read_output;
@@ -632,24 +781,24 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
       staged.emplace(std::move(*created));
       progress_step(request.progress, "writing", 0);
-      const std::vector<std::size_t> ends = chunk_ends(zone);
-      // Chunks whose records the previous output holds are copied from it.
-      // Its bytes are not trusted: the read-back checks them, and a refusal
-      // makes the retry below render everything.
-      const std::optional<PreviousOutput> source_file =
-          reuse && !previous_chunks.empty() ? PreviousOutput::open(request.output) : std::nullopt;
-      std::vector<ChunkDigest> records;
-      if (source_file) records = chunk_records_digests(zone, ends, threads);
+      // Carried chunks, and chunks whose records (signatures included) the
+      // previous output holds, are copied from it. Its bytes are not
+      // trusted: the read-back checks them, and a refusal makes the retry
+      // below render everything.
       ChunkSource source;
-      if (source_file)
+      if (reuse && copy_previous && previous_file)
         source = [&](std::size_t c, std::string& out) {
-          auto it = std::ranges::lower_bound(previous_chunks, records[c], {},
-                                             [](const IndexedChunk& k) { return k.proof.records; });
-          if (it == previous_chunks.end() || it->proof.records != records[c] || it->size > (std::uint64_t{1} << 30))
-            return false;
+          const IndexedChunk* from = carried.empty() ? nullptr : carried[c];
+          if (!from) {
+            const ChunkDigest records = chunk_records_digest(zone, c == 0 ? 0 : ends[c - 1], ends[c]);
+            auto it = std::ranges::lower_bound(previous_chunks, records, {},
+                                               [](const IndexedChunk* k) { return k->proof.records; });
+            if (it != previous_chunks.end() && (*it)->proof.records == records) from = *it;
+          }
+          if (!from || from->size > (std::uint64_t{1} << 30)) return false;
           const std::size_t at = out.size();
-          out.resize(at + it->size);
-          if (source_file->read_exact(it->offset, std::span<char>(out.data() + at, it->size))) return true;
+          out.resize(at + from->size);
+          if (previous_file->read_exact(from->offset, std::span<char>(out.data() + at, from->size))) return true;
           out.resize(at);
           return false;
         };
@@ -674,10 +823,26 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       } else if (chunks.empty()) {
         read_back = check_read_back(zone, read_output, request.origin);
       } else if (auto proofs = check_read_back(zone, read_output, request.origin, chunks,
-                                               reuse ? proven : none_proven, &counts)) {
+                                               reuse ? proven : none_proven, &counts, carried)) {
         written_chunks.clear();
-        for (std::size_t i = 0; i < chunks.size(); ++i)
-          written_chunks.push_back(IndexedChunk{(*proofs)[i], chunks[i].offset, chunks[i].size});
+        for (std::size_t i = 0; i < chunks.size(); ++i) {
+          IndexedChunk& w = written_chunks.emplace_back();
+          w.proof = (*proofs)[i];
+          if (!unsigned_digests.empty()) w.unsigned_records = unsigned_digests[i];
+          w.offset = chunks[i].offset;
+          w.size = chunks[i].size;
+          if (const IndexedChunk* from = carried.empty() ? nullptr : carried[i]) {
+            w.signatures = from->signatures;
+            w.earliest_expiration = from->earliest_expiration;
+            w.latest_inception = from->latest_inception;
+          } else {
+            const ChunkSignatureTimes times = chunk_signature_times(zone, chunks[i].first_node, chunks[i].end_node,
+                                                                    static_cast<std::uint32_t>(request.now));
+            w.signatures = times.signatures;
+            w.earliest_expiration = times.earliest_expiration;
+            w.latest_inception = times.latest_inception;
+          }
+        }
       } else {
         read_back = std::unexpected(std::move(proofs.error()));
       }
@@ -686,14 +851,23 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     summary.output_bytes_proven = counts.bytes_proven;
     if (read_back && checked) break;
     const Error& error = read_back ? checked.error() : read_back.error();
-    if (summary.signatures_reused == 0) return std::unexpected(error);
+    if (!carried.empty() || (copy_previous && summary.output_bytes_copied > 0)) {
+      summary.notes.push_back("the self-check refused the zone with chunks taken from the previous output (" +
+                              error.to_string() + "); checked again without them");
+      copy_previous = false;
+      continue;
+    }
+    if (!reuse || summary.signatures_reused == 0) return std::unexpected(error);
     summary.notes.push_back("the self-check refused the zone with " + std::to_string(summary.signatures_reused) +
                             " signatures reused from the last run (" + error.to_string() +
                             "); signed everything afresh");
+    reuse = false;
+    copy_previous = false;
   }
   for (const auto& node : zone.nodes())
     for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
-  summary.records_out = zone.record_count();
+  summary.records_out = zone.record_count() + carried_signatures;
+  summary.signatures_carried = carried_signatures;
 
   if (auto r = store->stage_new_keys(); !r)
     return std::unexpected(std::move(r.error()).with_context("while storing the new keys; nothing was published"));
@@ -724,11 +898,13 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   // Last, as a cache: a failure here, or a kill before it, leaves an index
   // that no longer matches the state, which the next run passes over.
   if (keep_index) {
-    plan_signatures(zone, keys, plan);
+    plan_signatures(zone, keys, plan, carried_nodes);
     plan.tasks = {};
   }
   if (keep_index)
-    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, written_chunks); !r)
+    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, signers, written_chunks, ends,
+                                       carried, previous);
+        !r)
       summary.notes.push_back("signature index not written (" + r.error().to_string() +
                               "); the next run reads the signed output instead");
   return summary;

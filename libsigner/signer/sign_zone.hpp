@@ -87,6 +87,10 @@ struct SignSummary {
   std::size_t rrsets_signed = 0;
   std::size_t signatures = 0;
   std::size_t signatures_reused = 0;  // kept from the previous output
+  // Of those, the signatures of chunks carried over whole: their bytes were
+  // copied from the previous output and proven to be the ones its run
+  // checked (signer/sign_zone.cpp, docs/architecture.md "Carried chunks").
+  std::size_t signatures_carried = 0;
   // The gate's read-back: output bytes parsed, and bytes taken over from the
   // previous run's proofs of unchanged chunks (signer/output_chunks.hpp).
   std::uint64_t output_bytes_parsed = 0;

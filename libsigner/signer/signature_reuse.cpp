@@ -16,26 +16,33 @@
 namespace zs {
 
 // The signature index file, all numbers big-endian:
-//   "ZSSIGIDX", u32 version (3)
+//   "ZSSIGIDX", u32 version (4)
 //   u8 length, the origin's lower-case wire form
 //   32 octets: the SHA-256 of the output it describes
+//   32 octets: the signers digest of the run that wrote it (signers_digest)
 //   u16 count, then each DNSKEY RDATA of that output as u16 length + octets
-//   u32 count, then each chunk of that output (output_chunks.hpp): 32 octets
-//     records digest, 32 octets text digest, u64 offset, u64 size
-//   entries to the footer, one per signed RRset:
+//   entries, one per signed RRset, in zone order:
 //     32 octets content digest, u16 count, each RRSIG RDATA as u16 length + octets
-//   footer: u64 number of entries, then 32 octets: SHA-256 of all that precedes
+//   the chunks of that output (output_chunks.hpp IndexedChunk), in order,
+//     chunk_record_size octets each: records digest, unsigned digest and
+//     text digest (32 octets each); u64 offset, size, entries offset,
+//     entries size; u32 entries, signatures, earliest expiration, latest
+//     inception
+//   footer: u64 number of entries, u32 number of chunks, then 32 octets:
+//     SHA-256 of all that precedes
 // The seal makes a torn or altered file fail as a whole; the bounds checks
 // below still hold for any bytes, sealed or not (test/fuzz).
 namespace {
 
 constexpr std::string_view index_magic = "ZSSIGIDX";
-// Version 2 (chunk proofs without their places) lived for one commit of the
-// resign8 branch: it reads as an unknown version, and the run reads the
-// previous output instead, once.
-constexpr std::uint32_t index_version = 3;
+// Version 1 (main before chunks: no signers digest, no chunks) still serves
+// its signatures. Versions 2 and 3 lived on the resign8 branch only: they
+// read as unknown, and the run reads the previous output instead, once.
+constexpr std::uint32_t index_version = 4;
 constexpr std::size_t digest_size = 32;
-constexpr std::size_t footer_size = 8 + digest_size;
+constexpr std::size_t footer_size = 8 + 4 + digest_size;
+constexpr std::size_t footer_size_v1 = 8 + digest_size;
+constexpr std::size_t chunk_record_size = 3 * 32 + 4 * 8 + 4 * 4;
 
 std::string index_key(const Name& owner, RrType type) {
   const Name lower = owner.lowercased();
@@ -144,52 +151,78 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
   index.data_ = std::move(*text);
   const std::string_view data = index.data_;
   const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
-  if (data.size() < index_magic.size() + footer_size || !data.starts_with(index_magic))
+  if (data.size() < index_magic.size() + footer_size_v1 || !data.starts_with(index_magic))
     return std::unexpected(index_error(index_path, "is not a signature index"));
   const std::size_t sealed = data.size() - digest_size;
   const Bytes seal = digest(DigestType::SHA256, BytesView(base, sealed));
   if (!std::equal(seal.begin(), seal.end(), base + sealed))
     return std::unexpected(index_error(index_path, "is damaged (its seal does not match)"));
 
-  Cursor c(data, index_magic.size(), sealed - 8);
   std::uint32_t version = 0;
-  BytesView origin_wire, output_sha, key;
-  std::size_t origin_len = 0, keys = 0;
-  // Version 1, the same without chunk proofs, still serves its signatures.
-  if (!c.u32(version) || (version != index_version && version != 1))
+  if (Cursor v(data, index_magic.size(), sealed); !v.u32(version) || (version != index_version && version != 1))
     return std::unexpected(index_error(index_path, "has an unknown version"));
+  // Version 1 has no chunks and a shorter footer.
+  const std::size_t footer = version == 1 ? footer_size_v1 : footer_size;
+  if (data.size() < index_magic.size() + 4 + footer) return std::unexpected(index_error(index_path, "is cut short"));
+  const std::size_t entries_count_at = data.size() - footer;
+  std::uint64_t chunk_count = 0;
+  if (version != 1) chunk_count = get_u32(base + entries_count_at + 8);
+  if (chunk_count > (entries_count_at - index_magic.size() - 4) / chunk_record_size)
+    return std::unexpected(index_error(index_path, "is cut short"));
+  const std::size_t chunks_at = entries_count_at - chunk_count * chunk_record_size;
+
+  Cursor c(data, index_magic.size() + 4, chunks_at);
+  BytesView origin_wire, output_sha, signers, key;
+  std::size_t origin_len = 0, keys = 0;
   BytesView len_byte;
   if (!c.take(1, len_byte)) return std::unexpected(index_error(index_path, "is cut short"));
   origin_len = len_byte[0];
-  if (!c.take(origin_len, origin_wire) || !c.take(digest_size, output_sha) || !c.u16(keys))
+  if (!c.take(origin_len, origin_wire) || !c.take(digest_size, output_sha) ||
+      (version != 1 && !c.take(digest_size, signers)) || !c.u16(keys))
     return std::unexpected(index_error(index_path, "is cut short"));
   const Name lower = origin.lowercased();
   if (!std::ranges::equal(origin_wire, lower.wire()))
     return std::unexpected(index_error(index_path, "is for another zone"));
   if (to_hex(output_sha) != verified_sha256) return std::nullopt;
+  if (version != 1) std::copy(signers.begin(), signers.end(), index.signers_.begin());
   for (std::size_t i = 0; i < keys; ++i) {
     std::size_t len = 0;
     if (!c.u16(len) || !c.take(len, key)) return std::unexpected(index_error(index_path, "is cut short"));
     index.dnskeys_.emplace_back(key.begin(), key.end());
   }
-  std::uint32_t chunks = 0;
-  if (version == index_version && !c.u32(chunks)) return std::unexpected(index_error(index_path, "is cut short"));
-  for (std::uint32_t i = 0; i < chunks; ++i) {
-    BytesView records, text, place;
-    if (!c.take(digest_size, records) || !c.take(digest_size, text) || !c.take(16, place))
-      return std::unexpected(index_error(index_path, "is cut short"));
-    IndexedChunk& chunk = index.chunks_.emplace_back();
-    std::copy(records.begin(), records.end(), chunk.proof.records.begin());
-    std::copy(text.begin(), text.end(), chunk.proof.text.begin());
-    chunk.offset = get_u64(place.data());
-    chunk.size = get_u64(place.data() + 8);
-  }
   index.begin_ = c.at();
-  index.end_ = sealed - 8;
+  index.end_ = chunks_at;
   if (auto r = index.index_entries(); !r) return std::unexpected(index_error(index_path, r.error().message));
-  if (get_u64(base + index.end_) != index.count_)
+  if (get_u64(base + entries_count_at) != index.count_)
     return std::unexpected(index_error(index_path, "does not hold the number of entries it claims"));
+  const std::uint64_t entries_size = index.end_ - index.begin_;
+  for (std::size_t at = chunks_at; at < entries_count_at; at += chunk_record_size) {
+    const std::uint8_t* r = base + at;
+    IndexedChunk& chunk = index.chunks_.emplace_back();
+    std::copy_n(r, digest_size, chunk.proof.records.begin());
+    std::copy_n(r + 32, digest_size, chunk.unsigned_records.begin());
+    std::copy_n(r + 64, digest_size, chunk.proof.text.begin());
+    chunk.offset = get_u64(r + 96);
+    chunk.size = get_u64(r + 104);
+    chunk.entries_offset = get_u64(r + 112);
+    chunk.entries_size = get_u64(r + 120);
+    chunk.entries = get_u32(r + 128);
+    chunk.signatures = get_u32(r + 132);
+    chunk.earliest_expiration = get_u32(r + 136);
+    chunk.latest_inception = get_u32(r + 140);
+    if (chunk.entries_offset > entries_size || chunk.entries_size > entries_size - chunk.entries_offset)
+      return std::unexpected(index_error(index_path, "holds a chunk whose entries lie outside it"));
+  }
   return std::optional<PreviousSignatures>(std::move(index));
+}
+
+std::optional<PreviousSignatures::RawEntries> PreviousSignatures::raw_entries(const IndexedChunk& chunk) const {
+  // Bounds were checked when the index was read; a chunk from elsewhere
+  // is checked here.
+  const std::size_t size = end_ - begin_;
+  if (chunk.entries_offset > size || chunk.entries_size > size - chunk.entries_offset) return std::nullopt;
+  const auto* base = reinterpret_cast<const std::uint8_t*>(data_.data()) + begin_;
+  return RawEntries{BytesView(base + chunk.entries_offset, chunk.entries_size), chunk.entries};
 }
 
 Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, const Name& origin,
@@ -306,6 +339,7 @@ struct SignatureIndexWriter::Impl {
   StagedFile file;
   DigestStream seal{DigestType::SHA256};
   std::uint64_t count = 0;
+  std::uint64_t entries_bytes = 0;  // written or buffered after the header
   Bytes buffer;
 
   Result<void> flush() {
@@ -314,6 +348,7 @@ struct SignatureIndexWriter::Impl {
     buffer.clear();
     return r;
   }
+  Result<void> flush_if_full() { return buffer.size() >= (std::size_t{1} << 20) ? flush() : Result<void>{}; }
 };
 
 SignatureIndexWriter::SignatureIndexWriter(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
@@ -322,13 +357,12 @@ SignatureIndexWriter::~SignatureIndexWriter() = default;
 
 Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& index_path, const Name& origin,
                                                           const std::string& output_sha256,
-                                                          std::span<const Bytes> dnskeys,
-                                                          std::span<const IndexedChunk> chunks) {
+                                                          const ContentDigest& signers,
+                                                          std::span<const Bytes> dnskeys) {
   auto sha = from_hex(output_sha256);
   if (!sha || sha->size() != digest_size) return fail(Errc::internal, "the output's SHA-256 is not 64 hex digits");
   if (dnskeys.size() > 0xffff || std::ranges::any_of(dnskeys, [](const Bytes& k) { return k.size() > 0xffff; }))
     return fail(Errc::internal, "more DNSKEYs, or longer ones, than a signature index holds");
-  if (chunks.size() > 0xffffffff) return fail(Errc::internal, "more output chunks than a signature index holds");
   remove_stale_temp_files(index_path);
   auto file = StagedFile::create(index_path, 0644);
   if (!file) return std::unexpected(file.error());
@@ -340,17 +374,11 @@ Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& ind
   put_u8(out, static_cast<std::uint8_t>(lower.wire().size()));
   put_bytes(out, lower.wire());
   put_bytes(out, *sha);
+  put_bytes(out, signers);
   put_u16(out, static_cast<std::uint16_t>(dnskeys.size()));
   for (const Bytes& k : dnskeys) {
     put_u16(out, static_cast<std::uint16_t>(k.size()));
     put_bytes(out, k);
-  }
-  put_u32(out, static_cast<std::uint32_t>(chunks.size()));
-  for (const IndexedChunk& chunk : chunks) {
-    put_bytes(out, chunk.proof.records);
-    put_bytes(out, chunk.proof.text);
-    put_u64(out, chunk.offset);
-    put_u64(out, chunk.size);
   }
   return SignatureIndexWriter(std::move(impl));
 }
@@ -359,14 +387,42 @@ Result<void> SignatureIndexWriter::add(const ContentDigest& content, std::span<c
   // Counts and lengths are 16 bits in the file (RDATA never exceeds that).
   if (rrsigs.size() > 0xffff || std::ranges::any_of(rrsigs, [](BytesView r) { return r.size() > 0xffff; }))
     return fail(Errc::internal, "an RRset with more RRSIGs, or longer ones, than a signature index holds");
+  const std::size_t before = impl_->buffer.size();
   put_entry(impl_->buffer, content, rrsigs);
+  impl_->entries_bytes += impl_->buffer.size() - before;
   ++impl_->count;
-  if (impl_->buffer.size() >= (std::size_t{1} << 20)) return impl_->flush();
-  return {};
+  return impl_->flush_if_full();
 }
 
-Result<void> SignatureIndexWriter::commit() {
+Result<void> SignatureIndexWriter::add_raw(const PreviousSignatures::RawEntries& entries) {
+  put_bytes(impl_->buffer, entries.bytes);
+  impl_->entries_bytes += entries.bytes.size();
+  impl_->count += entries.count;
+  return impl_->flush_if_full();
+}
+
+std::uint64_t SignatureIndexWriter::entries_bytes() const noexcept { return impl_->entries_bytes; }
+std::uint64_t SignatureIndexWriter::entries() const noexcept { return impl_->count; }
+
+Result<void> SignatureIndexWriter::commit(std::span<const IndexedChunk> chunks) {
+  if (chunks.size() > 0xffffffff) return fail(Errc::internal, "more output chunks than a signature index holds");
+  for (const IndexedChunk& chunk : chunks) {
+    Bytes& out = impl_->buffer;
+    put_bytes(out, chunk.proof.records);
+    put_bytes(out, chunk.unsigned_records);
+    put_bytes(out, chunk.proof.text);
+    put_u64(out, chunk.offset);
+    put_u64(out, chunk.size);
+    put_u64(out, chunk.entries_offset);
+    put_u64(out, chunk.entries_size);
+    put_u32(out, chunk.entries);
+    put_u32(out, chunk.signatures);
+    put_u32(out, chunk.earliest_expiration);
+    put_u32(out, chunk.latest_inception);
+    if (auto r = impl_->flush_if_full(); !r) return r;
+  }
   put_u64(impl_->buffer, impl_->count);
+  put_u32(impl_->buffer, static_cast<std::uint32_t>(chunks.size()));
   if (auto r = impl_->flush(); !r) return r;
   const Bytes seal = impl_->seal.finish();
   if (auto r = impl_->file.append(chars_of(seal)); !r) return r;

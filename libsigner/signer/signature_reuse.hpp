@@ -80,10 +80,24 @@ class PreviousSignatures {
 
   std::size_t rrset_count() const noexcept { return count_; }
 
-  // The chunks of the previous output (signer/output_chunks.hpp): proofs
-  // and places, from the index; none when it was read from the output.
-  // Moved out.
+  // The chunks of the previous output (signer/output_chunks.hpp): proofs,
+  // places and entries, from the index; none when it was read from the
+  // output or from an index of version 1. Moved out.
   std::vector<IndexedChunk> take_chunks() noexcept { return std::move(chunks_); }
+  // The signers digest of the run that wrote the index (signers_digest);
+  // all zero when there is none.
+  const ContentDigest& signers() const noexcept { return signers_; }
+  // The previous output's DNSKEY RDATAs.
+  const std::vector<Bytes>& dnskeys() const noexcept { return dnskeys_; }
+
+  // A chunk's entries as the index holds them, to be copied into the next
+  // index (SignatureIndexWriter::add_raw); nullopt when its range lies
+  // outside the entries.
+  struct RawEntries {
+    BytesView bytes;
+    std::uint32_t count = 0;
+  };
+  std::optional<RawEntries> raw_entries(const IndexedChunk& chunk) const;
 
  private:
   // Entries in the index file's layout (see signature_reuse.cpp), in
@@ -95,29 +109,39 @@ class PreviousSignatures {
   std::vector<std::uint64_t> table_;  // offset into entries_ + 1; 0 for an empty slot
   std::vector<Bytes> dnskeys_;        // the previous output's DNSKEY RDATAs
   std::vector<IndexedChunk> chunks_;
+  ContentDigest signers_{};
 
   Result<void> index_entries();
 };
 
-// Writes the signature index of a signed zone: add() each signed RRset, then
-// commit() puts the file in place atomically. It is a cache, not a record:
-// losing it, or a failure to write it, costs the next run a parse of the
-// output, nothing else.
+// Writes the signature index of a signed zone: add() each signed RRset (or
+// add_raw() a chunk's entries from the previous index) in zone order, then
+// commit() with the output's chunks puts the file in place atomically. It is
+// a cache, not a record: losing it, or a failure to write it, costs the next
+// run a parse of the output, nothing else.
 class SignatureIndexWriter {
  public:
   // `output_sha256` (hex) is the SHA-256 of the output the index describes;
-  // `dnskeys` its DNSKEY RDATAs; `chunks` its chunks with the proofs that
-  // the gate's read-back made (signer/output_gate.hpp).
+  // `signers` the signers digest of the run that wrote it (signers_digest);
+  // `dnskeys` its DNSKEY RDATAs.
   static Result<SignatureIndexWriter> create(const std::string& index_path, const Name& origin,
-                                             const std::string& output_sha256, std::span<const Bytes> dnskeys,
-                                             std::span<const IndexedChunk> chunks = {});
+                                             const std::string& output_sha256, const ContentDigest& signers,
+                                             std::span<const Bytes> dnskeys);
   SignatureIndexWriter(SignatureIndexWriter&&) noexcept;
   SignatureIndexWriter& operator=(SignatureIndexWriter&&) = delete;
   ~SignatureIndexWriter();
 
   // One signed RRset: its content digest and the RRSIG RDATAs over it.
   Result<void> add(const ContentDigest& content, std::span<const BytesView> rrsigs);
-  Result<void> commit();
+  // Entries as a previous index holds them (PreviousSignatures::raw_entries).
+  Result<void> add_raw(const PreviousSignatures::RawEntries& entries);
+  // The entries so far: their bytes, and how many (IndexedChunk's entries
+  // place is told by these before and after a chunk's entries).
+  std::uint64_t entries_bytes() const noexcept;
+  std::uint64_t entries() const noexcept;
+  // `chunks`: the output's, with the proofs that the gate's read-back made
+  // (signer/output_gate.hpp) and their entries' places.
+  Result<void> commit(std::span<const IndexedChunk> chunks = {});
 
  private:
   struct Impl;

@@ -19,7 +19,7 @@ Result<ZoneFileVerification> verify_zone_file_counted(const std::string& path, c
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   ZoneFileVerification out;
   out.records = zone->record_count();
-  out.report = verify_zone(*zone, VerifyOptions{static_cast<std::uint64_t>(now), threads});
+  out.report = verify_zone(*zone, VerifyOptions{.now = static_cast<std::uint64_t>(now), .threads = threads});
   // What the zone reader warns about (data below a DNAME, which no server
   // serves) is a warning of verify too, the one `sign` prints for the same
   // input; first, since it names input lines rather than DNSSEC records.

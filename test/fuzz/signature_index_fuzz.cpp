@@ -9,9 +9,10 @@
 // Properties beyond "no crash" for an accepted input (the layout is at the
 // top of signature_reuse.cpp; the harness decodes it on its own):
 //   - rrset_count() is the number of entries;
-//   - SignatureIndexWriter, given the decoded origin, output hash, DNSKEYs,
-//     chunks and entries, writes exactly the sealed input (for a version 3
-//     input; it writes version 3 for version 1 too), which loads back alike;
+//   - SignatureIndexWriter, given the decoded origin, output hash, signers
+//     digest, DNSKEYs, chunks and entries, writes exactly the sealed input
+//     (for a version 4 input; it writes version 4 for version 1 too), which
+//     loads back alike;
 //   - find() for each entry, with DNSKEYs of the index and keys it does not
 //     hold, at moments around the validity edges, gives a signature exactly
 //     when the index publishes the key and the first entry with that digest
@@ -56,8 +57,9 @@ struct Decoded {
   zs::Name origin;
   std::string output_sha256;
   std::vector<zs::Bytes> dnskeys;
-  std::vector<zs::IndexedChunk> chunks;  // version 3 only
-  bool version_3 = false;
+  zs::ContentDigest signers{};           // version 4 only
+  std::vector<zs::IndexedChunk> chunks;  // version 4 only
+  bool version_4 = false;
   std::vector<Entry> entries;
 };
 
@@ -89,14 +91,26 @@ class Reader {
 std::optional<Decoded> decode(zs::BytesView body) {
   constexpr std::string_view magic = "ZSSIGIDX";
   constexpr std::uint8_t version_1[] = {0, 0, 0, 1};
-  constexpr std::uint8_t version_3[] = {0, 0, 0, 3};
+  constexpr std::uint8_t version_4[] = {0, 0, 0, 4};
+  constexpr std::size_t chunk_size = 3 * digest_size + 4 * 8 + 4 * 4;
   if (body.size() < origin_at + 1 + 8 || !std::ranges::equal(body.first(magic_size), magic)) return std::nullopt;
   Decoded d;
-  d.version_3 = std::ranges::equal(body.subspan(magic_size, 4), version_3);
-  if (!d.version_3 && !std::ranges::equal(body.subspan(magic_size, 4), version_1)) return std::nullopt;
-  Reader r(body.first(body.size() - 8).subspan(origin_at));
+  d.version_4 = std::ranges::equal(body.subspan(magic_size, 4), version_4);
+  if (!d.version_4 && !std::ranges::equal(body.subspan(magic_size, 4), version_1)) return std::nullopt;
+  // Version 4's footer: u64 entries, u32 chunks; the chunks before it.
+  const std::size_t footer = d.version_4 ? 12 : 8;
+  if (body.size() < origin_at + footer) return std::nullopt;
+  std::size_t chunk_count = 0;
+  if (d.version_4) chunk_count = zs::get_u32(body.data() + body.size() - 4);
+  if (chunk_count > (body.size() - origin_at - footer) / chunk_size) return std::nullopt;
+  const std::size_t chunks_at = body.size() - footer - chunk_count * chunk_size;
+  Reader r(body.first(chunks_at).subspan(origin_at));
   zs::BytesView len, wire, sha, bytes;
   if (!r.take(1, len) || !r.take(len[0], wire) || !r.take(digest_size, sha)) return std::nullopt;
+  if (d.version_4) {
+    if (!r.take(digest_size, bytes)) return std::nullopt;
+    std::copy(bytes.begin(), bytes.end(), d.signers.begin());
+  }
   auto origin = zs::Name::from_wire(wire);
   if (!origin) return std::nullopt;
   d.origin = std::move(*origin);
@@ -108,19 +122,22 @@ std::optional<Decoded> decode(zs::BytesView body) {
     if (!r.u16(n) || !r.take(n, bytes)) return std::nullopt;
     d.dnskeys.emplace_back(bytes.begin(), bytes.end());
   }
-  if (d.version_3) {
-    zs::BytesView count_bytes;
-    if (!r.take(4, count_bytes)) return std::nullopt;
-    const std::uint32_t chunks = zs::get_u32(count_bytes.data());
-    for (std::uint32_t i = 0; i < chunks; ++i) {
-      // Records digest, text digest, offset, size.
-      if (!r.take(2 * digest_size + 16, bytes)) return std::nullopt;
-      zs::IndexedChunk& c = d.chunks.emplace_back();
-      std::copy_n(bytes.begin(), digest_size, c.proof.records.begin());
-      std::copy_n(bytes.begin() + digest_size, digest_size, c.proof.text.begin());
-      c.offset = zs::get_u64(bytes.data() + 2 * digest_size);
-      c.size = zs::get_u64(bytes.data() + 2 * digest_size + 8);
-    }
+  const std::size_t entries_size = r.left();
+  for (std::size_t i = 0; i < chunk_count; ++i) {
+    const std::uint8_t* c = body.data() + chunks_at + i * chunk_size;
+    zs::IndexedChunk& k = d.chunks.emplace_back();
+    std::copy_n(c, digest_size, k.proof.records.begin());
+    std::copy_n(c + 32, digest_size, k.unsigned_records.begin());
+    std::copy_n(c + 64, digest_size, k.proof.text.begin());
+    k.offset = zs::get_u64(c + 96);
+    k.size = zs::get_u64(c + 104);
+    k.entries_offset = zs::get_u64(c + 112);
+    k.entries_size = zs::get_u64(c + 120);
+    k.entries = zs::get_u32(c + 128);
+    k.signatures = zs::get_u32(c + 132);
+    k.earliest_expiration = zs::get_u32(c + 136);
+    k.latest_inception = zs::get_u32(c + 140);
+    if (k.entries_offset > entries_size || k.entries_size > entries_size - k.entries_offset) return std::nullopt;
   }
   while (r.left() > 0) {
     Entry e;
@@ -134,8 +151,7 @@ std::optional<Decoded> decode(zs::BytesView body) {
     }
     d.entries.push_back(std::move(e));
   }
-  std::uint64_t count = 0;
-  for (std::uint8_t b : body.last(8)) count = (count << 8) | b;
+  std::uint64_t count = zs::get_u64(body.data() + body.size() - footer);
   if (count != d.entries.size()) return std::nullopt;
   return d;
 }
@@ -229,14 +245,14 @@ void check_lookups(const zs::PreviousSignatures& index, const Decoded& d) {
 
 void check_rewrite(const Decoded& d, zs::BytesView sealed_input) {
   static const std::string path = zs::fuzz::temp_dir() + "/rewritten.index";
-  auto writer = zs::SignatureIndexWriter::create(path, d.origin, d.output_sha256, d.dnskeys, d.chunks);
+  auto writer = zs::SignatureIndexWriter::create(path, d.origin, d.output_sha256, d.signers, d.dnskeys);
   if (!writer) property_failed("SignatureIndexWriter::create refused what load_index accepted");
   for (const Entry& e : d.entries)
     if (!writer->add(e.content, e.rrsigs)) property_failed("SignatureIndexWriter::add failed");
-  if (!writer->commit()) property_failed("SignatureIndexWriter::commit failed");
+  if (!writer->commit(d.chunks)) property_failed("SignatureIndexWriter::commit failed");
   auto written = zs::read_file(path);
   if (!written) property_failed("the rewritten index cannot be read");
-  if (d.version_3 && !std::ranges::equal(zs::bytes_of(*written), sealed_input))
+  if (d.version_4 && !std::ranges::equal(zs::bytes_of(*written), sealed_input))
     property_failed("SignatureIndexWriter wrote other bytes than the index it was given");
   auto again = zs::PreviousSignatures::load_index(path, d.origin, d.output_sha256);
   if (!again || !*again || (*again)->rrset_count() != d.entries.size())

@@ -177,7 +177,7 @@ TEST_CASE("a signature listed as verified skips only its cryptography, and only 
   VerifiedSignatures wrong_key{signature_fingerprint(broken_sig.rdata, *a, other_key)};
   Zone broken_again = zone;
   flip_signatures(*find_node(broken_again, name("ai.example.")), RrType::A);
-  VerifyReport refused = verify_zone(broken_again, VerifyOptions{jan_2026, 1, &wrong_key});
+  VerifyReport refused = verify_zone(broken_again, VerifyOptions{.now = jan_2026, .threads = 1, .verified = &wrong_key});
   CHECK(has_problem(refused, "ai.example.", RrType::A, "does not verify"));
 }
 

@@ -112,7 +112,7 @@ Signed sign(Algorithm alg, const PrivateKey* zsk_private = nullptr, std::optiona
 Result<VerifyReport> gate(const Signed& s, unsigned threads = 1) {
   const ResigningProver prover(s.prover_keys());
   const VerifiedSignatures none;
-  return check_signed_zone(s.zone, GateOptions{now, threads, &none, &prover});
+  return check_signed_zone(s.zone, GateOptions{.now = now, .threads = threads, .verified = &none, .prover = &prover});
 }
 
 Node& node_at(Zone& zone, const char* owner) {
@@ -162,7 +162,7 @@ TEST_CASE("the gate passes a correct zone and proves every Ed25519 signature by 
     CHECK(report->signatures_proven == report->signatures_checked);
   }
   // Without the prover every signature is verified, with the same verdict.
-  auto verified = check_signed_zone(s.zone, GateOptions{now, 1, nullptr, nullptr});
+  auto verified = check_signed_zone(s.zone, GateOptions{.now = now, .threads = 1});
   REQUIRE(verified);
   CHECK(verified->signatures_proven == 0);
 }
