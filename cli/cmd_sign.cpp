@@ -318,6 +318,10 @@ Action add_sign_command(CLI::App& app) {
                    "self-check: %zu of the reused signatures are in chunks carried over whole, whose bytes the last "
                    "run checked\n",
                    summary->signatures_carried);
+    if (opts->verbose && summary->denial_proven)
+      std::fprintf(stderr,
+                   "self-check: the denial chain's names, types and records are those the last run checked: not "
+                   "checked again\n");
     for (const auto& note : summary->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     if (opts->verbose)
       for (const auto& action : summary->key_actions) std::fprintf(stderr, "key action: %s\n", action.c_str());

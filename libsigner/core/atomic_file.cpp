@@ -86,6 +86,7 @@ StagedFile::StagedFile(StagedFile&& other) noexcept
       temp_(std::move(other.temp_)),
       fd_(other.fd_),
       buffer_(std::move(other.buffer_)),
+      written_(other.written_),
       finished_(other.finished_),
       failed_(other.failed_) {
   other.fd_ = -1;
@@ -127,7 +128,7 @@ Result<void> StagedFile::flush() {
 }
 
 Result<void> StagedFile::append(std::string_view data) {
-  if (failed_ || finished_ || fd_ < 0)
+  if (failed_ || written_ || fd_ < 0)
     return fail(Errc::internal, "append to staged file '" + target_ + "' after it was finished or failed");
   if (buffer_.size() + data.size() > staged_buffer_bytes) {
     if (auto r = flush(); !r) return r;
@@ -145,10 +146,22 @@ Result<void> StagedFile::append(std::string_view data) {
 }
 
 Result<void> StagedFile::finish() {
-  if (failed_ || finished_ || fd_ < 0)
+  if (auto r = write_out(); !r) return r;
+  return sync();
+}
+
+Result<void> StagedFile::write_out() {
+  if (failed_ || written_ || fd_ < 0)
     return fail(Errc::internal, "staged file '" + target_ + "' finished twice or after a failure");
   if (auto r = flush(); !r) return r;
   std::string().swap(buffer_);
+  written_ = true;
+  return {};
+}
+
+Result<void> StagedFile::sync() {
+  if (failed_ || !written_ || finished_ || fd_ < 0)
+    return fail(Errc::internal, "staged file '" + target_ + "' synced before it was written out, or twice");
   if (::fsync(fd_) != 0) {
     failed_ = true;
     return io_error("cannot sync", temp_);
@@ -157,8 +170,14 @@ Result<void> StagedFile::finish() {
   return {};
 }
 
+Result<void> StagedFile::finish_unsynced() {
+  if (auto r = write_out(); !r) return r;
+  finished_ = true;
+  return {};
+}
+
 Result<std::size_t> StagedFile::read_at(std::uint64_t offset, std::span<char> out) const {
-  if (!finished_ || fd_ < 0) return fail(Errc::internal, "staged file '" + target_ + "' read before it was finished");
+  if (!written_ || fd_ < 0) return fail(Errc::internal, "staged file '" + target_ + "' read before it was finished");
   for (;;) {
     ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
     if (n >= 0) return static_cast<std::size_t>(n);

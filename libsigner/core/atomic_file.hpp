@@ -54,9 +54,18 @@ class StagedFile {
   // Writes out what append() buffered and fsyncs the file; nothing can be
   // appended afterwards. Errors as append().
   Result<void> finish();
-  // Reads at most `out.size()` bytes at `offset` of the finished file into
+  // finish() in two steps, so that the fsync can run beside reading the file
+  // back: write_out() writes out what append() buffered (the file can be
+  // read from then on, nothing appended), sync() fsyncs it. commit() needs
+  // both. sync() may run while another thread calls read_at().
+  Result<void> write_out();
+  Result<void> sync();
+  // For a cache whose reader detects a torn file (a seal): finish() without
+  // the fsync. After a crash the committed file may be empty or cut short.
+  Result<void> finish_unsynced();
+  // Reads at most `out.size()` bytes at `offset` of the written file into
   // `out`; returns how many (0 at its end). Errors: Errc::io, or
-  // Errc::internal before finish().
+  // Errc::internal before write_out() or finish().
   Result<std::size_t> read_at(std::uint64_t offset, std::span<char> out) const;
   // Where the content lies until commit(): for messages and tests.
   const std::string& temp_path() const noexcept { return temp_; }
@@ -74,7 +83,8 @@ class StagedFile {
   std::string temp_;
   int fd_ = -1;  // open and flock()ed until committed or discarded
   std::string buffer_;  // appended, not yet written
-  bool finished_ = false;
+  bool written_ = false;   // write_out(): readable, nothing more appended
+  bool finished_ = false;  // synced (or finish_unsynced()): committable
   bool failed_ = false;
 };
 

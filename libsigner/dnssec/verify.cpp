@@ -469,7 +469,11 @@ VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options) {
     if (part == 0) verify_signatures(zone, options, report);
     if (part == 1 || options.threads <= 1) zonemd = check_zonemd(zone);
   });
-  verify_denial(zone, report);
+  if (!options.denial_proven) {
+    verify_denial(zone, report);
+  } else {
+    report.denial = zone.apex().has(RrType::NSEC3PARAM) ? VerifyReport::Denial::nsec3 : VerifyReport::Denial::nsec;
+  }
   // RFC 8976 §4: a digest that does not match fails the zone; one that no
   // supported scheme and algorithm can check is not a pass either.
   report.zonemd = zonemd.outcome;

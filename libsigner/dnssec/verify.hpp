@@ -105,6 +105,11 @@ struct VerifyOptions {
   // checked for coverage. Everything else still covers it, the denial chain
   // included. Empty: every node is checked.
   std::span<const std::uint8_t> carried_nodes{};
+  // The denial chain's inputs are, by denial_digest, those of a zone whose
+  // check passed: it is not checked again (VerifyReport::denial is still
+  // set). Only a signer that recorded that digest after its own passed
+  // check may set it.
+  bool denial_proven = false;
 };
 
 struct VerifyReport {
@@ -127,5 +132,14 @@ struct VerifyReport {
 
 // `zone` was built with BuildOptions{.keep_dnssec = true}.
 VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options);
+
+// SHA-256 over everything the denial-chain check of verify_zone reads: the
+// origin, the SOA TTL and MINIMUM, and for each node its owner as spelt, its
+// kind, whether it is an empty non-terminal, its RRset types, and its NSEC,
+// NSEC3 and NSEC3PARAM records with their TTLs. Two zones with the same
+// digest pass or fail that check alike (VerifyOptions::denial_proven).
+// Taken in slices of nodes on `threads` threads; the digest does not depend
+// on their number.
+ContentDigest denial_digest(const Zone& zone, unsigned threads);
 
 }  // namespace zs

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "core/encoding.hpp"
+#include "core/parallel.hpp"
+#include "crypto/keys.hpp"
 #include "dns/rdata.hpp"
 #include "dnssec/denial.hpp"
 #include "dnssec/verify_detail.hpp"
@@ -385,6 +387,57 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
 }
 
 }  // namespace
+
+ContentDigest denial_digest(const Zone& zone, unsigned threads) {
+  // Everything verify_denial below reads, and nothing else: names, kinds,
+  // types, the denial records, and the SOA fields of RFC 9077's TTL.
+  auto is_denial = [](RrType t) { return t == RrType::NSEC || t == RrType::NSEC3 || t == RrType::NSEC3PARAM; };
+  auto slice_digest = [&](std::size_t first, std::size_t end) {
+    Bytes data;
+    for (std::size_t n = first; n < end; ++n) {
+      const Node& node = zone.nodes()[n];
+      const BytesView owner = node.owner.wire();
+      put_u16(data, static_cast<std::uint16_t>(owner.size()));
+      put_bytes(data, owner);
+      put_u8(data, static_cast<std::uint8_t>(node.kind));
+      put_u8(data, node.empty_non_terminal ? 1 : 0);
+      put_u16(data, static_cast<std::uint16_t>(node.rrsets.size()));
+      for (const Rrset& r : node.rrsets) {
+        put_u16(data, to_u16(r.type));
+        if (!is_denial(r.type)) continue;
+        put_u32(data, r.ttl);
+        put_u32(data, static_cast<std::uint32_t>(r.rdatas.size()));
+        for (BytesView rdata : r.rdatas) {
+          put_u16(data, static_cast<std::uint16_t>(rdata.size()));
+          put_bytes(data, rdata);
+        }
+      }
+    }
+    return digest(DigestType::SHA256, data);
+  };
+  constexpr std::size_t slice = std::size_t{1} << 16;
+  const std::size_t count = zone.nodes().size();
+  const std::size_t slices = (count + slice - 1) / slice;
+  std::vector<Bytes> digests(slices);
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(slices)));
+  run_on_threads(threads, [&](std::size_t worker) {
+    for (std::size_t k = worker; k < slices; k += threads)
+      digests[k] = slice_digest(k * slice, std::min(count, (k + 1) * slice));
+  });
+  Bytes all;
+  const BytesView origin = zone.origin().wire();
+  put_u16(all, static_cast<std::uint16_t>(origin.size()));
+  put_bytes(all, origin);
+  const Rrset* soa = zone.apex().find(RrType::SOA);
+  put_u32(all, soa ? soa->ttl : 0);
+  put_u32(all, soa ? zone.soa_minimum() : 0);
+  put_u64(all, count);
+  for (const Bytes& d : digests) put_bytes(all, d);
+  const Bytes d = digest(DigestType::SHA256, all);
+  ContentDigest out{};
+  std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
+}
 
 void verify_denial(const Zone& zone, VerifyReport& report) {
   ProblemList problems(report.problems);

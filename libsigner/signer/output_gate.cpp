@@ -272,7 +272,7 @@ Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsi
         if (auto w = sink.write(parts[t].text); !w) return std::unexpected(w.error());
     }
   }
-  if (auto r = staged.finish(); !r) return std::unexpected(r.error());
+  if (auto r = staged.write_out(); !r) return std::unexpected(r.error());
   return sink.hex();
 }
 
@@ -388,7 +388,7 @@ Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& 
 Result<VerifyReport> check_signed_zone(const Zone& zone, const GateOptions& options) {
   VerifyReport report = verify_zone(
       zone, VerifyOptions{static_cast<std::uint64_t>(options.now), options.threads, options.verified, options.prover,
-                          options.carried_nodes});
+                          options.carried_nodes, options.denial_proven});
   // ok(): warnings fail the gate too. `zonesign verify` tolerates what
   // resolvers tolerate in others' zones; our own output breaks no rule.
   if (report.ok()) return report;

@@ -72,7 +72,9 @@ using ChunkSource = std::function<bool(std::size_t index, std::string& out)>;
 // (chunk_ends), taken from `source` when it gives it, else rendered; the
 // bytes are the same either way when the source is right. Fills `chunks`
 // with where each went in the file and `copied` with the bytes taken from
-// `source`. Errors: Errc::io.
+// `source`. The file is written out but not synced (StagedFile::write_out):
+// the caller syncs it, beside the read-back, before committing it.
+// Errors: Errc::io.
 Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
                                       std::span<const std::size_t> ends, const ChunkSource& source,
                                       std::vector<OutputChunk>& chunks, std::uint64_t& copied);
@@ -132,8 +134,9 @@ struct GateOptions {
   const VerifiedSignatures* verified = nullptr;
   // Usually a ResigningProver; null verifies every signature.
   const SignatureProver* prover = nullptr;
-  // VerifyOptions::carried_nodes.
+  // VerifyOptions::carried_nodes and denial_proven.
   std::span<const std::uint8_t> carried_nodes{};
+  bool denial_proven = false;
 };
 
 // verify_zone over the zone, warnings included. Returns the report (for its

@@ -378,13 +378,14 @@ std::size_t reuse_signatures(const Zone& zone, const std::vector<ActiveKey>& key
 // `chunks` (the output's, from the read-back) get their entries' places.
 Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, unsigned threads,
                                    const std::string& path, const std::string& output_sha256,
-                                   const ContentDigest& signers, std::vector<IndexedChunk>& chunks,
+                                   const ContentDigest& signers, const ContentDigest& denial,
+                                   std::vector<IndexedChunk>& chunks,
                                    std::span<const std::size_t> ends, std::span<const IndexedChunk* const> carried,
                                    const PreviousSignatures& previous) {
   const std::vector<SignedRrset>& rrsets = plan.rrsets;
   std::vector<Bytes> dnskeys;
   if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas.to_vector();
-  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, signers, dnskeys);
+  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, signers, denial, dnskeys);
   if (!writer) return std::unexpected(writer.error());
   if (!chunks.empty() && chunks.size() != ends.size())
     return fail(Errc::internal, "the output's chunks are not the zone's");
@@ -671,6 +672,11 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       previous_file->size() == previous_chunk_list.back().offset + previous_chunk_list.back().size)
     carried = carry_chunks(zone, previous, previous_chunk_list, signers, unsigned_digests, request.now,
                            *request.refresh);
+  // The denial chain's inputs (dnssec/verify.hpp denial_digest): when they
+  // are those of the previous output, whose check passed, the chain is not
+  // checked again.
+  const ContentDigest denial = keep_index ? denial_digest(zone, threads) : ContentDigest{};
+  bool denial_proven = keep_index && denial == previous.denial();
   std::vector<std::uint8_t> carried_nodes;
   std::size_t carried_signatures = 0;
   std::optional<UnixTime> carried_expiration;
@@ -761,7 +767,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     // unpublished next, then the zone is renamed into place, and last the key
     // state records what this run did. Any failure before the rename leaves the
     // output and the key folder as they were.
-    const GateOptions gate{request.now, threads, &verified, &prover, carried_nodes};
+    const GateOptions gate{request.now, threads, &verified, &prover, carried_nodes, denial_proven};
+    summary.denial_proven = denial_proven;
     staged.reset();
     summary.output.clear();
     ReadAt read_output;
@@ -817,8 +824,13 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     // over: the read-back parses every chunk.
     const ProvenChunks none_proven;
     ReadBackCounts counts;
-    run_on_threads(2, [&](std::size_t part) {
-      if (part == 1) {
+    // The staged file's fsync runs beside them: it waits on the disk, and
+    // nothing is committed before it is done.
+    Result<void> synced;
+    run_on_threads(staged ? 3 : 2, [&](std::size_t part) {
+      if (part == 2) {
+        synced = staged->sync();
+      } else if (part == 1) {
         checked = check_signed_zone(zone, gate);
       } else if (chunks.empty()) {
         read_back = check_read_back(zone, read_output, request.origin);
@@ -849,6 +861,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     });
     summary.output_bytes_parsed = counts.bytes_parsed;
     summary.output_bytes_proven = counts.bytes_proven;
+    if (!synced) return std::unexpected(std::move(synced.error()).with_context("nothing was published"));
     if (read_back && checked) break;
     const Error& error = read_back ? checked.error() : read_back.error();
     if (!carried.empty() || (copy_previous && summary.output_bytes_copied > 0)) {
@@ -863,6 +876,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
                             "); signed everything afresh");
     reuse = false;
     copy_previous = false;
+    denial_proven = false;
   }
   for (const auto& node : zone.nodes())
     for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
@@ -902,7 +916,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     plan.tasks = {};
   }
   if (keep_index)
-    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, signers, written_chunks, ends,
+    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, signers, denial, written_chunks, ends,
                                        carried, previous);
         !r)
       summary.notes.push_back("signature index not written (" + r.error().to_string() +

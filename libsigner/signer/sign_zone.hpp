@@ -91,6 +91,9 @@ struct SignSummary {
   // copied from the previous output and proven to be the ones its run
   // checked (signer/sign_zone.cpp, docs/architecture.md "Carried chunks").
   std::size_t signatures_carried = 0;
+  // The denial chain was not checked again: its inputs were those of the
+  // previous output, whose check passed (dnssec/verify.hpp denial_digest).
+  bool denial_proven = false;
   // The gate's read-back: output bytes parsed, and bytes taken over from the
   // previous run's proofs of unchanged chunks (signer/output_chunks.hpp).
   std::uint64_t output_bytes_parsed = 0;

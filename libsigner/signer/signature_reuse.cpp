@@ -20,6 +20,7 @@ namespace zs {
 //   u8 length, the origin's lower-case wire form
 //   32 octets: the SHA-256 of the output it describes
 //   32 octets: the signers digest of the run that wrote it (signers_digest)
+//   32 octets: the denial digest of that output's zone (dnssec/verify.hpp)
 //   u16 count, then each DNSKEY RDATA of that output as u16 length + octets
 //   entries, one per signed RRset, in zone order:
 //     32 octets content digest, u16 count, each RRSIG RDATA as u16 length + octets
@@ -172,19 +173,22 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
   const std::size_t chunks_at = entries_count_at - chunk_count * chunk_record_size;
 
   Cursor c(data, index_magic.size() + 4, chunks_at);
-  BytesView origin_wire, output_sha, signers, key;
+  BytesView origin_wire, output_sha, signers, denial, key;
   std::size_t origin_len = 0, keys = 0;
   BytesView len_byte;
   if (!c.take(1, len_byte)) return std::unexpected(index_error(index_path, "is cut short"));
   origin_len = len_byte[0];
   if (!c.take(origin_len, origin_wire) || !c.take(digest_size, output_sha) ||
-      (version != 1 && !c.take(digest_size, signers)) || !c.u16(keys))
+      (version != 1 && (!c.take(digest_size, signers) || !c.take(digest_size, denial))) || !c.u16(keys))
     return std::unexpected(index_error(index_path, "is cut short"));
   const Name lower = origin.lowercased();
   if (!std::ranges::equal(origin_wire, lower.wire()))
     return std::unexpected(index_error(index_path, "is for another zone"));
   if (to_hex(output_sha) != verified_sha256) return std::nullopt;
-  if (version != 1) std::copy(signers.begin(), signers.end(), index.signers_.begin());
+  if (version != 1) {
+    std::copy(signers.begin(), signers.end(), index.signers_.begin());
+    std::copy(denial.begin(), denial.end(), index.denial_.begin());
+  }
   for (std::size_t i = 0; i < keys; ++i) {
     std::size_t len = 0;
     if (!c.u16(len) || !c.take(len, key)) return std::unexpected(index_error(index_path, "is cut short"));
@@ -358,6 +362,7 @@ SignatureIndexWriter::~SignatureIndexWriter() = default;
 Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& index_path, const Name& origin,
                                                           const std::string& output_sha256,
                                                           const ContentDigest& signers,
+                                                          const ContentDigest& denial,
                                                           std::span<const Bytes> dnskeys) {
   auto sha = from_hex(output_sha256);
   if (!sha || sha->size() != digest_size) return fail(Errc::internal, "the output's SHA-256 is not 64 hex digits");
@@ -375,6 +380,7 @@ Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& ind
   put_bytes(out, lower.wire());
   put_bytes(out, *sha);
   put_bytes(out, signers);
+  put_bytes(out, denial);
   put_u16(out, static_cast<std::uint16_t>(dnskeys.size()));
   for (const Bytes& k : dnskeys) {
     put_u16(out, static_cast<std::uint16_t>(k.size()));
@@ -426,7 +432,9 @@ Result<void> SignatureIndexWriter::commit(std::span<const IndexedChunk> chunks) 
   if (auto r = impl_->flush(); !r) return r;
   const Bytes seal = impl_->seal.finish();
   if (auto r = impl_->file.append(chars_of(seal)); !r) return r;
-  if (auto r = impl_->file.finish(); !r) return r;
+  // A cache: a file torn by a crash fails its seal, and the next run reads
+  // the output instead. Not worth an fsync of a few hundred MB per run.
+  if (auto r = impl_->file.finish_unsynced(); !r) return r;
   return impl_->file.commit();
 }
 

@@ -87,6 +87,9 @@ class PreviousSignatures {
   // The signers digest of the run that wrote the index (signers_digest);
   // all zero when there is none.
   const ContentDigest& signers() const noexcept { return signers_; }
+  // The denial digest (dnssec/verify.hpp) of the zone whose output passed
+  // the checks; all zero when there is none.
+  const ContentDigest& denial() const noexcept { return denial_; }
   // The previous output's DNSKEY RDATAs.
   const std::vector<Bytes>& dnskeys() const noexcept { return dnskeys_; }
 
@@ -110,6 +113,7 @@ class PreviousSignatures {
   std::vector<Bytes> dnskeys_;        // the previous output's DNSKEY RDATAs
   std::vector<IndexedChunk> chunks_;
   ContentDigest signers_{};
+  ContentDigest denial_{};
 
   Result<void> index_entries();
 };
@@ -123,10 +127,11 @@ class SignatureIndexWriter {
  public:
   // `output_sha256` (hex) is the SHA-256 of the output the index describes;
   // `signers` the signers digest of the run that wrote it (signers_digest);
-  // `dnskeys` its DNSKEY RDATAs.
+  // `denial` the denial digest of its zone, whose check passed (all zero:
+  // none); `dnskeys` its DNSKEY RDATAs.
   static Result<SignatureIndexWriter> create(const std::string& index_path, const Name& origin,
                                              const std::string& output_sha256, const ContentDigest& signers,
-                                             std::span<const Bytes> dnskeys);
+                                             const ContentDigest& denial, std::span<const Bytes> dnskeys);
   SignatureIndexWriter(SignatureIndexWriter&&) noexcept;
   SignatureIndexWriter& operator=(SignatureIndexWriter&&) = delete;
   ~SignatureIndexWriter();

@@ -10,7 +10,7 @@
 // top of signature_reuse.cpp; the harness decodes it on its own):
 //   - rrset_count() is the number of entries;
 //   - SignatureIndexWriter, given the decoded origin, output hash, signers
-//     digest, DNSKEYs, chunks and entries, writes exactly the sealed input
+//     and denial digests, DNSKEYs, chunks and entries, writes exactly the sealed input
 //     (for a version 4 input; it writes version 4 for version 1 too), which
 //     loads back alike;
 //   - find() for each entry, with DNSKEYs of the index and keys it does not
@@ -58,6 +58,7 @@ struct Decoded {
   std::string output_sha256;
   std::vector<zs::Bytes> dnskeys;
   zs::ContentDigest signers{};           // version 4 only
+  zs::ContentDigest denial{};            // version 4 only
   std::vector<zs::IndexedChunk> chunks;  // version 4 only
   bool version_4 = false;
   std::vector<Entry> entries;
@@ -110,6 +111,8 @@ std::optional<Decoded> decode(zs::BytesView body) {
   if (d.version_4) {
     if (!r.take(digest_size, bytes)) return std::nullopt;
     std::copy(bytes.begin(), bytes.end(), d.signers.begin());
+    if (!r.take(digest_size, bytes)) return std::nullopt;
+    std::copy(bytes.begin(), bytes.end(), d.denial.begin());
   }
   auto origin = zs::Name::from_wire(wire);
   if (!origin) return std::nullopt;
@@ -245,7 +248,7 @@ void check_lookups(const zs::PreviousSignatures& index, const Decoded& d) {
 
 void check_rewrite(const Decoded& d, zs::BytesView sealed_input) {
   static const std::string path = zs::fuzz::temp_dir() + "/rewritten.index";
-  auto writer = zs::SignatureIndexWriter::create(path, d.origin, d.output_sha256, d.signers, d.dnskeys);
+  auto writer = zs::SignatureIndexWriter::create(path, d.origin, d.output_sha256, d.signers, d.denial, d.dnskeys);
   if (!writer) property_failed("SignatureIndexWriter::create refused what load_index accepted");
   for (const Entry& e : d.entries)
     if (!writer->add(e.content, e.rrsigs)) property_failed("SignatureIndexWriter::add failed");

@@ -107,6 +107,7 @@ TEST_CASE_FIXTURE(Fixture, "a re-sign carries unchanged chunks over whole, with 
   auto first = sign_zone(request(start));
   REQUIRE_MESSAGE(first, first.error().to_string());
   CHECK(first->signatures_carried == 0);
+  CHECK_FALSE(first->denial_proven);
   save();
 
   SUBCASE("nothing changed but the serial") {
@@ -137,6 +138,8 @@ TEST_CASE_FIXTURE(Fixture, "a re-sign carries unchanged chunks over whole, with 
     CHECK(second->notes.empty());
     CHECK(second->signatures_carried > second->signatures * 9 / 10);
     CHECK(second->signatures_reused == second->signatures - 2);  // the SOA's and h1234's
+    // Names, types and the chain as the first run checked them.
+    CHECK(second->denial_proven);
     const std::string carried = output();
     CHECK(carried.find("h1234.carry.test.\t3600\tIN\tA\t192.0.2.235") != std::string::npos);
     check_valid(start + day);
@@ -145,6 +148,28 @@ TEST_CASE_FIXTURE(Fixture, "a re-sign carries unchanged chunks over whole, with 
     REQUIRE_MESSAGE(plain, plain.error().to_string());
     CHECK(plain->signatures_reused == second->signatures_reused);
     CHECK(output() == carried);
+  }
+  SUBCASE("a name added: its chunk and the chain are checked again") {
+    write_zone(big_zone() + "new IN A 192.0.2.1\n");
+    auto second = sign_zone(request(start + day));
+    REQUIRE_MESSAGE(second, second.error().to_string());
+    CHECK_FALSE(second->denial_proven);
+    CHECK(second->signatures_carried > 0);
+    const std::string carried = output();
+    CHECK(carried.find("new.carry.test.\t3600\tIN\tA\t192.0.2.1") != std::string::npos);
+    check_valid(start + day);
+
+    auto plain = resign_without_carrying(start + day);
+    REQUIRE_MESSAGE(plain, plain.error().to_string());
+    CHECK(plain->signatures_reused == second->signatures_reused);
+    CHECK(output() == carried);
+  }
+  SUBCASE("a type added at a name: the chain is checked again") {
+    write_zone(big_zone() + "h5 IN AAAA 2001:db8::5\n");
+    auto second = sign_zone(request(start + day));
+    REQUIRE_MESSAGE(second, second.error().to_string());
+    CHECK_FALSE(second->denial_proven);
+    check_valid(start + day);
   }
   SUBCASE("a changed TTL is not carried") {
     std::string zone = big_zone();

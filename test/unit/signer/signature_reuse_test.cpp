@@ -410,7 +410,7 @@ void rewrite_index(const Fixture& f, const std::function<void(Bytes&)>& mutate) 
     set.rdatas.push_back(r.rdata);
   }
   const Bytes sha = digest(DigestType::SHA256, to_bytes(text));
-  auto writer = SignatureIndexWriter::create(f.index().string(), origin, to_hex(sha), ContentDigest{},
+  auto writer = SignatureIndexWriter::create(f.index().string(), origin, to_hex(sha), ContentDigest{}, ContentDigest{},
                                              rrsets.at({"reuse.test.", RrType::DNSKEY}).rdatas.to_vector());
   REQUIRE(writer);
   for (auto& [key, sigs] : rrsigs) {
