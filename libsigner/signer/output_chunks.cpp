@@ -68,6 +68,10 @@ ChunkDigest digest_records(const Zone& zone, std::size_t first, std::size_t end,
     const BytesView owner = r->node->owner.wire();
     put_u16(data, static_cast<std::uint16_t>(owner.size()));
     put_bytes(data, owner);
+    // What is signed at a node depends on its kind too, which an ancestor
+    // elsewhere in the zone decides (a delegation above makes its data
+    // glue): the same records under another kind need other RRSIGs.
+    if (!with_signatures) put_u8(data, static_cast<std::uint8_t>(r->node->kind));
     put_u16(data, to_u16(r->type));
     put_u32(data, r->ttl);
     // RDATA is at most 65,535 octets; the length keeps records apart.

@@ -89,7 +89,10 @@ struct IndexedChunk {
 };
 
 // SHA-256 over the records of nodes [first, end) but their RRSIGs, as
-// chunk_records_digest takes them: what a chunk holds before it is signed.
+// chunk_records_digest takes them, each with its node's kind (NodeKind: an
+// ancestor elsewhere decides it, and it decides what is signed): what a
+// chunk holds before it is signed, and what its signatures depend on
+// besides the keys.
 ChunkDigest chunk_unsigned_digest(const Zone& zone, std::size_t first, std::size_t end);
 
 // chunk_unsigned_digest of each chunk that `ends` describes, on `threads`

@@ -171,6 +171,25 @@ TEST_CASE_FIXTURE(Fixture, "a re-sign carries unchanged chunks over whole, with 
     CHECK_FALSE(second->denial_proven);
     check_valid(start + day);
   }
+  SUBCASE("a delegation added above names in other chunks: their data, now glue, is not carried") {
+    // h1000..h1999 move below "dept": 1,000 names, many chunks, and only the
+    // first holds dept itself. Their records stay the same, but once dept
+    // is delegated they are glue and must lose their signatures.
+    std::string zone = big_zone();
+    for (int i = 0; i < 1000; ++i) {
+      const std::string from = "\nh" + std::to_string(1000 + i) + " IN A";
+      zone.replace(zone.find(from), from.size(), "\nh" + std::to_string(1000 + i) + ".dept IN A");
+    }
+    write_zone(zone);
+    REQUIRE(sign_zone(request(start + day / 4)));
+    CHECK(output().find("h1500.dept.carry.test.\t3600\tIN\tRRSIG\tA ") != std::string::npos);
+    write_zone(zone + "dept IN NS ns.elsewhere.example.\n");
+    auto second = sign_zone(request(start + day));
+    REQUIRE_MESSAGE(second, second.error().to_string());
+    CHECK(second->signatures_carried > 0);  // the chunks before dept's
+    CHECK(output().find("h1500.dept.carry.test.\t3600\tIN\tRRSIG\tA ") == std::string::npos);
+    check_valid(start + day);
+  }
   SUBCASE("a changed TTL is not carried") {
     std::string zone = big_zone();
     zone.replace(zone.find("h777 IN A"), 9, "h777 60 IN A");
