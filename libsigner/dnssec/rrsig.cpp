@@ -256,6 +256,10 @@ Result<bool> verify_rrsig(const Rrset& rrset, const Rrsig& rrsig, BytesView dnsk
   return key->verify(input, rrsig.signature);
 }
 
+std::int64_t rrsig_seconds_until(std::uint32_t when, std::uint64_t now) noexcept {
+  return static_cast<std::int32_t>(when - static_cast<std::uint32_t>(now));
+}
+
 bool rrsig_time_valid(const Rrsig& rrsig, std::uint64_t now) noexcept {
   // RFC 1982 §3.2 with SERIAL_BITS = 32: a <= b when b - a, taken modulo
   // 2^32, is below 2^31. Times wrap every 136 years; the window does not.

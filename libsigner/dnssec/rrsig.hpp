@@ -92,5 +92,8 @@ SignatureFingerprint signature_fingerprint(BytesView rrsig_rdata, const ContentD
 // RFC 4034 §3.1.5 serial-number arithmetic on 32-bit times (RFC 1982):
 // is `t` within [inception, expiration] taken at `now`?
 bool rrsig_time_valid(const Rrsig& rrsig, std::uint64_t now) noexcept;
+// Seconds from `now` to the RRSIG time `when` in that arithmetic: negative
+// when it lies in the past.
+std::int64_t rrsig_seconds_until(std::uint32_t when, std::uint64_t now) noexcept;
 
 }  // namespace zs

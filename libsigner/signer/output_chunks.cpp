@@ -6,6 +6,7 @@
 #include "core/parallel.hpp"
 #include "crypto/keys.hpp"
 #include "dns/name.hpp"
+#include "dnssec/rrsig.hpp"
 #include "zonefile/writer.hpp"
 
 namespace zs {
@@ -116,7 +117,7 @@ ChunkSignatureTimes chunk_signature_times(const Zone& zone, std::size_t first, s
                                           std::uint32_t now) {
   ChunkSignatureTimes out;
   // Serial-number order (RFC 4034 §3.1.5): compared as offsets from `now`.
-  auto from_now = [now](std::uint32_t t) { return static_cast<std::int32_t>(t - now); };
+  auto from_now = [now](std::uint32_t t) { return rrsig_seconds_until(t, now); };
   for (std::size_t n = first; n < end; ++n)
     for (SignatureRef sig : zone.nodes()[n].signatures) {
       // RRSIG RDATA: type covered, algorithm, labels, original TTL, then

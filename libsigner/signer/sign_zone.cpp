@@ -433,12 +433,6 @@ Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, 
   return writer->commit(chunks);
 }
 
-// Seconds from `now` to a 32-bit RRSIG time, in serial-number arithmetic
-// (RFC 4034 §3.1.5): negative when it lies in the past.
-std::int64_t seconds_until(std::uint32_t when, UnixTime now) {
-  return static_cast<std::int32_t>(when - static_cast<std::uint32_t>(now));
-}
-
 // The chunks of this output carried over whole from the previous one: by
 // chunk, the previous output's chunk with the same records but RRSIGs
 // (`unsigned_digests`, chunk_unsigned_digest), or null for a chunk that this
@@ -464,8 +458,9 @@ std::vector<const IndexedChunk*> carry_chunks(const Zone& zone, const PreviousSi
     auto it = std::ranges::lower_bound(by_digest, d, {}, [](const IndexedChunk* c) { return c->unsigned_records; });
     const IndexedChunk* from = it != by_digest.end() && (*it)->unsigned_records == d ? *it : nullptr;
     if (from && from->signatures > 0 &&
-        (seconds_until(from->earliest_expiration, now) <= static_cast<std::int64_t>(refresh) ||
-         seconds_until(from->latest_inception, now) > 0))
+        (rrsig_seconds_until(from->earliest_expiration, static_cast<std::uint64_t>(now)) <=
+             static_cast<std::int64_t>(refresh) ||
+         rrsig_seconds_until(from->latest_inception, static_cast<std::uint64_t>(now)) > 0))
       from = nullptr;
     if (from && (!previous.raw_entries(*from) || from->size > (std::uint64_t{1} << 30))) from = nullptr;
     carried.push_back(from);
@@ -688,7 +683,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
                 carried_nodes.begin() + static_cast<std::ptrdiff_t>(ends[c]), std::uint8_t{1});
       carried_signatures += carried[c]->signatures;
       if (carried[c]->signatures > 0) {
-        const UnixTime when = request.now + seconds_until(carried[c]->earliest_expiration, request.now);
+        const UnixTime when =
+            request.now +
+            rrsig_seconds_until(carried[c]->earliest_expiration, static_cast<std::uint64_t>(request.now));
         if (!carried_expiration || when < *carried_expiration) carried_expiration = when;
       }
     }

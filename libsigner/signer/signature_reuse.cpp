@@ -54,12 +54,6 @@ std::string index_key(const Name& owner, RrType type) {
   return key;
 }
 
-// Seconds from `now` to a 32-bit RRSIG time, in serial-number arithmetic
-// (RFC 4034 §3.1.5): negative when it lies in the past.
-std::int64_t seconds_until(std::uint32_t when, UnixTime now) {
-  return static_cast<std::int32_t>(when - static_cast<std::uint32_t>(now));
-}
-
 // Counts and lengths are 16 bits: callers check that they fit.
 void put_entry(Bytes& out, const ContentDigest& content, std::span<const BytesView> rrsigs) {
   put_bytes(out, content);
@@ -329,8 +323,9 @@ std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const Content
       if (!std::equal(signer_wire.begin(), signer_wire.end(), f + fixed,
                       [](std::uint8_t a, std::uint8_t b) { return ascii_lower(a) == ascii_lower(b); }))
         continue;
-      if (seconds_until(get_u32(f + 12), now) > 0) continue;  // inception: not valid yet (a clock set back)
-      if (seconds_until(get_u32(f + 8), now) <= static_cast<std::int64_t>(refresh)) continue;  // expiration
+      if (rrsig_seconds_until(get_u32(f + 12), static_cast<std::uint64_t>(now)) > 0) continue;  // inception: not valid yet (a clock set back)
+      if (rrsig_seconds_until(get_u32(f + 8), static_cast<std::uint64_t>(now)) <= static_cast<std::int64_t>(refresh))
+        continue;  // expiration
       return Reused{Bytes(rdata.begin(), rdata.end()), signature_fingerprint(rdata, content, key.dnskey_rdata)};
     }
     return std::nullopt;
