@@ -343,6 +343,8 @@ Action add_sign_command(CLI::App& app) {
       doc["rrsets_signed"] = summary->rrsets_signed;
       doc["signatures"] = summary->signatures;
       doc["signatures_reused"] = summary->signatures_reused;
+      doc["signatures_carried"] = summary->signatures_carried;
+      doc["denial_proven"] = summary->denial_proven;
       doc["first_expiration"] = format_time(summary->expiration);
       doc["key_events"] = nlohmann::ordered_json::array();
       for (const auto& e : summary->key_events) doc["key_events"].push_back(key_event_json(e));
