@@ -145,6 +145,48 @@ Result<void> StagedFile::append(std::string_view data) {
   return {};
 }
 
+Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uint64_t size) {
+  if (failed_ || written_ || fd_ < 0)
+    return fail(Errc::internal, "append to staged file '" + target_ + "' after it was finished or failed");
+  // What append() buffered goes first: copy_file_range writes at the
+  // file's offset, which write() has moved to the end of what is written.
+  if (auto r = flush(); !r) return r;
+  auto in = static_cast<off_t>(offset);
+  std::uint64_t left = size;
+  bool by_kernel = true;
+  std::string piece;
+  while (left > 0) {
+    ssize_t n = -1;
+    if (by_kernel) {
+      n = ::copy_file_range(from_fd, &in, fd_, nullptr, static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30)), 0);
+      // Across file systems, or where the kernel cannot: by hand.
+      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+        by_kernel = false;
+        continue;
+      }
+    } else {
+      piece.resize(static_cast<std::size_t>(std::min<std::uint64_t>(left, staged_buffer_bytes)));
+      n = ::pread(from_fd, piece.data(), piece.size(), in);
+      if (n > 0 && !write_all(fd_, piece.data(), static_cast<std::size_t>(n))) {
+        failed_ = true;
+        return io_error("cannot write", temp_);
+      }
+      if (n > 0) in += n;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      failed_ = true;
+      return io_error("cannot copy into", temp_);
+    }
+    if (n == 0) {
+      failed_ = true;
+      return fail(Errc::io, "cannot copy into '" + temp_ + "': the source is shorter than the range asked");
+    }
+    left -= static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
 Result<void> StagedFile::finish() {
   if (auto r = write_out(); !r) return r;
   return sync();

@@ -51,6 +51,11 @@ class StagedFile {
   // disk), and the file can then no longer be committed; destroying it
   // removes it, the target untouched.
   Result<void> append(std::string_view data);
+  // Appends `size` bytes of the regular file open as `from_fd`, from
+  // `offset` on, copied by the kernel where it can (copy_file_range), so
+  // that they never pass through this process. Errors: Errc::io (a full
+  // disk, a source shorter than asked), as append().
+  Result<void> append_copy(int from_fd, std::uint64_t offset, std::uint64_t size);
   // Writes out what append() buffered and fsyncs the file; nothing can be
   // appended afterwards. Errors as append().
   Result<void> finish();

@@ -81,6 +81,8 @@ struct IndexedChunk {
   std::uint64_t entries_offset = 0;
   std::uint64_t entries_size = 0;
   std::uint32_t entries = 0;
+  // SHA-256 of those entry bytes: the index's seal does not cover them.
+  ChunkDigest entries_digest{};
   // Its RRSIGs: how many, the earliest expiration and the latest inception
   // (RRSIG times, RFC 4034 §3.1.5; both 0 when it has none).
   std::uint32_t signatures = 0;

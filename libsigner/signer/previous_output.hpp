@@ -1,7 +1,8 @@
 // The previous signed output, read by ranges: the chunks a re-sign copies
 // from it instead of rendering them again (signer/output_chunks.hpp). What
 // is read is never trusted: the gate's read-back checks copied chunks as it
-// checks rendered ones.
+// checks rendered ones. The signature index is read by ranges through it
+// too (signer/signature_reuse.hpp), each checked against its digest.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,8 @@ class PreviousOutput {
   bool read_exact(std::uint64_t offset, std::span<char> out) const noexcept;
   // Its size when it was opened.
   std::uint64_t size() const noexcept { return size_; }
+  // The open descriptor, to copy ranges from (StagedFile::append_copy).
+  int fd() const noexcept { return fd_; }
 
  private:
   explicit PreviousOutput(int fd) noexcept : fd_(fd) {}

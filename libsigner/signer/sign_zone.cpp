@@ -414,20 +414,16 @@ Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, 
   };
   std::size_t i = 0;
   for (std::size_t c = 0; c < chunks.size(); ++c) {
-    IndexedChunk& chunk = chunks[c];
-    chunk.entries_offset = writer->entries_bytes();
-    const std::uint64_t before = writer->entries();
     if (const IndexedChunk* from = carried.empty() ? nullptr : carried[c]) {
-      auto raw = previous.raw_entries(*from);
-      if (!raw) return fail(Errc::internal, "a carried chunk's entries are not in the previous index");
-      if (auto r = writer->add_raw(*raw); !r) return r;
+      auto source = previous.entries_of(*from);
+      if (!source) return fail(Errc::internal, "a carried chunk's entries are not in the previous index");
+      if (auto r = writer->copy_entries(*source); !r) return r;
     } else {
       std::size_t end = i;
       while (end < rrsets.size() && rrsets[end].node < ends[c]) ++end;
       if (auto r = add_rrsets(i, end); !r) return r;
     }
-    chunk.entries_size = writer->entries_bytes() - chunk.entries_offset;
-    chunk.entries = static_cast<std::uint32_t>(writer->entries() - before);
+    if (auto r = writer->end_chunk(chunks[c]); !r) return r;
   }
   if (auto r = add_rrsets(i, rrsets.size()); !r) return r;
   return writer->commit(chunks);
@@ -462,7 +458,7 @@ std::vector<const IndexedChunk*> carry_chunks(const Zone& zone, const PreviousSi
              static_cast<std::int64_t>(refresh) ||
          rrsig_seconds_until(from->latest_inception, static_cast<std::uint64_t>(now)) > 0))
       from = nullptr;
-    if (from && (!previous.raw_entries(*from) || from->size > (std::uint64_t{1} << 30))) from = nullptr;
+    if (from && (!previous.entries_of(*from) || from->size > (std::uint64_t{1} << 30))) from = nullptr;
     carried.push_back(from);
     any = any || from;
   }
@@ -631,10 +627,10 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   // for the next one; without it, none is read or written.
   const bool keep_index = request.refresh && request.output != "-";
   const std::string index_path = signature_index_path(store->folder());
+  std::string vouched;  // the SHA-256 of the previous output, on record
   if (keep_index) {
     // A previous output that does not read back is no reason to stop:
     // everything is then signed afresh.
-    std::string vouched;
     if (const auto& last = store->last_signed(); last && last->output == output_path) vouched = last->sha256;
     auto indexed = PreviousSignatures::load_index(index_path, request.origin, vouched);
     if (!indexed)
@@ -667,6 +663,26 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       previous_file->size() == previous_chunk_list.back().offset + previous_chunk_list.back().size)
     carried = carry_chunks(zone, previous, previous_chunk_list, signers, unsigned_digests, request.now,
                            *request.refresh);
+  // The index's entries of the chunks not carried: where this run looks for
+  // signatures to reuse (of a version 5 index no others are read). Entries
+  // that fail their digest are not used: the output is read instead, and no
+  // chunk is carried, since its entries could not go into the next index.
+  if (keep_index) {
+    std::vector<std::uint8_t> skip(previous_chunk_list.size(), 0);
+    for (const IndexedChunk* from : carried)
+      if (from) skip[static_cast<std::size_t>(from - previous_chunk_list.data())] = 1;
+    if (auto r = previous.load_entries(previous_chunk_list, skip); !r) {
+      summary.notes.push_back("signature index " + index_path + ": " + r.error().message +
+                              "; reading the previous output instead");
+      carried.clear();
+      if (auto loaded = PreviousSignatures::load(request.output, request.origin, vouched)) {
+        previous = std::move(*loaded);
+      } else {
+        previous = PreviousSignatures();
+        summary.notes.push_back("previous output not reused (" + loaded.error().to_string() + "); signing everything");
+      }
+    }
+  }
   // The denial chain's inputs (dnssec/verify.hpp denial_digest): when they
   // are those of the previous output, whose check passed, the chain is not
   // checked again.
@@ -723,6 +739,17 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   bool copy_previous = true;
   for (bool first = true;; first = false) {
     if (!first) {
+      // The index's entries of the chunks that were carried were not read:
+      // they are now, for the signatures they hold.
+      if (!carried.empty() && reuse && keep_index) {
+        const std::vector<std::uint8_t> none_skipped(previous_chunk_list.size(), 0);
+        if (auto r = previous.load_entries(previous_chunk_list, none_skipped); !r) {
+          summary.notes.push_back("signature index " + index_path + ": " + r.error().message +
+                                  "; reading the previous output instead");
+          auto loaded = PreviousSignatures::load(request.output, request.origin, vouched);
+          previous = loaded ? std::move(*loaded) : PreviousSignatures();
+        }
+      }
       carried.clear();
       carried_nodes.clear();
       carried_signatures = 0;

@@ -16,34 +16,45 @@
 namespace zs {
 
 // The signature index file, all numbers big-endian:
-//   "ZSSIGIDX", u32 version (4)
+//   "ZSSIGIDX", u32 version (5)
 //   u8 length, the origin's lower-case wire form
 //   32 octets: the SHA-256 of the output it describes
 //   32 octets: the signers digest of the run that wrote it (signers_digest)
 //   32 octets: the denial digest of that output's zone (dnssec/verify.hpp)
 //   u16 count, then each DNSKEY RDATA of that output as u16 length + octets
-//   entries, one per signed RRset, in zone order:
+//   (all that is the header)
+//   entries, one per signed RRset, in zone order, each chunk's together:
 //     32 octets content digest, u16 count, each RRSIG RDATA as u16 length + octets
 //   the chunks of that output (output_chunks.hpp IndexedChunk), in order,
-//     chunk_record_size octets each: records digest, unsigned digest and
-//     text digest (32 octets each); u64 offset, size, entries offset,
-//     entries size; u32 entries, signatures, earliest expiration, latest
-//     inception
-//   footer: u64 number of entries, u32 number of chunks, then 32 octets:
-//     SHA-256 of all that precedes
-// The seal makes a torn or altered file fail as a whole; the bounds checks
-// below still hold for any bytes, sealed or not (test/fuzz).
+//     chunk_record_size octets each: records digest, unsigned digest, text
+//     digest and entries digest (32 octets each); u64 offset, size, entries
+//     offset, entries size; u32 entries, signatures, earliest expiration,
+//     latest inception
+//   footer: u64 the header's size, u64 number of entries, u32 number of
+//     chunks, 32 octets: SHA-256 of the entries after the last chunk's,
+//     then 32 octets: the seal, SHA-256 of the header, the chunks and the
+//     footer before it
+// The seal makes a torn or altered header or chunk list fail as a whole,
+// and each chunk's entries are checked against their digest when a run
+// reads them: a re-sign reads only the entries of the chunks it signs
+// again, and copies the others into its own index unread (with their
+// digest, so that damage is caught by whichever run reads them). The
+// bounds checks below hold for any bytes, sealed or not (test/fuzz).
 namespace {
 
 constexpr std::string_view index_magic = "ZSSIGIDX";
-// Version 1 (main before chunks: no signers digest, no chunks) still serves
-// its signatures. Versions 2 and 3 lived on the resign8 branch only: they
-// read as unknown, and the run reads the previous output instead, once.
-constexpr std::uint32_t index_version = 4;
+// Version 1 (main before chunks: no signers digest, no chunks, one seal
+// over the whole file) still serves its signatures. Versions 2 to 4 read as
+// unknown (2 and 3 lived on a branch; 4 sealed the entries with the rest),
+// and the run reads the previous output instead, once.
+constexpr std::uint32_t index_version = 5;
 constexpr std::size_t digest_size = 32;
-constexpr std::size_t footer_size = 8 + 4 + digest_size;
+constexpr std::size_t footer_size = 8 + 8 + 4 + digest_size + digest_size;
 constexpr std::size_t footer_size_v1 = 8 + digest_size;
-constexpr std::size_t chunk_record_size = 3 * 32 + 4 * 8 + 4 * 4;
+constexpr std::size_t chunk_record_size = 4 * 32 + 4 * 8 + 4 * 4;
+// The header holds the origin and the DNSKEYs: far less than this. A
+// larger one is not read (it would only be a damaged file's claim).
+constexpr std::uint64_t max_header_size = std::uint64_t{1} << 24;
 
 std::string index_key(const Name& owner, RrType type) {
   const Name lower = owner.lowercased();
@@ -135,92 +146,218 @@ Result<void> PreviousSignatures::index_entries() {
   return {};
 }
 
+namespace {
+
+// The header of an index (the layout above), from after the version on:
+// the origin, output hash, signers and denial digests (none in version 1)
+// and the DNSKEYs. Fills `index`'s; the cursor ends after them.
+struct Header {
+  BytesView origin_wire;
+  BytesView output_sha;
+  BytesView signers;
+  BytesView denial;
+  std::vector<BytesView> dnskeys;
+};
+std::optional<Header> read_header(Cursor& c, std::uint32_t version) {
+  Header h;
+  BytesView len_byte;
+  std::size_t keys = 0;
+  if (!c.take(1, len_byte) || !c.take(len_byte[0], h.origin_wire) || !c.take(digest_size, h.output_sha) ||
+      (version != 1 && (!c.take(digest_size, h.signers) || !c.take(digest_size, h.denial))) || !c.u16(keys))
+    return std::nullopt;
+  for (std::size_t i = 0; i < keys; ++i) {
+    std::size_t len = 0;
+    BytesView key;
+    if (!c.u16(len) || !c.take(len, key)) return std::nullopt;
+    h.dnskeys.push_back(key);
+  }
+  return h;
+}
+
+}  // namespace
+
 Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const std::string& index_path,
                                                                          const Name& origin,
                                                                          const std::string& verified_sha256) {
   std::error_code ec;
   if (verified_sha256.empty() || !std::filesystem::is_regular_file(index_path, ec)) return std::nullopt;
+  auto file = PreviousOutput::open(index_path);
+  if (!file) return std::unexpected(index_error(index_path, "cannot be opened"));
+  const std::uint64_t size = file->size();
+  char start[12];
+  if (size < index_magic.size() + 4 || !file->read_exact(0, start) ||
+      std::string_view(start, index_magic.size()) != index_magic)
+    return std::unexpected(index_error(index_path, "is not a signature index"));
+  const std::uint32_t version = get_u32(reinterpret_cast<const std::uint8_t*>(start) + index_magic.size());
+  if (version != index_version && version != 1)
+    return std::unexpected(index_error(index_path, "has an unknown version"));
+  if (version == 1) return load_version_1(index_path, origin, verified_sha256);
+
+  // Version 5: the footer, the header and the chunks, sealed together.
+  if (size < index_magic.size() + 4 + footer_size) return std::unexpected(index_error(index_path, "is cut short"));
+  std::array<std::uint8_t, footer_size> footer{};
+  if (!file->read_exact(size - footer_size, std::span(reinterpret_cast<char*>(footer.data()), footer_size)))
+    return std::unexpected(index_error(index_path, "cannot be read"));
+  const std::uint64_t header_size = get_u64(footer.data());
+  const std::uint64_t entries_total = get_u64(footer.data() + 8);
+  const std::uint64_t chunk_count = get_u32(footer.data() + 16);
+  const std::uint64_t before_footer = size - footer_size;
+  if (header_size < index_magic.size() + 4 || header_size > max_header_size || header_size > before_footer ||
+      chunk_count > (before_footer - header_size) / chunk_record_size)
+    return std::unexpected(index_error(index_path, "is cut short"));
+  const std::uint64_t chunks_at = before_footer - chunk_count * chunk_record_size;
+  std::string sealed(static_cast<std::size_t>(header_size + (before_footer - chunks_at)), '\0');
+  if (!file->read_exact(0, std::span(sealed.data(), static_cast<std::size_t>(header_size))) ||
+      !file->read_exact(chunks_at, std::span(sealed.data() + header_size, sealed.size() - header_size)))
+    return std::unexpected(index_error(index_path, "cannot be read"));
+  {
+    DigestStream seal(DigestType::SHA256);
+    seal.update(bytes_of(sealed));
+    seal.update(BytesView(footer.data(), footer_size - digest_size));
+    const Bytes expected = seal.finish();
+    if (!std::equal(expected.begin(), expected.end(), footer.begin() + (footer_size - digest_size)))
+      return std::unexpected(index_error(index_path, "is damaged (its seal does not match)"));
+  }
+
+  PreviousSignatures index;
+  Cursor c(sealed, index_magic.size() + 4, static_cast<std::size_t>(header_size));
+  auto header = read_header(c, version);
+  if (!header || c.at() != header_size) return std::unexpected(index_error(index_path, "is cut short"));
+  const Name lower = origin.lowercased();
+  if (!std::ranges::equal(header->origin_wire, lower.wire()))
+    return std::unexpected(index_error(index_path, "is for another zone"));
+  if (to_hex(header->output_sha) != verified_sha256) return std::nullopt;
+  std::copy(header->signers.begin(), header->signers.end(), index.signers_.begin());
+  std::copy(header->denial.begin(), header->denial.end(), index.denial_.begin());
+  for (BytesView key : header->dnskeys) index.dnskeys_.emplace_back(key.begin(), key.end());
+
+  // Each chunk's entries follow the last one's, from the first entry on;
+  // the entries after the last chunk's are the footer's.
+  const std::uint64_t entries_size = chunks_at - header_size;
+  const auto* table = reinterpret_cast<const std::uint8_t*>(sealed.data()) + header_size;
+  std::uint64_t next = 0, counted = 0;
+  for (std::uint64_t i = 0; i < chunk_count; ++i) {
+    const std::uint8_t* r = table + i * chunk_record_size;
+    IndexedChunk& chunk = index.chunks_.emplace_back();
+    std::copy_n(r, digest_size, chunk.proof.records.begin());
+    std::copy_n(r + 32, digest_size, chunk.unsigned_records.begin());
+    std::copy_n(r + 64, digest_size, chunk.proof.text.begin());
+    std::copy_n(r + 96, digest_size, chunk.entries_digest.begin());
+    chunk.offset = get_u64(r + 128);
+    chunk.size = get_u64(r + 136);
+    chunk.entries_offset = get_u64(r + 144);
+    chunk.entries_size = get_u64(r + 152);
+    chunk.entries = get_u32(r + 160);
+    chunk.signatures = get_u32(r + 164);
+    chunk.earliest_expiration = get_u32(r + 168);
+    chunk.latest_inception = get_u32(r + 172);
+    if (chunk.entries_offset != next || chunk.entries_size > entries_size - next)
+      return std::unexpected(index_error(index_path, "holds a chunk whose entries lie outside it"));
+    next += chunk.entries_size;
+    counted += chunk.entries;
+  }
+  if (counted > entries_total)
+    return std::unexpected(index_error(index_path, "does not hold the number of entries it claims"));
+  std::copy_n(footer.data() + 20, digest_size, index.tail_digest_.begin());
+  index.file_ = std::make_unique<PreviousOutput>(std::move(*file));
+  index.entries_at_ = header_size;
+  index.entries_size_ = entries_size;
+  index.entries_total_ = entries_total;
+  return std::optional<PreviousSignatures>(std::move(index));
+}
+
+Result<std::optional<PreviousSignatures>> PreviousSignatures::load_version_1(const std::string& index_path,
+                                                                             const Name& origin,
+                                                                             const std::string& verified_sha256) {
   PreviousSignatures index;
   auto text = read_file(index_path);
   if (!text) return std::unexpected(text.error());
   index.data_ = std::move(*text);
   const std::string_view data = index.data_;
   const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
-  if (data.size() < index_magic.size() + footer_size_v1 || !data.starts_with(index_magic))
-    return std::unexpected(index_error(index_path, "is not a signature index"));
+  if (data.size() < index_magic.size() + 4 + footer_size_v1)
+    return std::unexpected(index_error(index_path, "is cut short"));
   const std::size_t sealed = data.size() - digest_size;
   const Bytes seal = digest(DigestType::SHA256, BytesView(base, sealed));
   if (!std::equal(seal.begin(), seal.end(), base + sealed))
     return std::unexpected(index_error(index_path, "is damaged (its seal does not match)"));
-
-  std::uint32_t version = 0;
-  if (Cursor v(data, index_magic.size(), sealed); !v.u32(version) || (version != index_version && version != 1))
-    return std::unexpected(index_error(index_path, "has an unknown version"));
-  // Version 1 has no chunks and a shorter footer.
-  const std::size_t footer = version == 1 ? footer_size_v1 : footer_size;
-  if (data.size() < index_magic.size() + 4 + footer) return std::unexpected(index_error(index_path, "is cut short"));
-  const std::size_t entries_count_at = data.size() - footer;
-  std::uint64_t chunk_count = 0;
-  if (version != 1) chunk_count = get_u32(base + entries_count_at + 8);
-  if (chunk_count > (entries_count_at - index_magic.size() - 4) / chunk_record_size)
-    return std::unexpected(index_error(index_path, "is cut short"));
-  const std::size_t chunks_at = entries_count_at - chunk_count * chunk_record_size;
-
-  Cursor c(data, index_magic.size() + 4, chunks_at);
-  BytesView origin_wire, output_sha, signers, denial, key;
-  std::size_t origin_len = 0, keys = 0;
-  BytesView len_byte;
-  if (!c.take(1, len_byte)) return std::unexpected(index_error(index_path, "is cut short"));
-  origin_len = len_byte[0];
-  if (!c.take(origin_len, origin_wire) || !c.take(digest_size, output_sha) ||
-      (version != 1 && (!c.take(digest_size, signers) || !c.take(digest_size, denial))) || !c.u16(keys))
-    return std::unexpected(index_error(index_path, "is cut short"));
+  const std::size_t entries_count_at = data.size() - footer_size_v1;
+  Cursor c(data, index_magic.size() + 4, entries_count_at);
+  auto header = read_header(c, 1);
+  if (!header) return std::unexpected(index_error(index_path, "is cut short"));
   const Name lower = origin.lowercased();
-  if (!std::ranges::equal(origin_wire, lower.wire()))
+  if (!std::ranges::equal(header->origin_wire, lower.wire()))
     return std::unexpected(index_error(index_path, "is for another zone"));
-  if (to_hex(output_sha) != verified_sha256) return std::nullopt;
-  if (version != 1) {
-    std::copy(signers.begin(), signers.end(), index.signers_.begin());
-    std::copy(denial.begin(), denial.end(), index.denial_.begin());
-  }
-  for (std::size_t i = 0; i < keys; ++i) {
-    std::size_t len = 0;
-    if (!c.u16(len) || !c.take(len, key)) return std::unexpected(index_error(index_path, "is cut short"));
-    index.dnskeys_.emplace_back(key.begin(), key.end());
-  }
+  if (to_hex(header->output_sha) != verified_sha256) return std::nullopt;
+  for (BytesView key : header->dnskeys) index.dnskeys_.emplace_back(key.begin(), key.end());
   index.begin_ = c.at();
-  index.end_ = chunks_at;
+  index.end_ = entries_count_at;
   if (auto r = index.index_entries(); !r) return std::unexpected(index_error(index_path, r.error().message));
   if (get_u64(base + entries_count_at) != index.count_)
     return std::unexpected(index_error(index_path, "does not hold the number of entries it claims"));
-  const std::uint64_t entries_size = index.end_ - index.begin_;
-  for (std::size_t at = chunks_at; at < entries_count_at; at += chunk_record_size) {
-    const std::uint8_t* r = base + at;
-    IndexedChunk& chunk = index.chunks_.emplace_back();
-    std::copy_n(r, digest_size, chunk.proof.records.begin());
-    std::copy_n(r + 32, digest_size, chunk.unsigned_records.begin());
-    std::copy_n(r + 64, digest_size, chunk.proof.text.begin());
-    chunk.offset = get_u64(r + 96);
-    chunk.size = get_u64(r + 104);
-    chunk.entries_offset = get_u64(r + 112);
-    chunk.entries_size = get_u64(r + 120);
-    chunk.entries = get_u32(r + 128);
-    chunk.signatures = get_u32(r + 132);
-    chunk.earliest_expiration = get_u32(r + 136);
-    chunk.latest_inception = get_u32(r + 140);
-    if (chunk.entries_offset > entries_size || chunk.entries_size > entries_size - chunk.entries_offset)
-      return std::unexpected(index_error(index_path, "holds a chunk whose entries lie outside it"));
-  }
   return std::optional<PreviousSignatures>(std::move(index));
 }
 
-std::optional<PreviousSignatures::RawEntries> PreviousSignatures::raw_entries(const IndexedChunk& chunk) const {
-  // Bounds were checked when the index was read; a chunk from elsewhere
-  // is checked here.
-  const std::size_t size = end_ - begin_;
-  if (chunk.entries_offset > size || chunk.entries_size > size - chunk.entries_offset) return std::nullopt;
-  const auto* base = reinterpret_cast<const std::uint8_t*>(data_.data()) + begin_;
-  return RawEntries{BytesView(base + chunk.entries_offset, chunk.entries_size), chunk.entries};
+Result<void> PreviousSignatures::load_entries(std::span<const IndexedChunk> chunks,
+                                              std::span<const std::uint8_t> skip) {
+  if (!file_) return {};
+  if (chunks.size() != skip.size()) return fail(Errc::internal, "load_entries: a skip flag per chunk");
+  // The ranges to read: each chunk's not skipped, then the tail, with the
+  // digest and number of entries each must have.
+  struct Range {
+    std::uint64_t offset, size, count;
+    ChunkDigest digest;
+  };
+  std::vector<Range> ranges;
+  std::uint64_t chunked = 0, chunked_count = 0, wanted = 0;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const IndexedChunk& k = chunks[i];
+    chunked = k.entries_offset + k.entries_size;
+    chunked_count += k.entries;
+    if (skip[i]) continue;
+    ranges.push_back(Range{k.entries_offset, k.entries_size, k.entries, k.entries_digest});
+    wanted += k.entries_size;
+  }
+  if (chunked > entries_size_ || chunked_count > entries_total_)
+    return fail(Errc::internal, "load_entries: chunks of another index");
+  ranges.push_back(Range{chunked, entries_size_ - chunked, entries_total_ - chunked_count, tail_digest_});
+  wanted += entries_size_ - chunked;
+
+  data_.assign(static_cast<std::size_t>(wanted), '\0');
+  std::size_t at = 0;
+  for (const Range& r : ranges) {
+    const std::span<char> into(data_.data() + at, static_cast<std::size_t>(r.size));
+    if (!file_->read_exact(entries_at_ + r.offset, into))
+      return fail(Errc::io, "the signature index's entries cannot be read");
+    const BytesView bytes(reinterpret_cast<const std::uint8_t*>(into.data()), into.size());
+    const Bytes got = digest(DigestType::SHA256, bytes);
+    if (!std::equal(got.begin(), got.end(), r.digest.begin()))
+      return fail(Errc::io, "the signature index holds damaged entries (their digest does not match)");
+    // As many entries as recorded, each whole within its chunk's range.
+    Cursor c(data_, at, at + into.size());
+    std::uint64_t count = 0;
+    for (; !c.done(); ++count) {
+      BytesView skip_bytes;
+      std::size_t sigs = 0;
+      if (!c.take(digest_size, skip_bytes) || !c.u16(sigs)) return fail(Errc::io, "the signature index holds an entry cut short");
+      for (std::size_t i = 0; i < sigs; ++i) {
+        std::size_t len = 0;
+        if (!c.u16(len) || !c.take(len, skip_bytes)) return fail(Errc::io, "the signature index holds an entry cut short");
+      }
+    }
+    if (count != r.count) return fail(Errc::io, "the signature index does not hold the entries it claims");
+    at += into.size();
+  }
+  begin_ = 0;
+  end_ = data_.size();
+  return index_entries();
+}
+
+std::optional<PreviousSignatures::EntriesSource> PreviousSignatures::entries_of(const IndexedChunk& chunk) const {
+  if (!file_ || chunk.entries_offset > entries_size_ || chunk.entries_size > entries_size_ - chunk.entries_offset)
+    return std::nullopt;
+  return EntriesSource{file_.get(), entries_at_ + chunk.entries_offset, chunk.entries_size, chunk.entries,
+                       chunk.entries_digest};
 }
 
 Result<PreviousSignatures> PreviousSignatures::load(const std::string& path, const Name& origin,
@@ -336,18 +473,32 @@ std::optional<PreviousSignatures::Reused> PreviousSignatures::find(const Content
 struct SignatureIndexWriter::Impl {
   explicit Impl(StagedFile f) : file(std::move(f)) {}
   StagedFile file;
-  DigestStream seal{DigestType::SHA256};
+  DigestStream seal{DigestType::SHA256};  // the header, the chunks, the footer
+  std::uint64_t header_size = 0;
   std::uint64_t count = 0;
   std::uint64_t entries_bytes = 0;  // written or buffered after the header
   Bytes buffer;
+  // The chunk being written: where its entries began, and either the
+  // digest of those added or the one recorded for those copied.
+  std::uint64_t chunk_start = 0;
+  std::uint64_t chunk_count_start = 0;
+  DigestStream added{DigestType::SHA256};
+  bool has_added = false;
+  std::optional<ChunkDigest> copied;
 
   Result<void> flush() {
-    seal.update(buffer);
     auto r = file.append(chars_of(buffer));
     buffer.clear();
     return r;
   }
   Result<void> flush_if_full() { return buffer.size() >= (std::size_t{1} << 20) ? flush() : Result<void>{}; }
+  ChunkDigest added_digest() {
+    const Bytes d = added.finish();
+    added = DigestStream(DigestType::SHA256);
+    ChunkDigest out{};
+    std::copy_n(d.begin(), out.size(), out.begin());
+    return out;
+  }
 };
 
 SignatureIndexWriter::SignatureIndexWriter(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
@@ -363,24 +514,28 @@ Result<SignatureIndexWriter> SignatureIndexWriter::create(const std::string& ind
   if (!sha || sha->size() != digest_size) return fail(Errc::internal, "the output's SHA-256 is not 64 hex digits");
   if (dnskeys.size() > 0xffff || std::ranges::any_of(dnskeys, [](const Bytes& k) { return k.size() > 0xffff; }))
     return fail(Errc::internal, "more DNSKEYs, or longer ones, than a signature index holds");
+  Bytes header;
+  put_bytes(header, bytes_of(index_magic));
+  put_u32(header, index_version);
+  const Name lower = origin.lowercased();
+  put_u8(header, static_cast<std::uint8_t>(lower.wire().size()));
+  put_bytes(header, lower.wire());
+  put_bytes(header, *sha);
+  put_bytes(header, signers);
+  put_bytes(header, denial);
+  put_u16(header, static_cast<std::uint16_t>(dnskeys.size()));
+  for (const Bytes& k : dnskeys) {
+    put_u16(header, static_cast<std::uint16_t>(k.size()));
+    put_bytes(header, k);
+  }
+  if (header.size() > max_header_size) return fail(Errc::internal, "more DNSKEY data than a signature index holds");
   remove_stale_temp_files(index_path);
   auto file = StagedFile::create(index_path, 0644);
   if (!file) return std::unexpected(file.error());
   auto impl = std::make_unique<Impl>(std::move(*file));
-  Bytes& out = impl->buffer;
-  put_bytes(out, bytes_of(index_magic));
-  put_u32(out, index_version);
-  const Name lower = origin.lowercased();
-  put_u8(out, static_cast<std::uint8_t>(lower.wire().size()));
-  put_bytes(out, lower.wire());
-  put_bytes(out, *sha);
-  put_bytes(out, signers);
-  put_bytes(out, denial);
-  put_u16(out, static_cast<std::uint16_t>(dnskeys.size()));
-  for (const Bytes& k : dnskeys) {
-    put_u16(out, static_cast<std::uint16_t>(k.size()));
-    put_bytes(out, k);
-  }
+  impl->seal.update(header);
+  impl->header_size = header.size();
+  impl->buffer = std::move(header);
   return SignatureIndexWriter(std::move(impl));
 }
 
@@ -388,30 +543,55 @@ Result<void> SignatureIndexWriter::add(const ContentDigest& content, std::span<c
   // Counts and lengths are 16 bits in the file (RDATA never exceeds that).
   if (rrsigs.size() > 0xffff || std::ranges::any_of(rrsigs, [](BytesView r) { return r.size() > 0xffff; }))
     return fail(Errc::internal, "an RRset with more RRSIGs, or longer ones, than a signature index holds");
+  if (impl_->copied) return fail(Errc::internal, "a chunk of the signature index with added and copied entries");
   const std::size_t before = impl_->buffer.size();
   put_entry(impl_->buffer, content, rrsigs);
-  impl_->entries_bytes += impl_->buffer.size() - before;
+  const std::size_t added = impl_->buffer.size() - before;
+  impl_->added.update(BytesView(impl_->buffer.data() + before, added));
+  impl_->has_added = true;
+  impl_->entries_bytes += added;
   ++impl_->count;
   return impl_->flush_if_full();
 }
 
-Result<void> SignatureIndexWriter::add_raw(const PreviousSignatures::RawEntries& entries) {
-  put_bytes(impl_->buffer, entries.bytes);
-  impl_->entries_bytes += entries.bytes.size();
-  impl_->count += entries.count;
-  return impl_->flush_if_full();
+Result<void> SignatureIndexWriter::copy_entries(const PreviousSignatures::EntriesSource& from) {
+  if (impl_->has_added || impl_->copied)
+    return fail(Errc::internal, "a chunk of the signature index with added and copied entries");
+  if (!from.file) return fail(Errc::internal, "entries copied from no index file");
+  if (auto r = impl_->flush(); !r) return r;
+  if (auto r = impl_->file.append_copy(from.file->fd(), from.offset, from.size); !r) return r;
+  impl_->copied = from.digest;
+  impl_->entries_bytes += from.size;
+  impl_->count += from.count;
+  return {};
 }
 
-std::uint64_t SignatureIndexWriter::entries_bytes() const noexcept { return impl_->entries_bytes; }
-std::uint64_t SignatureIndexWriter::entries() const noexcept { return impl_->count; }
+Result<void> SignatureIndexWriter::end_chunk(IndexedChunk& chunk) {
+  chunk.entries_offset = impl_->chunk_start;
+  chunk.entries_size = impl_->entries_bytes - impl_->chunk_start;
+  chunk.entries = static_cast<std::uint32_t>(impl_->count - impl_->chunk_count_start);
+  if (impl_->count - impl_->chunk_count_start > 0xffffffff)
+    return fail(Errc::internal, "more entries in one chunk than a signature index holds");
+  chunk.entries_digest = impl_->copied ? *impl_->copied : impl_->added_digest();
+  impl_->copied.reset();
+  impl_->has_added = false;
+  impl_->chunk_start = impl_->entries_bytes;
+  impl_->chunk_count_start = impl_->count;
+  return {};
+}
 
 Result<void> SignatureIndexWriter::commit(std::span<const IndexedChunk> chunks) {
   if (chunks.size() > 0xffffffff) return fail(Errc::internal, "more output chunks than a signature index holds");
+  // The entries after the last chunk's: the footer's digest.
+  if (impl_->copied) return fail(Errc::internal, "copied entries outside a chunk of the signature index");
+  const ChunkDigest tail = impl_->added_digest();
+  Bytes& out = impl_->buffer;
   for (const IndexedChunk& chunk : chunks) {
-    Bytes& out = impl_->buffer;
+    const std::size_t before = out.size();
     put_bytes(out, chunk.proof.records);
     put_bytes(out, chunk.unsigned_records);
     put_bytes(out, chunk.proof.text);
+    put_bytes(out, chunk.entries_digest);
     put_u64(out, chunk.offset);
     put_u64(out, chunk.size);
     put_u64(out, chunk.entries_offset);
@@ -420,15 +600,21 @@ Result<void> SignatureIndexWriter::commit(std::span<const IndexedChunk> chunks) 
     put_u32(out, chunk.signatures);
     put_u32(out, chunk.earliest_expiration);
     put_u32(out, chunk.latest_inception);
+    impl_->seal.update(BytesView(out.data() + before, out.size() - before));
     if (auto r = impl_->flush_if_full(); !r) return r;
   }
-  put_u64(impl_->buffer, impl_->count);
-  put_u32(impl_->buffer, static_cast<std::uint32_t>(chunks.size()));
-  if (auto r = impl_->flush(); !r) return r;
+  const std::size_t before = out.size();
+  put_u64(out, impl_->header_size);
+  put_u64(out, impl_->count);
+  put_u32(out, static_cast<std::uint32_t>(chunks.size()));
+  put_bytes(out, tail);
+  impl_->seal.update(BytesView(out.data() + before, out.size() - before));
   const Bytes seal = impl_->seal.finish();
-  if (auto r = impl_->file.append(chars_of(seal)); !r) return r;
-  // A cache: a file torn by a crash fails its seal, and the next run reads
-  // the output instead. Not worth an fsync of a few hundred MB per run.
+  put_bytes(out, seal);
+  if (auto r = impl_->flush(); !r) return r;
+  // A cache: a file torn by a crash fails its seal or a digest, and the
+  // next run reads the output instead. Not worth an fsync of a few hundred
+  // MB per run.
   if (auto r = impl_->file.finish_unsynced(); !r) return r;
   return impl_->file.commit();
 }

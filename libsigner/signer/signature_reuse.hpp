@@ -13,9 +13,12 @@
 //   - the signature index (`signatures.index` in the zone's key folder), which the
 //     run that wrote the output left beside its key state: each signed
 //     RRset's content digest (rrset_content_digest) with its RRSIGs, the
-//     output's DNSKEYs and the output's SHA-256, sealed by a SHA-256 over the
-//     whole file. It holds no secret and is read without parsing any zone
-//     text, which is what makes a daily re-sign of a large zone cheap;
+//     output's DNSKEYs and the output's SHA-256, and the output's chunks
+//     (signer/output_chunks.hpp), sealed by a SHA-256 over all but the
+//     entries, each chunk's entries by a SHA-256 the sealed part records. It
+//     holds no secret and is read without parsing any zone text, and only
+//     the entries a run looks up are read, which is what makes a daily
+//     re-sign of a large zone cheap;
 //   - failing that (no index, another output's, damaged), the previous
 //     output itself, parsed, if its bytes still have the recorded hash.
 // A signature is reused only for an RRset with the same content digest
@@ -39,6 +42,7 @@
 #include "dns/record.hpp"
 #include "dnssec/rrsig.hpp"
 #include "signer/output_chunks.hpp"
+#include "signer/previous_output.hpp"
 
 namespace zs {
 
@@ -55,7 +59,8 @@ class PreviousSignatures {
   // when there is none or it describes another output (a run that failed or
   // was killed after writing it, a state restored from a backup). A damaged
   // index, or one for another zone, is an error the caller may ignore. Either
-  // way the caller falls back to load().
+  // way the caller falls back to load(). Of a version 5 index only the
+  // sealed part is read here: the entries wait for load_entries().
   static Result<std::optional<PreviousSignatures>> load_index(const std::string& index_path, const Name& origin,
                                                               const std::string& verified_sha256);
 
@@ -78,7 +83,18 @@ class PreviousSignatures {
   std::optional<Reused> find(const ContentDigest& content, std::uint32_t ttl, const Name& origin,
                              const SigningKey& key, UnixTime now, Duration refresh) const;
 
+  // The entries find() looks in: every one of an index of version 1 and of
+  // an output, those load_entries() read of a version 5 index.
   std::size_t rrset_count() const noexcept { return count_; }
+
+  // Reads the entries of a version 5 index for find(): those of `chunks`
+  // (what take_chunks() gave) but the ones whose `skip` is set (chunks
+  // carried over whole, whose signatures are not looked up), and those
+  // after the last chunk. Each chunk's entries must have the digest the
+  // sealed part records for them. Does nothing for other sources. Errors:
+  // Errc::io (entries that do not match, a file that cannot be read); the
+  // caller then reads the output instead.
+  Result<void> load_entries(std::span<const IndexedChunk> chunks, std::span<const std::uint8_t> skip);
 
   // The chunks of the previous output (signer/output_chunks.hpp): proofs,
   // places and entries, from the index; none when it was read from the
@@ -93,14 +109,18 @@ class PreviousSignatures {
   // The previous output's DNSKEY RDATAs.
   const std::vector<Bytes>& dnskeys() const noexcept { return dnskeys_; }
 
-  // A chunk's entries as the index holds them, to be copied into the next
-  // index (SignatureIndexWriter::add_raw); nullopt when its range lies
-  // outside the entries.
-  struct RawEntries {
-    BytesView bytes;
+  // Where a chunk's entries lie in the index file, to be copied into the
+  // next index unread (SignatureIndexWriter::copy_entries) with the digest
+  // recorded for them; nullopt when the index was not read from a version 5
+  // file or the range lies outside its entries.
+  struct EntriesSource {
+    const PreviousOutput* file = nullptr;
+    std::uint64_t offset = 0;  // in the file
+    std::uint64_t size = 0;
     std::uint32_t count = 0;
+    ChunkDigest digest{};
   };
-  std::optional<RawEntries> raw_entries(const IndexedChunk& chunk) const;
+  std::optional<EntriesSource> entries_of(const IndexedChunk& chunk) const;
 
  private:
   // Entries in the index file's layout (see signature_reuse.cpp), in
@@ -114,13 +134,23 @@ class PreviousSignatures {
   std::vector<IndexedChunk> chunks_;
   ContentDigest signers_{};
   ContentDigest denial_{};
+  // A version 5 index: its file, where its entries lie in it, how many
+  // there are in all, and the digest of those after the last chunk.
+  std::unique_ptr<PreviousOutput> file_;
+  std::uint64_t entries_at_ = 0;
+  std::uint64_t entries_size_ = 0;
+  std::uint64_t entries_total_ = 0;
+  ChunkDigest tail_digest_{};
 
   Result<void> index_entries();
+  static Result<std::optional<PreviousSignatures>> load_version_1(const std::string& index_path, const Name& origin,
+                                                                  const std::string& verified_sha256);
 };
 
 // Writes the signature index of a signed zone: add() each signed RRset (or
-// add_raw() a chunk's entries from the previous index) in zone order, then
-// commit() with the output's chunks puts the file in place atomically. It is
+// copy_entries() a chunk's from the previous index) in zone order, calling
+// end_chunk() after each chunk's, then commit() with the output's chunks
+// puts the file in place atomically. It is
 // a cache, not a record: losing it, or a failure to write it, costs the next
 // run a parse of the output, nothing else.
 class SignatureIndexWriter {
@@ -138,12 +168,14 @@ class SignatureIndexWriter {
 
   // One signed RRset: its content digest and the RRSIG RDATAs over it.
   Result<void> add(const ContentDigest& content, std::span<const BytesView> rrsigs);
-  // Entries as a previous index holds them (PreviousSignatures::raw_entries).
-  Result<void> add_raw(const PreviousSignatures::RawEntries& entries);
-  // The entries so far: their bytes, and how many (IndexedChunk's entries
-  // place is told by these before and after a chunk's entries).
-  std::uint64_t entries_bytes() const noexcept;
-  std::uint64_t entries() const noexcept;
+  // A chunk's entries as a previous index holds them
+  // (PreviousSignatures::entries_of), copied unread with their digest: the
+  // run that reads them checks it.
+  Result<void> copy_entries(const PreviousSignatures::EntriesSource& from);
+  // Ends a chunk's entries: those added or copied since the last call (or
+  // create()), whose place, number and digest go into `chunk`. Errors:
+  // Errc::internal for a chunk with both added and copied entries.
+  Result<void> end_chunk(IndexedChunk& chunk);
   // `chunks`: the output's, with the proofs that the gate's read-back made
   // (signer/output_gate.hpp) and their entries' places.
   Result<void> commit(std::span<const IndexedChunk> chunks = {});

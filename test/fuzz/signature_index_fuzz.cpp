@@ -1,18 +1,25 @@
 // Fuzzes the reader of the signature index (libsigner/signer/signature_reuse,
-// PreviousSignatures::load_index), the binary file a signing run leaves in
-// the zone's key folder for the next one. The input is the file without its
-// seal: the harness appends the SHA-256 of the input, so mutations reach the
-// parser behind the seal instead of all failing at it. The origin asked for
-// is the one the input names (when it decodes), and the output SHA-256 the
-// one the input holds, so an input is read through to its entries.
+// PreviousSignatures::load_index and load_entries), the binary file a
+// signing run leaves in the zone's key folder for the next one. The input is
+// the file without its seal. The harness seals it as the layout asks (the
+// SHA-256 of the whole input for version 1; for version 5, of the header,
+// the chunks and the footer, after it has set each chunk's entries digest
+// and the footer's tail digest to those of the bytes there), so mutations
+// reach the parsers behind the seal and the digests instead of all failing
+// at them. The origin asked for is the one the input names (when it
+// decodes), and the output SHA-256 the one the input holds, so an input is
+// read through to its entries.
 //
 // Properties beyond "no crash" for an accepted input (the layout is at the
 // top of signature_reuse.cpp; the harness decodes it on its own):
-//   - rrset_count() is the number of entries;
+//   - load_entries() of every chunk succeeds exactly when the entries
+//     decode, each chunk's and the tail's as many as recorded; rrset_count()
+//     is then the number of entries, and with every other chunk skipped, the
+//     number of those of the others and the tail;
 //   - SignatureIndexWriter, given the decoded origin, output hash, signers
-//     and denial digests, DNSKEYs, chunks and entries, writes exactly the sealed input
-//     (for a version 4 input; it writes version 4 for version 1 too), which
-//     loads back alike;
+//     and denial digests, DNSKEYs, chunks and entries, writes exactly the
+//     sealed input (for a version 5 input; it writes version 5 for version 1
+//     too), which loads back alike;
 //   - find() for each entry, with DNSKEYs of the index and keys it does not
 //     hold, at moments around the validity edges, gives a signature exactly
 //     when the index publishes the key and the first entry with that digest
@@ -31,6 +38,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/encoding.hpp"
+#include "crypto/digest_stream.hpp"
 #include "crypto/keys.hpp"
 #include "dnssec/dnskey.hpp"
 #include "dnssec/rrsig.hpp"
@@ -57,11 +65,13 @@ struct Decoded {
   zs::Name origin;
   std::string output_sha256;
   std::vector<zs::Bytes> dnskeys;
-  zs::ContentDigest signers{};           // version 4 only
-  zs::ContentDigest denial{};            // version 4 only
-  std::vector<zs::IndexedChunk> chunks;  // version 4 only
-  bool version_4 = false;
+  zs::ContentDigest signers{};           // version 5 only
+  zs::ContentDigest denial{};            // version 5 only
+  std::vector<zs::IndexedChunk> chunks;  // version 5 only
+  bool version_5 = false;
   std::vector<Entry> entries;
+  // Per chunk, how many of `entries` are its (version 5); the rest are after the last chunk.
+  std::vector<std::size_t> chunk_entries;
 };
 
 // The harness's own reading of the layout, kept apart from the library's.
@@ -80,6 +90,7 @@ class Reader {
     v = (std::size_t{b[0]} << 8) | b[1];
     return true;
   }
+  std::size_t at() const { return at_; }
   std::size_t left() const { return data_.size() - at_; }
 
  private:
@@ -87,28 +98,75 @@ class Reader {
   std::size_t at_ = 0;
 };
 
+constexpr std::size_t chunk_size = 4 * digest_size + 4 * 8 + 4 * 4;
+constexpr std::size_t footer_v5 = 8 + 8 + 4 + digest_size;  // without the seal
+constexpr std::uint8_t version_1[] = {0, 0, 0, 1};
+constexpr std::uint8_t version_5[] = {0, 0, 0, 5};
+
+bool is_version(zs::BytesView body, const std::uint8_t (&v)[4]) {
+  return body.size() >= origin_at && std::ranges::equal(body.subspan(magic_size, 4), v);
+}
+
+// Where a version 5 body's parts lie: nullopt when its footer does not fit.
+struct Parts {
+  std::size_t header_size = 0;
+  std::size_t chunk_count = 0;
+  std::size_t chunks_at = 0;
+  std::size_t footer_at = 0;
+};
+std::optional<Parts> parts_of(zs::BytesView body) {
+  if (body.size() < origin_at + footer_v5) return std::nullopt;
+  Parts p;
+  p.footer_at = body.size() - footer_v5;
+  const std::uint64_t header_size = zs::get_u64(body.data() + p.footer_at);
+  p.chunk_count = zs::get_u32(body.data() + p.footer_at + 16);
+  if (header_size < origin_at || header_size > p.footer_at ||
+      p.chunk_count > (p.footer_at - header_size) / chunk_size)
+    return std::nullopt;
+  p.header_size = static_cast<std::size_t>(header_size);
+  p.chunks_at = p.footer_at - p.chunk_count * chunk_size;
+  return p;
+}
+
+// Entries of `bytes` until its end; nullopt when one is cut short.
+std::optional<std::vector<Entry>> decode_entries(zs::BytesView bytes) {
+  std::vector<Entry> out;
+  Reader r(bytes);
+  while (r.left() > 0) {
+    Entry e;
+    zs::BytesView b;
+    std::size_t sigs = 0;
+    if (!r.take(digest_size, b) || !r.u16(sigs)) return std::nullopt;
+    std::copy(b.begin(), b.end(), e.content.begin());
+    for (std::size_t i = 0; i < sigs; ++i) {
+      std::size_t n = 0;
+      if (!r.u16(n) || !r.take(n, b)) return std::nullopt;
+      e.rrsigs.push_back(b);
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 // `body`: the input, the file without its seal. Nullopt when it does not
 // follow the layout.
 std::optional<Decoded> decode(zs::BytesView body) {
   constexpr std::string_view magic = "ZSSIGIDX";
-  constexpr std::uint8_t version_1[] = {0, 0, 0, 1};
-  constexpr std::uint8_t version_4[] = {0, 0, 0, 4};
-  constexpr std::size_t chunk_size = 3 * digest_size + 4 * 8 + 4 * 4;
   if (body.size() < origin_at + 1 + 8 || !std::ranges::equal(body.first(magic_size), magic)) return std::nullopt;
   Decoded d;
-  d.version_4 = std::ranges::equal(body.subspan(magic_size, 4), version_4);
-  if (!d.version_4 && !std::ranges::equal(body.subspan(magic_size, 4), version_1)) return std::nullopt;
-  // Version 4's footer: u64 entries, u32 chunks; the chunks before it.
-  const std::size_t footer = d.version_4 ? 12 : 8;
-  if (body.size() < origin_at + footer) return std::nullopt;
-  std::size_t chunk_count = 0;
-  if (d.version_4) chunk_count = zs::get_u32(body.data() + body.size() - 4);
-  if (chunk_count > (body.size() - origin_at - footer) / chunk_size) return std::nullopt;
-  const std::size_t chunks_at = body.size() - footer - chunk_count * chunk_size;
-  Reader r(body.first(chunks_at).subspan(origin_at));
+  d.version_5 = is_version(body, version_5);
+  if (!d.version_5 && !is_version(body, version_1)) return std::nullopt;
+  std::optional<Parts> parts;
+  std::size_t header_end = body.size() - 8;  // version 1: u64 entries at the end
+  if (d.version_5) {
+    parts = parts_of(body);
+    if (!parts) return std::nullopt;
+    header_end = parts->header_size;
+  }
+  Reader r(body.first(header_end).subspan(origin_at));
   zs::BytesView len, wire, sha, bytes;
   if (!r.take(1, len) || !r.take(len[0], wire) || !r.take(digest_size, sha)) return std::nullopt;
-  if (d.version_4) {
+  if (d.version_5) {
     if (!r.take(digest_size, bytes)) return std::nullopt;
     std::copy(bytes.begin(), bytes.end(), d.signers.begin());
     if (!r.take(digest_size, bytes)) return std::nullopt;
@@ -125,38 +183,74 @@ std::optional<Decoded> decode(zs::BytesView body) {
     if (!r.u16(n) || !r.take(n, bytes)) return std::nullopt;
     d.dnskeys.emplace_back(bytes.begin(), bytes.end());
   }
-  const std::size_t entries_size = r.left();
-  for (std::size_t i = 0; i < chunk_count; ++i) {
-    const std::uint8_t* c = body.data() + chunks_at + i * chunk_size;
+  if (!d.version_5) {
+    auto entries = decode_entries(body.first(header_end).subspan(origin_at + r.at()));
+    if (!entries || zs::get_u64(body.data() + header_end) != entries->size()) return std::nullopt;
+    d.entries = std::move(*entries);
+    return d;
+  }
+  if (r.left() != 0) return std::nullopt;  // the header ends where the footer says
+  const zs::BytesView entries = body.subspan(parts->header_size, parts->chunks_at - parts->header_size);
+  std::uint64_t next = 0;
+  for (std::size_t i = 0; i < parts->chunk_count; ++i) {
+    const std::uint8_t* c = body.data() + parts->chunks_at + i * chunk_size;
     zs::IndexedChunk& k = d.chunks.emplace_back();
     std::copy_n(c, digest_size, k.proof.records.begin());
     std::copy_n(c + 32, digest_size, k.unsigned_records.begin());
     std::copy_n(c + 64, digest_size, k.proof.text.begin());
-    k.offset = zs::get_u64(c + 96);
-    k.size = zs::get_u64(c + 104);
-    k.entries_offset = zs::get_u64(c + 112);
-    k.entries_size = zs::get_u64(c + 120);
-    k.entries = zs::get_u32(c + 128);
-    k.signatures = zs::get_u32(c + 132);
-    k.earliest_expiration = zs::get_u32(c + 136);
-    k.latest_inception = zs::get_u32(c + 140);
-    if (k.entries_offset > entries_size || k.entries_size > entries_size - k.entries_offset) return std::nullopt;
+    std::copy_n(c + 96, digest_size, k.entries_digest.begin());
+    k.offset = zs::get_u64(c + 128);
+    k.size = zs::get_u64(c + 136);
+    k.entries_offset = zs::get_u64(c + 144);
+    k.entries_size = zs::get_u64(c + 152);
+    k.entries = zs::get_u32(c + 160);
+    k.signatures = zs::get_u32(c + 164);
+    k.earliest_expiration = zs::get_u32(c + 168);
+    k.latest_inception = zs::get_u32(c + 172);
+    if (k.entries_offset != next || k.entries_size > entries.size() - next) return std::nullopt;
+    auto its = decode_entries(entries.subspan(next, k.entries_size));
+    if (!its || its->size() != k.entries) return std::nullopt;
+    d.chunk_entries.push_back(its->size());
+    d.entries.insert(d.entries.end(), its->begin(), its->end());
+    next += k.entries_size;
   }
-  while (r.left() > 0) {
-    Entry e;
-    std::size_t sigs = 0;
-    if (!r.take(digest_size, bytes) || !r.u16(sigs)) return std::nullopt;
-    std::copy(bytes.begin(), bytes.end(), e.content.begin());
-    for (std::size_t i = 0; i < sigs; ++i) {
-      std::size_t n = 0;
-      if (!r.u16(n) || !r.take(n, bytes)) return std::nullopt;
-      e.rrsigs.push_back(bytes);
-    }
-    d.entries.push_back(std::move(e));
-  }
-  std::uint64_t count = zs::get_u64(body.data() + body.size() - footer);
-  if (count != d.entries.size()) return std::nullopt;
+  auto tail = decode_entries(entries.subspan(next));
+  if (!tail) return std::nullopt;
+  d.entries.insert(d.entries.end(), tail->begin(), tail->end());
+  if (zs::get_u64(body.data() + parts->footer_at + 8) != d.entries.size()) return std::nullopt;
   return d;
+}
+
+// The file for `body`: a version 5 body with each chunk's entries digest
+// and the tail digest set to those of its bytes (where its chunks' places
+// fit), then sealed as the layout asks.
+zs::Bytes sealed_file(zs::BytesView body) {
+  zs::Bytes file(body.begin(), body.end());
+  zs::DigestStream seal(zs::DigestType::SHA256);
+  const std::optional<Parts> parts = is_version(body, version_5) ? parts_of(body) : std::nullopt;
+  if (!parts) {
+    seal.update(body);
+  } else {
+    const std::size_t entries_size = parts->chunks_at - parts->header_size;
+    std::uint64_t chunked = 0;
+    for (std::size_t i = 0; i < parts->chunk_count; ++i) {
+      std::uint8_t* c = file.data() + parts->chunks_at + i * chunk_size;
+      const std::uint64_t offset = zs::get_u64(c + 144), size = zs::get_u64(c + 152);
+      if (offset > entries_size || size > entries_size - offset) continue;
+      const zs::Bytes d = zs::digest(zs::DigestType::SHA256,
+                                     zs::BytesView(file.data() + parts->header_size + offset, size));
+      std::copy(d.begin(), d.end(), c + 96);
+      chunked = std::max(chunked, offset + size);
+    }
+    const zs::Bytes tail = zs::digest(
+        zs::DigestType::SHA256, zs::BytesView(file.data() + parts->header_size + chunked, entries_size - chunked));
+    std::copy(tail.begin(), tail.end(), file.data() + parts->footer_at + 20);
+    seal.update(zs::BytesView(file.data(), parts->header_size));
+    seal.update(zs::BytesView(file.data() + parts->chunks_at, file.size() - parts->chunks_at));
+  }
+  const zs::Bytes sealed = seal.finish();
+  file.insert(file.end(), sealed.begin(), sealed.end());
+  return file;
 }
 
 // RFC 1982 serial arithmetic on 32-bit RRSIG times, as RFC 4034 §3.1.5 asks.
@@ -250,15 +344,26 @@ void check_rewrite(const Decoded& d, zs::BytesView sealed_input) {
   static const std::string path = zs::fuzz::temp_dir() + "/rewritten.index";
   auto writer = zs::SignatureIndexWriter::create(path, d.origin, d.output_sha256, d.signers, d.denial, d.dnskeys);
   if (!writer) property_failed("SignatureIndexWriter::create refused what load_index accepted");
-  for (const Entry& e : d.entries)
-    if (!writer->add(e.content, e.rrsigs)) property_failed("SignatureIndexWriter::add failed");
-  if (!writer->commit(d.chunks)) property_failed("SignatureIndexWriter::commit failed");
+  std::vector<zs::IndexedChunk> chunks = d.chunks;
+  std::size_t next = 0;
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    for (std::size_t i = 0; i < d.chunk_entries[c]; ++i, ++next)
+      if (!writer->add(d.entries[next].content, d.entries[next].rrsigs))
+        property_failed("SignatureIndexWriter::add failed");
+    if (!writer->end_chunk(chunks[c])) property_failed("SignatureIndexWriter::end_chunk failed");
+  }
+  for (; next < d.entries.size(); ++next)
+    if (!writer->add(d.entries[next].content, d.entries[next].rrsigs)) property_failed("SignatureIndexWriter::add failed");
+  if (!writer->commit(chunks)) property_failed("SignatureIndexWriter::commit failed");
   auto written = zs::read_file(path);
   if (!written) property_failed("the rewritten index cannot be read");
-  if (d.version_4 && !std::ranges::equal(zs::bytes_of(*written), sealed_input))
+  if (d.version_5 && !std::ranges::equal(zs::bytes_of(*written), sealed_input))
     property_failed("SignatureIndexWriter wrote other bytes than the index it was given");
   auto again = zs::PreviousSignatures::load_index(path, d.origin, d.output_sha256);
-  if (!again || !*again || (*again)->rrset_count() != d.entries.size())
+  if (!again || !*again) property_failed("the rewritten index does not load back");
+  std::vector<zs::IndexedChunk> again_chunks = (*again)->take_chunks();
+  const std::vector<std::uint8_t> none(again_chunks.size(), 0);
+  if (!(*again)->load_entries(again_chunks, none) || (*again)->rrset_count() != d.entries.size())
     property_failed("the rewritten index does not load back with its entries");
 }
 
@@ -267,11 +372,8 @@ void check_rewrite(const Decoded& d, zs::BytesView sealed_input) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path = zs::fuzz::temp_dir() + "/signatures.index";
   static const zs::Name fallback_origin = *zs::Name::parse("example.");
-  const zs::BytesView body(data, size);
-
-  zs::Bytes sealed(body.begin(), body.end());
-  const zs::Bytes seal = zs::digest(zs::DigestType::SHA256, body);
-  sealed.insert(sealed.end(), seal.begin(), seal.end());
+  const zs::Bytes sealed = sealed_file(zs::BytesView(data, size));
+  const zs::BytesView body(sealed.data(), sealed.size() - digest_size);  // with the digests set
   zs::fuzz::write_whole_file(path, sealed.data(), sealed.size());
 
   // The origin and the output's SHA-256 where the layout puts them, so that
@@ -292,9 +394,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (!*loaded) return 0;
-  const zs::PreviousSignatures& index = **loaded;
+  zs::PreviousSignatures& index = **loaded;
+  const std::vector<zs::IndexedChunk> chunks = index.take_chunks();
   auto decoded = decode(body);
-  if (!decoded) property_failed("load_index accepted a file that does not follow the layout");
+  // Every other chunk skipped, then none: what a re-sign reads, then its retry.
+  std::vector<std::uint8_t> skip(chunks.size(), 0);
+  std::size_t expected = 0;
+  if (decoded) {
+    std::size_t at = 0;
+    for (std::size_t c = 0; c < chunks.size(); ++c) {
+      skip[c] = c % 2;
+      if (!skip[c]) expected += decoded->chunk_entries[c];
+      at += decoded->chunk_entries[c];
+    }
+    expected += decoded->entries.size() - at;
+  }
+  const bool partial = static_cast<bool>(index.load_entries(chunks, skip));
+  if (decoded && decoded->version_5 && (!partial || index.rrset_count() != expected))
+    property_failed("load_entries() with chunks skipped did not read the others' entries");
+  const std::vector<std::uint8_t> none(chunks.size(), 0);
+  auto entries = index.load_entries(chunks, none);
+  if (!entries) {
+    (void)entries.error().to_string();
+    if (decoded) property_failed("load_entries() refused entries that decode");
+    return 0;
+  }
+  if (!decoded) property_failed("load_index and load_entries accepted a file that does not follow the layout");
   if (index.rrset_count() != decoded->entries.size()) property_failed("rrset_count() is not the number of entries");
   check_lookups(index, *decoded);
   check_rewrite(*decoded, sealed);

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -52,6 +54,45 @@ TEST_CASE("a staged file reaches its target only on commit and vanishes when dro
   int entries = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++entries;
   CHECK(entries == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a staged file takes ranges of another file in order with what is appended around them") {
+  auto dir = std::filesystem::temp_directory_path() / "zs_staged_copy_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string source_path = (dir / "source").string();
+  std::string source;
+  for (int i = 0; i < 300000; ++i) source += static_cast<char>('a' + i % 26);
+  REQUIRE(write_file_atomic(source_path, source, 0644));
+  const int fd = ::open(source_path.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  const std::string path = (dir / "index").string();
+
+  auto staged = StagedFile::create(path, 0644);
+  REQUIRE(staged);
+  REQUIRE(staged->append("head:"));
+  REQUIRE(staged->append_copy(fd, 7, 250000));
+  REQUIRE(staged->append(":mid:"));
+  REQUIRE(staged->append_copy(fd, 0, 0));
+  REQUIRE(staged->append_copy(fd, 299990, 10));
+  REQUIRE(staged->append(":tail"));
+  REQUIRE(staged->finish());
+  REQUIRE(staged->commit());
+  CHECK(read_file(path).value() == "head:" + source.substr(7, 250000) + ":mid:" + source.substr(299990) + ":tail");
+
+  // A range past the source's end: the file can no longer be committed,
+  // and the target stays as it was.
+  auto short_read = StagedFile::create(path, 0644);
+  REQUIRE(short_read);
+  REQUIRE(short_read->append("x"));
+  auto copied = short_read->append_copy(fd, 299990, 11);
+  REQUIRE_FALSE(copied);
+  CHECK(copied.error().code == Errc::io);
+  CHECK_FALSE(short_read->finish());
+  CHECK_FALSE(short_read->commit());
+  CHECK(read_file(path).value().starts_with("head:"));
+  ::close(fd);
   std::filesystem::remove_all(dir);
 }
 

@@ -31,6 +31,40 @@ mail IN A 192.0.2.25
 constexpr UnixTime start = 1767225600;  // 2026-01-01T00:00:00Z
 constexpr Duration day = 86400;
 
+// The signature index's layout (signature_reuse.cpp), read here on its own:
+// the footer (u64 header size, u64 entries, u32 chunks, 32 octets: digest of
+// the entries after the last chunk, 32 octets: the seal) and, before it, the
+// chunks, 176 octets each (records, unsigned, text and entries digests; u64
+// offset, size, entries offset, entries size; u32 entries, ...).
+struct IndexLayout {
+  static constexpr std::size_t footer = 8 + 8 + 4 + 32 + 32;
+  static constexpr std::size_t chunk = 4 * 32 + 4 * 8 + 4 * 4;
+  std::size_t header_size = 0;
+  std::size_t chunks = 0;
+  std::size_t chunks_at = 0;
+};
+std::uint64_t big_endian(const std::string& bytes, std::size_t at, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<std::uint8_t>(bytes[at + i]);
+  return v;
+}
+IndexLayout layout_of(const std::string& bytes) {
+  IndexLayout l;
+  const std::size_t footer_at = bytes.size() - IndexLayout::footer;
+  l.header_size = static_cast<std::size_t>(big_endian(bytes, footer_at, 8));
+  l.chunks = static_cast<std::size_t>(big_endian(bytes, footer_at + 16, 4));
+  l.chunks_at = footer_at - IndexLayout::chunk * l.chunks;
+  return l;
+}
+// Seals an index again after a change: the seal covers the header, the
+// chunks and the footer before it (not the entries).
+void reseal(std::string& bytes) {
+  const IndexLayout l = layout_of(bytes);
+  std::string sealed = bytes.substr(0, l.header_size) + bytes.substr(l.chunks_at, bytes.size() - 32 - l.chunks_at);
+  const Bytes seal = digest(DigestType::SHA256, to_bytes(sealed));
+  std::copy(seal.begin(), seal.end(), bytes.end() - 32);
+}
+
 struct Fixture {
   std::filesystem::path dir;
   Fixture() {
@@ -230,19 +264,14 @@ TEST_CASE_FIXTURE(Fixture, "chunk proofs that match nothing written make the rea
   // An index whose proofs were altered and sealed again (a bug that records
   // wrong proofs): every text digest changed by one bit.
   std::string bytes = read_file(index().string()).value();
-  // The footer: u64 entries, u32 chunks, the seal; the chunks before it.
-  auto octet = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<std::uint8_t>(bytes[i])); };
-  const std::size_t count_at = bytes.size() - 32 - 4;
-  const std::size_t chunks =
-      (octet(count_at) << 24) | (octet(count_at + 1) << 16) | (octet(count_at + 2) << 8) | octet(count_at + 3);
-  REQUIRE(chunks > 1);
-  // Each chunk: records, unsigned and text digests, then places and counts
-  // (144 octets).
-  const std::size_t at = bytes.size() - 32 - 12 - 144 * chunks;
-  for (std::size_t c = 0; c < chunks; ++c) bytes[at + 144 * c + 64] = static_cast<char>(bytes[at + 144 * c + 64] ^ 0x01);
-  bytes.resize(bytes.size() - 32);
-  const Bytes seal = digest(DigestType::SHA256, to_bytes(bytes));
-  bytes.append(seal.begin(), seal.end());
+  const IndexLayout l = layout_of(bytes);
+  REQUIRE(l.chunks > 1);
+  // The text digest is each chunk's third.
+  for (std::size_t c = 0; c < l.chunks; ++c) {
+    char& octet = bytes[l.chunks_at + IndexLayout::chunk * c + 64];
+    octet = static_cast<char>(octet ^ 0x01);
+  }
+  reseal(bytes);
   REQUIRE(write_file_atomic(index().string(), bytes));
 
   auto second = sign_zone(request(start + day));
@@ -315,16 +344,17 @@ TEST_CASE_FIXTURE(Fixture, "a re-sign copies unchanged chunks from the previous 
 TEST_CASE_FIXTURE(Fixture, "a damaged signature index is passed over with a note, and the output read instead") {
   REQUIRE(sign_zone(request(start)));
   std::string bytes = read_file(index().string()).value();
-  SUBCASE("a flipped bit") { bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x10); }
+  SUBCASE("a flipped bit in the part the seal covers") {
+    const IndexLayout l = layout_of(bytes);
+    bytes[l.header_size / 2] = static_cast<char>(bytes[l.header_size / 2] ^ 0x10);
+  }
   SUBCASE("cut short") { bytes.resize(bytes.size() - 40); }
   SUBCASE("another zone's") {
     // Re-sealed, so that only the origin tells: a copy from another zone's folder.
     const std::size_t at = bytes.find("reuse");
     REQUIRE(at != std::string::npos);
     bytes[at] = 'R' == bytes[at] ? 'r' : 'x';
-    bytes.resize(bytes.size() - 32);
-    const Bytes seal = digest(DigestType::SHA256, to_bytes(bytes));
-    bytes.append(seal.begin(), seal.end());
+    reseal(bytes);
   }
   REQUIRE(write_file_atomic(index().string(), bytes));
 
@@ -339,6 +369,64 @@ TEST_CASE_FIXTURE(Fixture, "a damaged signature index is passed over with a note
   REQUIRE(third);
   CHECK(third->notes.empty());
   CHECK(third->signatures_reused == third->signatures);
+}
+
+TEST_CASE_FIXTURE(Fixture, "damaged entries are caught by the run that reads them, also after being carried over") {
+  std::string zone = base_zone;
+  for (int i = 0; i < 2000; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  write_zone(zone);
+  REQUIRE(sign_zone(request(start)));
+  const auto clean = dir / "clean";
+  std::filesystem::create_directories(clean);
+  std::filesystem::copy(dir / "keys", clean / "keys", std::filesystem::copy_options::recursive);
+  std::filesystem::copy(dir / "signed", clean / "signed");
+  // One bit of every chunk's entries, which the seal does not cover.
+  std::string bytes = read_file(index().string()).value();
+  const IndexLayout l = layout_of(bytes);
+  REQUIRE(l.chunks > 1);
+  for (std::size_t c = 0; c < l.chunks; ++c) {
+    const std::size_t record = l.chunks_at + IndexLayout::chunk * c;
+    if (big_endian(bytes, record + 152, 8) == 0) continue;  // no entries
+    char& octet = bytes[l.header_size + big_endian(bytes, record + 144, 8)];
+    octet = static_cast<char>(octet ^ 0x10);
+  }
+  REQUIRE(write_file_atomic(index().string(), bytes));
+  std::string changed = zone;
+  changed.replace(changed.find("www IN A 192.0.2.80"), 19, "www IN A 192.0.2.81");
+
+  // Nothing changed: every chunk is carried over, its entries copied into
+  // the next index unread, with the digest they fail.
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->notes.empty());
+  CHECK(second->signatures_carried == second->signatures);
+  // A changed address: its chunk's entries are read, fail their digest, and
+  // the signatures come from the output instead.
+  write_zone(changed);
+  auto third = sign_zone(request(start + 2 * day));
+  REQUIRE_MESSAGE(third, third.error().to_string());
+  REQUIRE(third->notes.size() == 1);
+  CHECK(third->notes[0].find("damaged entries") != std::string::npos);
+  CHECK(third->notes[0].find("reading the previous output instead") != std::string::npos);
+  CHECK(third->signatures_carried == 0);
+  CHECK(third->signatures_reused + 1 == third->signatures);  // all but www's
+  const std::string damaged_path = output();
+
+  // The same runs from the undamaged index give the same bytes.
+  write_zone(zone);
+  std::filesystem::remove_all(dir / "keys");
+  std::filesystem::copy(clean / "keys", dir / "keys", std::filesystem::copy_options::recursive);
+  std::filesystem::copy(clean / "signed", dir / "signed", std::filesystem::copy_options::overwrite_existing);
+  REQUIRE(sign_zone(request(start + day)));
+  write_zone(changed);
+  auto clean_third = sign_zone(request(start + 2 * day));
+  REQUIRE_MESSAGE(clean_third, clean_third.error().to_string());
+  CHECK(clean_third->notes.empty());
+  CHECK(clean_third->signatures_carried > 0);
+  CHECK(output() == damaged_path);
+  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + 2 * day, 1);
+  REQUIRE(report);
+  CHECK(report->ok());
 }
 
 TEST_CASE_FIXTURE(Fixture, "an index left by another run than the one on record is not used") {
