@@ -92,26 +92,32 @@ struct HashedName {
   std::size_t node = 0;  // index into Zone::nodes()
 };
 
-// Hashing dominates chain building in large zones and every name is
-// independent, so slices are hashed on a few threads, each writing only its
-// own slice: the result does not depend on the number of threads.
-void hash_names(std::vector<HashedName>& hashed, const std::vector<Node>& nodes, const Nsec3Params& params) {
-  auto work = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      Bytes h = nsec3_hash(nodes[hashed[i].node].owner, params.salt, params.iterations);
-      std::copy_n(h.begin(), hashed[i].hash.size(), hashed[i].hash.begin());
-    }
+// Calls work(i) for every i in [0, count), in slices on a few threads when
+// there are enough: every i is independent and writes only its own result,
+// so what comes out does not depend on the number of threads.
+template <class Work>
+void for_each_index(std::size_t count, Work&& work) {
+  auto slice = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) work(i);
   };
   constexpr std::size_t per_thread_minimum = 16384;
   std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  threads = std::min(threads, std::max<std::size_t>(1, hashed.size() / per_thread_minimum));
+  threads = std::min(threads, std::max<std::size_t>(1, count / per_thread_minimum));
   if (threads <= 1) {
-    work(0, hashed.size());
+    slice(0, count);
     return;
   }
-  const std::size_t chunk = (hashed.size() + threads - 1) / threads;
-  run_on_threads((hashed.size() + chunk - 1) / chunk, [&](std::size_t t) {
-    work(t * chunk, std::min(hashed.size(), (t + 1) * chunk));
+  const std::size_t chunk = (count + threads - 1) / threads;
+  run_on_threads((count + chunk - 1) / chunk,
+                 [&](std::size_t t) { slice(t * chunk, std::min(count, (t + 1) * chunk)); });
+}
+
+// Hashing dominates chain building in large zones and every name is
+// independent: on a few threads.
+void hash_names(std::vector<HashedName>& hashed, const std::vector<Node>& nodes, const Nsec3Params& params) {
+  for_each_index(hashed.size(), [&](std::size_t i) {
+    Bytes h = nsec3_hash(nodes[hashed[i].node].owner, params.salt, params.iterations);
+    std::copy_n(h.begin(), hashed[i].hash.size(), hashed[i].hash.begin());
   });
 }
 
@@ -239,9 +245,10 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
   // base32hex keeps the order of the octets it encodes, and every hashed
   // label has the same length, so hash order is the canonical order of the
   // new owner names.
-  std::vector<Node> added;
-  added.reserve(hashed.size());
-  for (std::size_t i = 0; i < hashed.size(); ++i) {
+  // Each NSEC3 node is made from its own name and its successor's hash
+  // alone: on a few threads too.
+  std::vector<Node> added(hashed.size());
+  for_each_index(hashed.size(), [&](std::size_t i) {
     const Node& original = nodes[hashed[i].node];
     std::vector<RrType> types;
     if (!original.empty_non_terminal) {
@@ -264,7 +271,7 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
     put_bytes(rdata, encode_type_bitmap(types));
 
     Name owner = origin.prepend(to_base32hex(hashed[i].hash)).value();  // length checked on entry
-    Node node;
+    Node& node = added[i];
     node.owner = owner;
     node.kind = NodeKind::authoritative;
     Rrset rrset;
@@ -273,8 +280,7 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
     rrset.ttl = ttl;
     rrset.rdatas.push_back(std::move(rdata));
     node.rrsets.push_back(std::move(rrset));
-    added.push_back(std::move(node));
-  }
+  });
 
   // A hashed owner name may already be a name of the zone (RFC 5155
   // Appendix A has one): the NSEC3 then joins that node.

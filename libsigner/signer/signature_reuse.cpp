@@ -485,11 +485,28 @@ struct SignatureIndexWriter::Impl {
   DigestStream added{DigestType::SHA256};
   bool has_added = false;
   std::optional<ChunkDigest> copied;
+  // Entries copied from a previous index and not yet written: the carried
+  // chunks of a stretch lie one after the other there too, and go over in
+  // one copy instead of one per chunk.
+  struct PendingCopy {
+    const PreviousOutput* file = nullptr;
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+  };
+  std::optional<PendingCopy> pending;
 
   Result<void> flush() {
     auto r = file.append(chars_of(buffer));
     buffer.clear();
     return r;
+  }
+  // Writes what was buffered, then the pending copy after it.
+  Result<void> flush_all() {
+    if (auto r = flush(); !r) return r;
+    if (!pending) return {};
+    const PendingCopy p = *pending;
+    pending.reset();
+    return file.append_copy(p.file->fd(), p.offset, p.size);
   }
   Result<void> flush_if_full() { return buffer.size() >= (std::size_t{1} << 20) ? flush() : Result<void>{}; }
   ChunkDigest added_digest() {
@@ -544,6 +561,8 @@ Result<void> SignatureIndexWriter::add(const ContentDigest& content, std::span<c
   if (rrsigs.size() > 0xffff || std::ranges::any_of(rrsigs, [](BytesView r) { return r.size() > 0xffff; }))
     return fail(Errc::internal, "an RRset with more RRSIGs, or longer ones, than a signature index holds");
   if (impl_->copied) return fail(Errc::internal, "a chunk of the signature index with added and copied entries");
+  if (impl_->pending)
+    if (auto r = impl_->flush_all(); !r) return r;
   const std::size_t before = impl_->buffer.size();
   put_entry(impl_->buffer, content, rrsigs);
   const std::size_t added = impl_->buffer.size() - before;
@@ -558,8 +577,13 @@ Result<void> SignatureIndexWriter::copy_entries(const PreviousSignatures::Entrie
   if (impl_->has_added || impl_->copied)
     return fail(Errc::internal, "a chunk of the signature index with added and copied entries");
   if (!from.file) return fail(Errc::internal, "entries copied from no index file");
-  if (auto r = impl_->flush(); !r) return r;
-  if (auto r = impl_->file.append_copy(from.file->fd(), from.offset, from.size); !r) return r;
+  auto& pending = impl_->pending;
+  if (pending && pending->file == from.file && pending->offset + pending->size == from.offset) {
+    pending->size += from.size;
+  } else {
+    if (auto r = impl_->flush_all(); !r) return r;
+    pending = Impl::PendingCopy{from.file, from.offset, from.size};
+  }
   impl_->copied = from.digest;
   impl_->entries_bytes += from.size;
   impl_->count += from.count;
@@ -585,6 +609,7 @@ Result<void> SignatureIndexWriter::commit(std::span<const IndexedChunk> chunks) 
   // The entries after the last chunk's: the footer's digest.
   if (impl_->copied) return fail(Errc::internal, "copied entries outside a chunk of the signature index");
   const ChunkDigest tail = impl_->added_digest();
+  if (auto r = impl_->flush_all(); !r) return r;
   Bytes& out = impl_->buffer;
   for (const IndexedChunk& chunk : chunks) {
     const std::size_t before = out.size();
