@@ -9,6 +9,7 @@
 // staged changes).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -41,6 +42,27 @@ void run_on_threads(std::size_t count, Work&& work) {
       });
   }  // joins
   if (first) std::rethrow_exception(first);
+}
+
+// std::stable_sort of [first, last) by `less`, its two halves sorted on two
+// threads when there are enough elements (and a second core) to gain from it,
+// then merged. Stable either way, so the result is the same as one thread's.
+template <class Iterator, class Less>
+void stable_sort_on_threads(Iterator first, Iterator last, Less less) {
+  constexpr std::ptrdiff_t per_thread_minimum = 1 << 16;
+  const auto count = last - first;
+  if (count < 2 * per_thread_minimum || std::thread::hardware_concurrency() < 2) {
+    std::stable_sort(first, last, less);
+    return;
+  }
+  const Iterator middle = first + count / 2;
+  run_on_threads(2, [&](std::size_t half) {
+    if (half == 0)
+      std::stable_sort(first, middle, less);
+    else
+      std::stable_sort(middle, last, less);
+  });
+  std::inplace_merge(first, middle, last, less);
 }
 
 }  // namespace zs

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "core/parallel.hpp"
 #include "dns/rdata.hpp"
 
 namespace zs {
@@ -196,7 +197,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   }
   std::vector<std::string> keys(records.size());
   for (std::size_t i : order) keys[i] = canonical_key(records[i].owner);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  stable_sort_on_threads(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     int c = keys[a].compare(keys[b]);
     if (c != 0) return c < 0;
     return to_u16(records[a].type) < to_u16(records[b].type);
