@@ -663,25 +663,29 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       previous_file->size() == previous_chunk_list.back().offset + previous_chunk_list.back().size)
     carried = carry_chunks(zone, previous, previous_chunk_list, signers, unsigned_digests, request.now,
                            *request.refresh);
-  // The index's entries of the chunks not carried: where this run looks for
-  // signatures to reuse (of a version 5 index no others are read). Entries
-  // that fail their digest are not used: the output is read instead, and no
-  // chunk is carried, since its entries could not go into the next index.
+  // The index's entries of the previous chunks but those `skip` marks: where
+  // this run looks for signatures to reuse (of a version 5 index no others
+  // are read). Entries that fail their digest are not used: the previous
+  // output is read instead. False then: nothing can be carried, since the
+  // carried chunks' entries could not go into the next index.
+  auto load_entries_or_output = [&](std::span<const std::uint8_t> skip) {
+    auto r = previous.load_entries(previous_chunk_list, skip);
+    if (r) return true;
+    summary.notes.push_back("signature index " + index_path + ": " + r.error().message +
+                            "; reading the previous output instead");
+    if (auto loaded = PreviousSignatures::load(request.output, request.origin, vouched)) {
+      previous = std::move(*loaded);
+    } else {
+      previous = PreviousSignatures();
+      summary.notes.push_back("previous output not reused (" + loaded.error().to_string() + "); signing everything");
+    }
+    return false;
+  };
   if (keep_index) {
     std::vector<std::uint8_t> skip(previous_chunk_list.size(), 0);
     for (const IndexedChunk* from : carried)
       if (from) skip[static_cast<std::size_t>(from - previous_chunk_list.data())] = 1;
-    if (auto r = previous.load_entries(previous_chunk_list, skip); !r) {
-      summary.notes.push_back("signature index " + index_path + ": " + r.error().message +
-                              "; reading the previous output instead");
-      carried.clear();
-      if (auto loaded = PreviousSignatures::load(request.output, request.origin, vouched)) {
-        previous = std::move(*loaded);
-      } else {
-        previous = PreviousSignatures();
-        summary.notes.push_back("previous output not reused (" + loaded.error().to_string() + "); signing everything");
-      }
-    }
+    if (!load_entries_or_output(skip)) carried.clear();
   }
   // The denial chain's inputs (dnssec/verify.hpp denial_digest): when they
   // are those of the previous output, whose check passed, the chain is not
@@ -741,15 +745,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     if (!first) {
       // The index's entries of the chunks that were carried were not read:
       // they are now, for the signatures they hold.
-      if (!carried.empty() && reuse && keep_index) {
-        const std::vector<std::uint8_t> none_skipped(previous_chunk_list.size(), 0);
-        if (auto r = previous.load_entries(previous_chunk_list, none_skipped); !r) {
-          summary.notes.push_back("signature index " + index_path + ": " + r.error().message +
-                                  "; reading the previous output instead");
-          auto loaded = PreviousSignatures::load(request.output, request.origin, vouched);
-          previous = loaded ? std::move(*loaded) : PreviousSignatures();
-        }
-      }
+      if (!carried.empty() && reuse && keep_index)
+        load_entries_or_output(std::vector<std::uint8_t>(previous_chunk_list.size(), 0));
       carried.clear();
       carried_nodes.clear();
       carried_signatures = 0;

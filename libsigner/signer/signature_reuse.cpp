@@ -150,7 +150,8 @@ namespace {
 
 // The header of an index (the layout above), from after the version on:
 // the origin, output hash, signers and denial digests (none in version 1)
-// and the DNSKEYs. Fills `index`'s; the cursor ends after them.
+// and the DNSKEYs, as views of the cursor's bytes; the cursor ends after
+// them.
 struct Header {
   BytesView origin_wire;
   BytesView output_sha;
