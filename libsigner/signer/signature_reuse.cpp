@@ -107,6 +107,18 @@ class Cursor {
 };
 
 
+// Moves `c` past one entry (the layout above); false when it is cut short.
+bool skip_entry(Cursor& c) {
+  BytesView skip;
+  std::size_t sigs = 0;
+  if (!c.take(digest_size, skip) || !c.u16(sigs)) return false;
+  for (std::size_t i = 0; i < sigs; ++i) {
+    std::size_t len = 0;
+    if (!c.u16(len) || !c.take(len, skip)) return false;
+  }
+  return true;
+}
+
 Error index_error(const std::string& path, const std::string& what) {
   return Error{Errc::io, "signature index " + path + " " + what};
 }
@@ -121,13 +133,7 @@ Result<void> PreviousSignatures::index_entries() {
   Cursor c(data, begin_, end_);
   while (!c.done()) {
     offsets.push_back(c.at());
-    BytesView skip;
-    std::size_t sigs = 0;
-    if (!c.take(digest_size, skip) || !c.u16(sigs)) return fail(Errc::io, "entry cut short");
-    for (std::size_t i = 0; i < sigs; ++i) {
-      std::size_t len = 0;
-      if (!c.u16(len) || !c.take(len, skip)) return fail(Errc::io, "entry cut short");
-    }
+    if (!skip_entry(c)) return fail(Errc::io, "entry cut short");
   }
   count_ = offsets.size();
   std::size_t slots = 16;
@@ -337,15 +343,8 @@ Result<void> PreviousSignatures::load_entries(std::span<const IndexedChunk> chun
     // As many entries as recorded, each whole within its chunk's range.
     Cursor c(data_, at, at + into.size());
     std::uint64_t count = 0;
-    for (; !c.done(); ++count) {
-      BytesView skip_bytes;
-      std::size_t sigs = 0;
-      if (!c.take(digest_size, skip_bytes) || !c.u16(sigs)) return fail(Errc::io, "the signature index holds an entry cut short");
-      for (std::size_t i = 0; i < sigs; ++i) {
-        std::size_t len = 0;
-        if (!c.u16(len) || !c.take(len, skip_bytes)) return fail(Errc::io, "the signature index holds an entry cut short");
-      }
-    }
+    for (; !c.done(); ++count)
+      if (!skip_entry(c)) return fail(Errc::io, "the signature index holds an entry cut short");
     if (count != r.count) return fail(Errc::io, "the signature index does not hold the entries it claims");
     at += into.size();
   }
