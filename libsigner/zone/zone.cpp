@@ -212,6 +212,12 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   };
   std::vector<NsSource> ns_sources;
   std::vector<std::size_t> first_record;  // per node: its first record in file order
+  // One node per owner: counted first, so that the node list is made once
+  // at its size instead of grown (and moved) a million times over.
+  std::size_t owners = order.empty() ? 0 : 1;
+  for (std::size_t k = 1; k < order.size(); ++k) owners += keys[order[k]] != keys[order[k - 1]] ? 1 : 0;
+  zone.nodes_.reserve(owners);
+  first_record.reserve(owners);
   std::vector<Item> items, unique;
   std::vector<BytesView> rdata_views;
   std::vector<SignatureRef> rrsigs;  // of the current node, built into its list once
