@@ -43,14 +43,18 @@ namespace zs {
 namespace {
 
 constexpr std::string_view index_magic = "ZSSIGIDX";
-// Version 1 (main before chunks: no signers digest, no chunks, one seal
-// over the whole file) still serves its signatures. Versions 2 to 4 read as
-// unknown (2 and 3 lived on a branch; 4 sealed the entries with the rest),
-// and the run reads the previous output instead, once.
+// Versions 1 (no signers digest, no chunks) and 4 (chunks without entries
+// digests) seal the whole file and still serve their signatures, read whole
+// as before, with no chunk carried: the run after an upgrade reuses them as
+// the one before it would have, instead of parsing the previous output
+// (which holds several times the memory: 2.4 GB at 1M names). Versions 2
+// and 3 lived on a branch and read as unknown.
 constexpr std::uint32_t index_version = 5;
 constexpr std::size_t digest_size = 32;
 constexpr std::size_t footer_size = 8 + 8 + 4 + digest_size + digest_size;
 constexpr std::size_t footer_size_v1 = 8 + digest_size;
+constexpr std::size_t footer_size_v4 = 8 + 4 + digest_size;
+constexpr std::size_t chunk_record_size_v4 = 3 * 32 + 4 * 8 + 4 * 4;
 constexpr std::size_t chunk_record_size = 4 * 32 + 4 * 8 + 4 * 4;
 // The header holds the origin and the DNSKEYs: far less than this. A
 // larger one is not read (it would only be a damaged file's claim).
@@ -196,9 +200,9 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
       std::string_view(start, index_magic.size()) != index_magic)
     return std::unexpected(index_error(index_path, "is not a signature index"));
   const std::uint32_t version = get_u32(reinterpret_cast<const std::uint8_t*>(start) + index_magic.size());
-  if (version != index_version && version != 1)
+  if (version != index_version && version != 1 && version != 4)
     return std::unexpected(index_error(index_path, "has an unknown version"));
-  if (version == 1) return load_version_1(index_path, origin, verified_sha256);
+  if (version != index_version) return load_whole(index_path, origin, verified_sha256, version);
 
   // Version 5: the footer, the header and the chunks, sealed together.
   if (size < index_magic.size() + 4 + footer_size) return std::unexpected(index_error(index_path, "is cut short"));
@@ -273,32 +277,44 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
   return std::optional<PreviousSignatures>(std::move(index));
 }
 
-Result<std::optional<PreviousSignatures>> PreviousSignatures::load_version_1(const std::string& index_path,
-                                                                             const Name& origin,
-                                                                             const std::string& verified_sha256) {
+Result<std::optional<PreviousSignatures>> PreviousSignatures::load_whole(const std::string& index_path,
+                                                                         const Name& origin,
+                                                                         const std::string& verified_sha256,
+                                                                         std::uint32_t version) {
   PreviousSignatures index;
   auto text = read_file(index_path);
   if (!text) return std::unexpected(text.error());
   index.data_ = std::move(*text);
   const std::string_view data = index.data_;
   const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
-  if (data.size() < index_magic.size() + 4 + footer_size_v1)
-    return std::unexpected(index_error(index_path, "is cut short"));
+  const std::size_t footer = version == 1 ? footer_size_v1 : footer_size_v4;
+  if (data.size() < index_magic.size() + 4 + footer) return std::unexpected(index_error(index_path, "is cut short"));
   const std::size_t sealed = data.size() - digest_size;
   const Bytes seal = digest(DigestType::SHA256, BytesView(base, sealed));
   if (!std::equal(seal.begin(), seal.end(), base + sealed))
     return std::unexpected(index_error(index_path, "is damaged (its seal does not match)"));
-  const std::size_t entries_count_at = data.size() - footer_size_v1;
-  Cursor c(data, index_magic.size() + 4, entries_count_at);
-  auto header = read_header(c, 1);
+  const std::size_t entries_count_at = data.size() - footer;
+  // Version 4's chunks lie between the entries and the footer; they are
+  // not read (nothing is carried on an index without entries digests).
+  std::size_t entries_end = entries_count_at;
+  if (version == 4) {
+    const std::uint64_t chunks = get_u32(base + entries_count_at + 8);
+    if (chunks > (entries_count_at - index_magic.size() - 4) / chunk_record_size_v4)
+      return std::unexpected(index_error(index_path, "is cut short"));
+    entries_end = entries_count_at - static_cast<std::size_t>(chunks) * chunk_record_size_v4;
+  }
+  Cursor c(data, index_magic.size() + 4, entries_end);
+  auto header = read_header(c, version);
   if (!header) return std::unexpected(index_error(index_path, "is cut short"));
   const Name lower = origin.lowercased();
   if (!std::ranges::equal(header->origin_wire, lower.wire()))
     return std::unexpected(index_error(index_path, "is for another zone"));
   if (to_hex(header->output_sha) != verified_sha256) return std::nullopt;
+  std::copy(header->signers.begin(), header->signers.end(), index.signers_.begin());
+  std::copy(header->denial.begin(), header->denial.end(), index.denial_.begin());
   for (BytesView key : header->dnskeys) index.dnskeys_.emplace_back(key.begin(), key.end());
   index.begin_ = c.at();
-  index.end_ = entries_count_at;
+  index.end_ = entries_end;
   if (auto r = index.index_entries(); !r) return std::unexpected(index_error(index_path, r.error().message));
   if (get_u64(base + entries_count_at) != index.count_)
     return std::unexpected(index_error(index_path, "does not hold the number of entries it claims"));

@@ -143,8 +143,10 @@ class PreviousSignatures {
   ChunkDigest tail_digest_{};
 
   Result<void> index_entries();
-  static Result<std::optional<PreviousSignatures>> load_version_1(const std::string& index_path, const Name& origin,
-                                                                  const std::string& verified_sha256);
+  // Versions 1 and 4: the whole file, sealed as one, all entries read.
+  static Result<std::optional<PreviousSignatures>> load_whole(const std::string& index_path, const Name& origin,
+                                                              const std::string& verified_sha256,
+                                                              std::uint32_t version);
 };
 
 // Writes the signature index of a signed zone: add() each signed RRset (or

@@ -2,7 +2,7 @@
 // PreviousSignatures::load_index and load_entries), the binary file a
 // signing run leaves in the zone's key folder for the next one. The input is
 // the file without its seal. The harness seals it as the layout asks (the
-// SHA-256 of the whole input for version 1; for version 5, of the header,
+// SHA-256 of the whole input for versions 1 and 4; for version 5, of the header,
 // the chunks and the footer, after it has set each chunk's entries digest
 // and the footer's tail digest to those of the bytes there), so mutations
 // reach the parsers behind the seal and the digests instead of all failing
@@ -18,8 +18,8 @@
 //     number of those of the others and the tail;
 //   - SignatureIndexWriter, given the decoded origin, output hash, signers
 //     and denial digests, DNSKEYs, chunks and entries, writes exactly the
-//     sealed input (for a version 5 input; it writes version 5 for version 1
-//     too), which loads back alike;
+//     sealed input (for a version 5 input; it writes version 5 for versions
+//     1 and 4 too, whose chunks it is not given), which loads back alike;
 //   - find() for each entry, with DNSKEYs of the index and keys it does not
 //     hold, at moments around the validity edges, gives a signature exactly
 //     when the index publishes the key and the first entry with that digest
@@ -65,8 +65,8 @@ struct Decoded {
   zs::Name origin;
   std::string output_sha256;
   std::vector<zs::Bytes> dnskeys;
-  zs::ContentDigest signers{};           // version 5 only
-  zs::ContentDigest denial{};            // version 5 only
+  zs::ContentDigest signers{};           // versions 4 and 5
+  zs::ContentDigest denial{};            // versions 4 and 5
   std::vector<zs::IndexedChunk> chunks;  // version 5 only
   bool version_5 = false;
   std::vector<Entry> entries;
@@ -101,7 +101,9 @@ class Reader {
 constexpr std::size_t chunk_size = 4 * digest_size + 4 * 8 + 4 * 4;
 constexpr std::size_t footer_v5 = 8 + 8 + 4 + digest_size;  // without the seal
 constexpr std::uint8_t version_1[] = {0, 0, 0, 1};
+constexpr std::uint8_t version_4[] = {0, 0, 0, 4};
 constexpr std::uint8_t version_5[] = {0, 0, 0, 5};
+constexpr std::size_t chunk_size_v4 = 3 * digest_size + 4 * 8 + 4 * 4;
 
 bool is_version(zs::BytesView body, const std::uint8_t (&v)[4]) {
   return body.size() >= origin_at && std::ranges::equal(body.subspan(magic_size, 4), v);
@@ -155,9 +157,21 @@ std::optional<Decoded> decode(zs::BytesView body) {
   if (body.size() < origin_at + 1 + 8 || !std::ranges::equal(body.first(magic_size), magic)) return std::nullopt;
   Decoded d;
   d.version_5 = is_version(body, version_5);
-  if (!d.version_5 && !is_version(body, version_1)) return std::nullopt;
+  const bool version_4_body = is_version(body, version_4);
+  if (!d.version_5 && !version_4_body && !is_version(body, version_1)) return std::nullopt;
   std::optional<Parts> parts;
-  std::size_t header_end = body.size() - 8;  // version 1: u64 entries at the end
+  // Versions 1 and 4: the entries end before the footer (u64 entries, and
+  // for version 4 a u32 count of chunks with the chunks before it, which
+  // the library does not read).
+  std::size_t count_at = body.size() - 8;
+  std::size_t header_end = count_at;
+  if (version_4_body) {
+    if (body.size() < origin_at + 12) return std::nullopt;
+    count_at = body.size() - 12;
+    const std::size_t chunks = zs::get_u32(body.data() + body.size() - 4);
+    if (chunks > (count_at - origin_at) / chunk_size_v4) return std::nullopt;
+    header_end = count_at - chunks * chunk_size_v4;
+  }
   if (d.version_5) {
     parts = parts_of(body);
     if (!parts) return std::nullopt;
@@ -166,7 +180,7 @@ std::optional<Decoded> decode(zs::BytesView body) {
   Reader r(body.first(header_end).subspan(origin_at));
   zs::BytesView len, wire, sha, bytes;
   if (!r.take(1, len) || !r.take(len[0], wire) || !r.take(digest_size, sha)) return std::nullopt;
-  if (d.version_5) {
+  if (d.version_5 || version_4_body) {
     if (!r.take(digest_size, bytes)) return std::nullopt;
     std::copy(bytes.begin(), bytes.end(), d.signers.begin());
     if (!r.take(digest_size, bytes)) return std::nullopt;
@@ -185,7 +199,7 @@ std::optional<Decoded> decode(zs::BytesView body) {
   }
   if (!d.version_5) {
     auto entries = decode_entries(body.first(header_end).subspan(origin_at + r.at()));
-    if (!entries || zs::get_u64(body.data() + header_end) != entries->size()) return std::nullopt;
+    if (!entries || zs::get_u64(body.data() + count_at) != entries->size()) return std::nullopt;
     d.entries = std::move(*entries);
     return d;
   }

@@ -429,6 +429,45 @@ TEST_CASE_FIXTURE(Fixture, "damaged entries are caught by the run that reads the
   CHECK(report->ok());
 }
 
+TEST_CASE_FIXTURE(Fixture, "an index of version 4, left by the release before, serves its signatures without carrying") {
+  std::string zone = base_zone;
+  for (int i = 0; i < 2000; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  write_zone(zone);
+  REQUIRE(sign_zone(request(start)));
+  // The same index in version 4's layout: the entries and the chunks
+  // (without their entries digests) inside one seal over the whole file,
+  // the footer a u64 count of entries and a u32 count of chunks.
+  const std::string v5 = read_file(index().string()).value();
+  const IndexLayout l = layout_of(v5);
+  std::string v4 = v5.substr(0, l.chunks_at);
+  v4[11] = 4;
+  for (std::size_t c = 0; c < l.chunks; ++c) {
+    const std::size_t record = l.chunks_at + IndexLayout::chunk * c;
+    v4 += v5.substr(record, 96) + v5.substr(record + 128, 48);
+  }
+  const std::size_t footer_at = v5.size() - IndexLayout::footer;
+  v4 += v5.substr(footer_at + 8, 8 + 4);
+  const Bytes seal = digest(DigestType::SHA256, to_bytes(v4));
+  v4.append(seal.begin(), seal.end());
+  REQUIRE(write_file_atomic(index().string(), v4));
+
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK(second->notes.empty());
+  CHECK(second->signatures_reused == second->signatures);
+  CHECK(second->signatures_carried == 0);
+  CHECK(second->denial_proven);  // its denial digest still counts
+  // It left a version 5 index, on which the next run carries chunks.
+  CHECK(read_file(index().string()).value()[11] == 5);
+  auto third = sign_zone(request(start + 2 * day));
+  REQUIRE_MESSAGE(third, third.error().to_string());
+  CHECK(third->notes.empty());
+  CHECK(third->signatures_carried > 0);
+  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + 2 * day, 1);
+  REQUIRE(report);
+  CHECK(report->ok());
+}
+
 TEST_CASE_FIXTURE(Fixture, "an index left by another run than the one on record is not used") {
   REQUIRE(sign_zone(request(start)));
   const std::string first_index = read_file(index().string()).value();
