@@ -156,21 +156,22 @@ Result<void> PreviousSignatures::index_entries() {
   return {};
 }
 
-namespace {
-
 // The header of an index (the layout above), from after the version on:
 // the origin, output hash, signers and denial digests (none in version 1)
 // and the DNSKEYs, as views of the cursor's bytes; the cursor ends after
 // them.
-struct Header {
+struct PreviousSignatures::Header {
   BytesView origin_wire;
   BytesView output_sha;
   BytesView signers;
   BytesView denial;
   std::vector<BytesView> dnskeys;
 };
-std::optional<Header> read_header(Cursor& c, std::uint32_t version) {
-  Header h;
+
+namespace {
+
+std::optional<PreviousSignatures::Header> read_header(Cursor& c, std::uint32_t version) {
+  PreviousSignatures::Header h;
   BytesView len_byte;
   std::size_t keys = 0;
   if (!c.take(1, len_byte) || !c.take(len_byte[0], h.origin_wire) || !c.take(digest_size, h.output_sha) ||
@@ -186,6 +187,18 @@ std::optional<Header> read_header(Cursor& c, std::uint32_t version) {
 }
 
 }  // namespace
+
+Result<bool> PreviousSignatures::take_header(const Header& header, const Name& origin,
+                                             const std::string& verified_sha256, const std::string& index_path) {
+  const Name lower = origin.lowercased();
+  if (!std::ranges::equal(header.origin_wire, lower.wire()))
+    return std::unexpected(index_error(index_path, "is for another zone"));
+  if (to_hex(header.output_sha) != verified_sha256) return false;
+  std::copy(header.signers.begin(), header.signers.end(), signers_.begin());
+  std::copy(header.denial.begin(), header.denial.end(), denial_.begin());
+  for (BytesView key : header.dnskeys) dnskeys_.emplace_back(key.begin(), key.end());
+  return true;
+}
 
 Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const std::string& index_path,
                                                                          const Name& origin,
@@ -234,13 +247,9 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_index(const s
   Cursor c(sealed, index_magic.size() + 4, static_cast<std::size_t>(header_size));
   auto header = read_header(c, version);
   if (!header || c.at() != header_size) return std::unexpected(index_error(index_path, "is cut short"));
-  const Name lower = origin.lowercased();
-  if (!std::ranges::equal(header->origin_wire, lower.wire()))
-    return std::unexpected(index_error(index_path, "is for another zone"));
-  if (to_hex(header->output_sha) != verified_sha256) return std::nullopt;
-  std::copy(header->signers.begin(), header->signers.end(), index.signers_.begin());
-  std::copy(header->denial.begin(), header->denial.end(), index.denial_.begin());
-  for (BytesView key : header->dnskeys) index.dnskeys_.emplace_back(key.begin(), key.end());
+  auto ours = index.take_header(*header, origin, verified_sha256, index_path);
+  if (!ours) return std::unexpected(std::move(ours.error()));
+  if (!*ours) return std::nullopt;
 
   // Each chunk's entries follow the last one's, from the first entry on;
   // the entries after the last chunk's are the footer's.
@@ -306,13 +315,9 @@ Result<std::optional<PreviousSignatures>> PreviousSignatures::load_whole(const s
   Cursor c(data, index_magic.size() + 4, entries_end);
   auto header = read_header(c, version);
   if (!header) return std::unexpected(index_error(index_path, "is cut short"));
-  const Name lower = origin.lowercased();
-  if (!std::ranges::equal(header->origin_wire, lower.wire()))
-    return std::unexpected(index_error(index_path, "is for another zone"));
-  if (to_hex(header->output_sha) != verified_sha256) return std::nullopt;
-  std::copy(header->signers.begin(), header->signers.end(), index.signers_.begin());
-  std::copy(header->denial.begin(), header->denial.end(), index.denial_.begin());
-  for (BytesView key : header->dnskeys) index.dnskeys_.emplace_back(key.begin(), key.end());
+  auto ours = index.take_header(*header, origin, verified_sha256, index_path);
+  if (!ours) return std::unexpected(std::move(ours.error()));
+  if (!*ours) return std::nullopt;
   index.begin_ = c.at();
   index.end_ = entries_end;
   if (auto r = index.index_entries(); !r) return std::unexpected(index_error(index_path, r.error().message));

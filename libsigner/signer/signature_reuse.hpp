@@ -122,6 +122,9 @@ class PreviousSignatures {
   };
   std::optional<EntriesSource> entries_of(const IndexedChunk& chunk) const;
 
+  // The header of an index file, as its reader sees it (signature_reuse.cpp).
+  struct Header;
+
  private:
   // Entries in the index file's layout (see signature_reuse.cpp), in
   // data_[begin_, end_), found by open addressing on their content digest.
@@ -143,6 +146,11 @@ class PreviousSignatures {
   ChunkDigest tail_digest_{};
 
   Result<void> index_entries();
+  // The header of an index file (signature_reuse.cpp, where it is read):
+  // taken into this index when it is for `origin` and describes the output
+  // on record (true); false for another output; an error for another zone.
+  Result<bool> take_header(const Header& header, const Name& origin, const std::string& verified_sha256,
+                           const std::string& index_path);
   // Versions 1 and 4: the whole file, sealed as one, all entries read.
   static Result<std::optional<PreviousSignatures>> load_whole(const std::string& index_path, const Name& origin,
                                                               const std::string& verified_sha256,

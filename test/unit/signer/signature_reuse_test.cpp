@@ -65,6 +65,14 @@ void reseal(std::string& bytes) {
   std::copy(seal.begin(), seal.end(), bytes.end() - 32);
 }
 
+// The base zone with `hosts` more names (h0, h1, ...), enough for several
+// output chunks.
+std::string zone_with_hosts(int hosts) {
+  std::string zone = base_zone;
+  for (int i = 0; i < hosts; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  return zone;
+}
+
 struct Fixture {
   std::filesystem::path dir;
   Fixture() {
@@ -92,6 +100,12 @@ struct Fixture {
   }
 
   std::string output() const { return read_file((dir / "signed").string()).value(); }
+  // The output passes zonesign's own verifier at `at`.
+  void check_valid(UnixTime at) const {
+    auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), at, 1);
+    REQUIRE(report);
+    CHECK(report->ok());
+  }
   std::filesystem::path index() const { return dir / "keys" / "reuse.test" / "signatures.index"; }
 
   // Expiration of every RRSIG in the output, by covered owner and type.
@@ -121,9 +135,7 @@ TEST_CASE_FIXTURE(Fixture, "an unchanged zone re-signed a day later keeps every 
   CHECK(second->signatures == first->signatures);
   CHECK(second->signatures_reused == second->signatures);
   CHECK(output() == before);
-  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
-  REQUIRE(report);
-  CHECK(report->ok());
+  check_valid(start + day);
 }
 
 TEST_CASE_FIXTURE(Fixture, "a changed RRset is signed again while the others keep their signatures") {
@@ -171,9 +183,7 @@ TEST_CASE_FIXTURE(Fixture, "signatures of keys that no longer sign are not carri
   auto second = sign_zone(request(start + day));
   REQUIRE_MESSAGE(second, second.error().to_string());
   CHECK(second->signatures_reused == 0);
-  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
-  REQUIRE(report);
-  CHECK(report->ok());
+  check_valid(start + day);
 }
 
 TEST_CASE_FIXTURE(Fixture, "a previous output that does not parse is ignored with a note") {
@@ -225,8 +235,7 @@ TEST_CASE_FIXTURE(Fixture, "the signature index serves a re-sign without the pre
 
 TEST_CASE_FIXTURE(Fixture, "a re-sign parses back only the output chunks that changed, the rest proven by the last run") {
   // Enough names for a few dozen chunks (about one node in 64 ends one).
-  std::string zone = base_zone;
-  for (int i = 0; i < 2000; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  std::string zone = zone_with_hosts(2000);
   write_zone(zone);
   auto first = sign_zone(request(start));
   REQUIRE(first);
@@ -249,15 +258,12 @@ TEST_CASE_FIXTURE(Fixture, "a re-sign parses back only the output chunks that ch
     CHECK(third->output_bytes_parsed + third->output_bytes_proven == output().size());
     CHECK(output().find("www.reuse.test.\t60\tIN\tA\t192.0.2.80") != std::string::npos);
     CHECK(third->signatures_reused < third->signatures);
-    auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + 2 * day, 1);
-    REQUIRE(report);
-    CHECK(report->ok());
+    check_valid(start + 2 * day);
   }
 }
 
 TEST_CASE_FIXTURE(Fixture, "chunk proofs that match nothing written make the read-back parse, never skip") {
-  std::string zone = base_zone;
-  for (int i = 0; i < 500; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  std::string zone = zone_with_hosts(500);
   write_zone(zone);
   REQUIRE(sign_zone(request(start)));
   const std::string before = output();
@@ -288,8 +294,7 @@ TEST_CASE_FIXTURE(Fixture, "chunk proofs that match nothing written make the rea
 }
 
 TEST_CASE_FIXTURE(Fixture, "a re-sign copies unchanged chunks from the previous output, and a changed copy is caught") {
-  std::string zone = base_zone;
-  for (int i = 0; i < 2000; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  std::string zone = zone_with_hosts(2000);
   write_zone(zone);
   auto first = sign_zone(request(start));
   REQUIRE(first);
@@ -335,9 +340,7 @@ TEST_CASE_FIXTURE(Fixture, "a re-sign copies unchanged chunks from the previous 
     CHECK(second->output_bytes_copied == 0);
     CHECK(output().find("h1999.reuse.test.\t3600\tIN\tA\t192.0.2.249\n") != std::string::npos);
     CHECK(output().find("h1999.reuse.test.\t3600\tIN\tA\t192.0.2.248\n") == std::string::npos);
-    auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
-    REQUIRE(report);
-    CHECK(report->ok());
+    check_valid(start + day);
   }
 }
 
@@ -372,8 +375,7 @@ TEST_CASE_FIXTURE(Fixture, "a damaged signature index is passed over with a note
 }
 
 TEST_CASE_FIXTURE(Fixture, "damaged entries are caught by the run that reads them, also after being carried over") {
-  std::string zone = base_zone;
-  for (int i = 0; i < 2000; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  std::string zone = zone_with_hosts(2000);
   write_zone(zone);
   REQUIRE(sign_zone(request(start)));
   const auto clean = dir / "clean";
@@ -424,14 +426,11 @@ TEST_CASE_FIXTURE(Fixture, "damaged entries are caught by the run that reads the
   CHECK(clean_third->notes.empty());
   CHECK(clean_third->signatures_carried > 0);
   CHECK(output() == damaged_path);
-  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + 2 * day, 1);
-  REQUIRE(report);
-  CHECK(report->ok());
+  check_valid(start + 2 * day);
 }
 
 TEST_CASE_FIXTURE(Fixture, "an index of version 4, left by the release before, serves its signatures without carrying") {
-  std::string zone = base_zone;
-  for (int i = 0; i < 2000; ++i) zone += "h" + std::to_string(i) + " IN A 192.0.2." + std::to_string(i % 250) + "\n";
+  std::string zone = zone_with_hosts(2000);
   write_zone(zone);
   REQUIRE(sign_zone(request(start)));
   // The same index in version 4's layout: the entries and the chunks
@@ -463,9 +462,7 @@ TEST_CASE_FIXTURE(Fixture, "an index of version 4, left by the release before, s
   REQUIRE_MESSAGE(third, third.error().to_string());
   CHECK(third->notes.empty());
   CHECK(third->signatures_carried > 0);
-  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + 2 * day, 1);
-  REQUIRE(report);
-  CHECK(report->ok());
+  check_valid(start + 2 * day);
 }
 
 TEST_CASE_FIXTURE(Fixture, "an index left by another run than the one on record is not used") {
@@ -575,9 +572,7 @@ TEST_CASE_FIXTURE(Fixture, "reused signatures the self-check refuses make the ru
   REQUIRE(second->notes.size() == 1);
   CHECK(second->notes[0].find("signed everything afresh") != std::string::npos);
   CHECK(second->notes[0].find("labels field") != std::string::npos);
-  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
-  REQUIRE(report);
-  CHECK(report->ok());
+  check_valid(start + day);
   // The run after it reuses again, from the index this run wrote.
   auto third = sign_zone(request(start + 2 * day));
   REQUIRE(third);
@@ -594,9 +589,7 @@ TEST_CASE_FIXTURE(Fixture, "an index that cannot be written costs a note, never 
   CHECK(second->signatures_reused == second->signatures);  // from the output, whose hash is on record
   REQUIRE(second->notes.size() == 1);
   CHECK(second->notes[0].find("signature index not written") != std::string::npos);
-  auto report = verify_zone_file((dir / "signed").string(), Name::parse("reuse.test.").value(), start + day, 1);
-  REQUIRE(report);
-  CHECK(report->ok());
+  check_valid(start + day);
   // No temporary file of the failed index is left in the key folder.
   for (const auto& entry : std::filesystem::directory_iterator(index().parent_path()))
     CHECK_MESSAGE(entry.path().filename().string().find(".tmp-") == std::string::npos, entry.path());
