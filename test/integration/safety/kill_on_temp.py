@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """kill_on_temp.py [--name NAME] PID DIR...: SIGKILLs PID as soon as a temporary file
-(`.NAME.tmp-XXXXXX`, the atomic writer's naming; of that NAME only, when given) appears in one of
-the DIRs, so the kill lands while a file is being written, which a kill after a fixed delay hits
-only by luck (writing is a short part of a run). Prints what it did and exits 0 when it killed
+(`.NAME.tmp-` and six random characters, the atomic writer's naming; of that NAME only, when
+given) appears in one of the DIRs, so the kill lands while a file is being written, which a kill
+after a fixed delay hits only by luck (writing is a short part of a run). Prints what it did and exits 0 when it killed
 PID while such a file existed, 1 when PID ended first.
 
 kill_on_temp.py [--name NAME] DIR... -- CMD...: starts CMD itself and watches it from its first

@@ -98,6 +98,16 @@ check_that() {
   fi
 }
 
+# exactly_listed ZONEDIR: the zone's key folder holds state.yaml, .lock and the key files
+# state.yaml lists, and nothing half written; signatures.index, the cache of signatures for the
+# next run's reuse, may be there too. What differs goes to stderr.
+exactly_listed() {
+  local z=$1
+  [[ -f $z/state.yaml ]] || return 1
+  diff <(ls -A "$z" | grep -vx 'signatures.index' | LC_ALL=C sort) \
+    <({ printf 'state.yaml\n.lock\n'; state_files "$z"; } | LC_ALL=C sort -u) >&2
+}
+
 # dnskey_tags FILE: "FLAGS TAG" for every DNSKEY in a signed zone file, sorted (key tag as in
 # RFC 4034 Appendix B, computed here so it does not come from zonesign itself).
 dnskey_tags() {
