@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "core/encoding.hpp"
 #include "core/parallel.hpp"
@@ -226,10 +227,9 @@ Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsi
   return sink.hex();
 }
 
-Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
-                                      std::span<const std::size_t> ends, const ChunkSource& source,
-                                      std::vector<OutputChunk>& chunks, std::uint64_t& copied) {
-  HashingSink sink(staged);
+Result<void> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
+                               std::span<const std::size_t> ends, const ChunkSource& source,
+                               std::vector<OutputChunk>& chunks, std::uint64_t& copied) {
   chunks.clear();
   copied = 0;
   threads = std::max(1u, threads);
@@ -237,43 +237,74 @@ Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsi
   // side by side, then handed to the file in zone order.
   constexpr std::size_t run = 128;
   struct Part {
-    std::string text;
+    std::string text;                              // the rendered chunks', one after the other
+    std::vector<std::optional<CopyRange>> copies;  // by chunk: where it is copied from, if it is
     std::vector<std::uint64_t> sizes;
-    std::uint64_t copied = 0;
   };
   std::vector<Part> parts(threads);
   const std::size_t count = ends.size();
   auto first_node = [&](std::size_t c) { return c == 0 ? std::size_t{0} : ends[c - 1]; };
+  // Ranges that follow each other in the source go to the kernel at once.
+  std::optional<CopyRange> pending;
+  auto copy_pending = [&]() -> Result<void> {
+    if (!pending) return {};
+    const CopyRange range = *std::exchange(pending, std::nullopt);
+    return staged.append_copy(source.fd, range.offset, range.size);
+  };
   std::uint64_t offset = 0;
   for (std::size_t round = 0; round < count; round += threads * run) {
     run_on_threads(threads, [&](std::size_t t) {
       Part& part = parts[t];
       part.text.clear();
+      part.copies.clear();
       part.sizes.clear();
-      part.copied = 0;
       const std::size_t first = std::min(count, round + t * run);
       for (std::size_t c = first; c < std::min(count, first + run); ++c) {
+        std::optional<CopyRange> from = source ? source.range(c) : std::nullopt;
         const std::size_t begin = part.text.size();
-        if (source && source(c, part.text))
-          part.copied += part.text.size() - begin;
-        else
-          write_nodes_text(zone, first_node(c), ends[c], part.text);
-        part.sizes.push_back(part.text.size() - begin);
+        if (!from) write_nodes_text(zone, first_node(c), ends[c], part.text);
+        part.sizes.push_back(from ? from->size : part.text.size() - begin);
+        part.copies.push_back(from);
       }
     });
     for (std::size_t t = 0; t < threads; ++t) {
       const std::size_t first = std::min(count, round + t * run);
+      std::size_t at = 0;  // in parts[t].text
       for (std::size_t i = 0; i < parts[t].sizes.size(); ++i) {
-        chunks.push_back(OutputChunk{first_node(first + i), ends[first + i], offset, parts[t].sizes[i]});
-        offset += parts[t].sizes[i];
+        const std::uint64_t size = parts[t].sizes[i];
+        chunks.push_back(OutputChunk{first_node(first + i), ends[first + i], offset, size});
+        offset += size;
+        if (const auto& from = parts[t].copies[i]) {
+          copied += size;
+          if (pending && pending->offset + pending->size == from->offset) {
+            pending->size += size;
+            continue;
+          }
+          if (auto r = copy_pending(); !r) return r;
+          pending = from;
+          continue;
+        }
+        if (auto r = copy_pending(); !r) return r;
+        if (auto w = staged.append(std::string_view(parts[t].text).substr(at, size)); !w) return w;
+        at += size;
       }
-      copied += parts[t].copied;
-      if (!parts[t].text.empty())
-        if (auto w = sink.write(parts[t].text); !w) return std::unexpected(w.error());
     }
   }
-  if (auto r = staged.write_out(); !r) return std::unexpected(r.error());
-  return sink.hex();
+  if (auto r = copy_pending(); !r) return r;
+  return staged.write_out();
+}
+
+Result<std::string> output_sha256(const ReadAt& read) {
+  DigestStream hash(DigestType::SHA256);
+  std::vector<char> piece(std::size_t{4} << 20);
+  for (std::uint64_t offset = 0;;) {
+    auto n = read(offset, piece);
+    if (!n) return std::unexpected(std::move(n.error()));
+    if (*n == 0) break;
+    hash.update(BytesView(reinterpret_cast<const std::uint8_t*>(piece.data()), *n));
+    offset += *n;
+  }
+  return to_hex(hash.finish());
 }
 
 Result<void> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin, std::size_t piece_bytes) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -62,26 +63,43 @@ class ResigningProver final : public SignatureProver {
   std::vector<Key> keys_;
 };
 
-// Appends to `out` the text of chunk `index` taken from elsewhere (the
-// previous output) and returns true, or leaves `out` as it was and returns
-// false to have the chunk rendered. Called from the writing threads at once.
-// What it gives is not trusted: the read-back checks every chunk alike.
-using ChunkSource = std::function<bool(std::size_t index, std::string& out)>;
+// Where the text of a chunk can be taken from elsewhere (the previous
+// output): `size` bytes at `offset`.
+struct CopyRange {
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
+// The file open as `fd` (PreviousOutput), and for chunk `index` the range of
+// it that holds the chunk's text, or nullopt to have the chunk rendered.
+// `range` is called from the writing threads at once. What it gives is not
+// trusted: the read-back checks every chunk alike.
+struct ChunkSource {
+  int fd = -1;
+  std::function<std::optional<CopyRange>(std::size_t index)> range;
+  explicit operator bool() const noexcept { return fd >= 0 && range; }
+};
 
 // write_signed_zone chunk by chunk: chunk c holds nodes [ends[c-1], ends[c])
-// (chunk_ends), taken from `source` when it gives it, else rendered; the
+// (chunk_ends), copied by the kernel from `source` when it gives a range
+// (StagedFile::append_copy, unread by this process), else rendered; the
 // bytes are the same either way when the source is right. Fills `chunks`
 // with where each went in the file and `copied` with the bytes taken from
-// `source`. The file is written out but not synced (StagedFile::write_out):
-// the caller syncs it, beside the read-back, before committing it.
+// `source`. The file is written out but neither hashed nor synced
+// (StagedFile::write_out): the caller hashes what the file holds
+// (output_sha256) and syncs it, beside the read-back, before committing it.
 // Errors: Errc::io.
-Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
-                                      std::span<const std::size_t> ends, const ChunkSource& source,
-                                      std::vector<OutputChunk>& chunks, std::uint64_t& copied);
+Result<void> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
+                               std::span<const std::size_t> ends, const ChunkSource& source,
+                               std::vector<OutputChunk>& chunks, std::uint64_t& copied);
 
 // Reads at most `out.size()` bytes at `offset` of what was written; returns
 // how many (0 at its end). StagedFile::read_at, or a string for --output -.
 using ReadAt = std::function<Result<std::size_t>(std::uint64_t offset, std::span<char> out)>;
+
+// The SHA-256, in hex as the key state records it, of all that `read` gives
+// from offset 0 to its end. Errors: those of `read`.
+Result<std::string> output_sha256(const ReadAt& read);
 
 // Writes `zone` (zonefile/writer.hpp) into `staged` (created, empty) and
 // finishes it (fsync). Returns the SHA-256 of the bytes written, in hex, as

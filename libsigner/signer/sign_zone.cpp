@@ -815,24 +815,30 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       // below render everything.
       ChunkSource source;
       if (reuse && copy_previous && previous_file)
-        source = [&](std::size_t c, std::string& out) {
-          const IndexedChunk* from = carried.empty() ? nullptr : carried[c];
-          if (!from) {
-            const ChunkDigest records = chunk_records_digest(zone, c == 0 ? 0 : ends[c - 1], ends[c]);
-            auto it = std::ranges::lower_bound(previous_chunks, records, {},
-                                               [](const IndexedChunk* k) { return k->proof.records; });
-            if (it != previous_chunks.end() && (*it)->proof.records == records) from = *it;
-          }
-          if (!from || from->size > (std::uint64_t{1} << 30)) return false;
-          const std::size_t at = out.size();
-          out.resize(at + from->size);
-          if (previous_file->read_exact(from->offset, std::span<char>(out.data() + at, from->size))) return true;
-          out.resize(at);
-          return false;
-        };
+        source = ChunkSource{previous_file->fd(), [&](std::size_t c) -> std::optional<CopyRange> {
+                               const IndexedChunk* from = carried.empty() ? nullptr : carried[c];
+                               if (!from) {
+                                 const ChunkDigest records =
+                                     chunk_records_digest(zone, c == 0 ? 0 : ends[c - 1], ends[c]);
+                                 auto it = std::ranges::lower_bound(
+                                     previous_chunks, records, {},
+                                     [](const IndexedChunk* k) { return k->proof.records; });
+                                 if (it != previous_chunks.end() && (*it)->proof.records == records) from = *it;
+                               }
+                               // Beyond the end of the file opened: another file now.
+                               if (!from || from->offset + from->size > previous_file->size()) return std::nullopt;
+                               return CopyRange{from->offset, from->size};
+                             }};
       auto written = write_signed_zone(zone, *staged, threads, ends, source, chunks, summary.output_bytes_copied);
+      if (!written && source) {
+        // A previous output cut short under this run, say: written again
+        // without it.
+        summary.notes.push_back("writing the zone with chunks copied from the previous output failed (" +
+                                written.error().to_string() + "); written again without them");
+        copy_previous = false;
+        continue;
+      }
       if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
-      sha256 = std::move(*written);
       read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
     }
     // The read-back and verify_zone only read the zone: they run side by
@@ -848,8 +854,13 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     // The staged file's fsync runs beside them: it waits on the disk, and
     // nothing is committed before it is done.
     Result<void> synced;
-    run_on_threads(staged ? 3 : 2, [&](std::size_t part) {
-      if (part == 2) {
+    // And the SHA-256 that the key state records: of the bytes the file
+    // holds, which include those the kernel copied unseen.
+    Result<std::string> hashed = std::string();
+    run_on_threads(staged ? 4 : 2, [&](std::size_t part) {
+      if (part == 3) {
+        hashed = output_sha256(read_output);
+      } else if (part == 2) {
         synced = staged->sync();
       } else if (part == 1) {
         checked = check_signed_zone(zone, gate);
@@ -883,6 +894,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     summary.output_bytes_parsed = counts.bytes_parsed;
     summary.output_bytes_proven = counts.bytes_proven;
     if (!synced) return std::unexpected(std::move(synced.error()).with_context("nothing was published"));
+    if (!hashed) return std::unexpected(std::move(hashed.error()).with_context("nothing was published"));
+    sha256 = std::move(*hashed);
     if (read_back && checked) break;
     const Error& error = read_back ? checked.error() : read_back.error();
     if (!carried.empty() || (copy_previous && summary.output_bytes_copied > 0)) {

@@ -22,6 +22,7 @@
 #include "dnssec/rrsig.hpp"
 #include "keys/key_store.hpp"
 #include "signer/output_gate.hpp"
+#include "signer/previous_output.hpp"
 #include "signer/sign_zone.hpp"
 #include "zone/zone.hpp"
 #include "zonefile/writer.hpp"
@@ -289,6 +290,7 @@ TEST_CASE("the written file reads back as the zone, and its SHA-256 is that of i
   std::string text;
   write_zone_text(s.zone, text);
   CHECK(*sha == to_hex(digest(DigestType::SHA256, to_bytes(text))));
+  CHECK(output_sha256(reader_of(*staged)).value() == *sha);
   CHECK(read_file(staged->temp_path()).value() == text);
   REQUIRE(staged->commit());
   CHECK(read_file(path).value() == text);
@@ -532,9 +534,9 @@ TEST_CASE("the chunked writer makes write_zone's bytes, copied or rendered, and 
                    std::uint64_t& copied) {
     auto staged = StagedFile::create((t.dir / file).string());
     REQUIRE(staged);
-    auto sha = write_signed_zone(zone, *staged, 2, ends, source, chunks, copied);
-    REQUIRE(sha);
-    CHECK(*sha == to_hex(digest(DigestType::SHA256, to_bytes(read_file(staged->temp_path()).value()))));
+    REQUIRE(write_signed_zone(zone, *staged, 2, ends, source, chunks, copied));
+    CHECK(output_sha256(reader_of(*staged)).value() ==
+          to_hex(digest(DigestType::SHA256, to_bytes(read_file(staged->temp_path()).value()))));
     return std::move(*staged);
   };
   std::vector<OutputChunk> chunks;
@@ -543,31 +545,57 @@ TEST_CASE("the chunked writer makes write_zone's bytes, copied or rendered, and 
   CHECK(copied == 0);
   CHECK(read_file(rendered.temp_path()).value() == text);
   REQUIRE(chunks.size() == ends.size());
+  REQUIRE(chunks.size() > 6);
   auto proofs = check_read_back(zone, reader_of(rendered), zone.origin(), chunks, ProvenChunks());
   REQUIRE_MESSAGE(proofs, proofs.error().to_string());
 
-  // Every chunk given its own text from elsewhere: the same file.
-  auto own = [&](std::size_t c, std::string& out) {
-    out += text.substr(chunks[c].offset, chunks[c].size);
-    return true;
-  };
+  // The source the chunks are copied from, as the previous output would be.
+  const std::string source_path = (t.dir / "previous.zone").string();
+  REQUIRE(write_file_atomic(source_path, text));
+  auto previous = PreviousOutput::open(source_path);
+  REQUIRE(previous);
+  auto copy_from = [&](auto range) { return ChunkSource{previous->fd(), range}; };
+
+  // Every chunk copied from its own place: the same file, in one copy.
   std::vector<OutputChunk> chunks2;
-  StagedFile copied_file = write("copied.zone", own, chunks2, copied);
+  StagedFile copied_file = write(
+      "copied.zone", copy_from([&](std::size_t c) { return std::optional(CopyRange{chunks[c].offset, chunks[c].size}); }),
+      chunks2, copied);
   CHECK(copied == text.size());
   CHECK(read_file(copied_file.temp_path()).value() == text);
 
+  // Every other chunk copied, the others rendered.
+  std::vector<OutputChunk> chunks4;
+  StagedFile mixed_file = write("mixed.zone", copy_from([&](std::size_t c) -> std::optional<CopyRange> {
+                                  if (c % 2 == 1) return std::nullopt;
+                                  return CopyRange{chunks[c].offset, chunks[c].size};
+                                }),
+                                chunks4, copied);
+  CHECK(copied > 0);
+  CHECK(copied < text.size());
+  CHECK(read_file(mixed_file.temp_path()).value() == text);
+
   // Chunk 5 given chunk 6's text: its pair is on record for no chunk, so it
   // is parsed, and its records are not chunk 5's.
-  auto wrong = [&](std::size_t c, std::string& out) {
-    const std::size_t from = c == 5 ? 6 : c;
-    out += text.substr(chunks[from].offset, chunks[from].size);
-    return true;
-  };
   std::vector<OutputChunk> chunks3;
-  StagedFile wrong_file = write("wrong.zone", wrong, chunks3, copied);
+  StagedFile wrong_file = write("wrong.zone", copy_from([&](std::size_t c) {
+                                  const std::size_t from = c == 5 ? 6 : c;
+                                  return std::optional(CopyRange{chunks[from].offset, chunks[from].size});
+                                }),
+                                chunks3, copied);
   ReadBackCounts counts;
   auto r = check_read_back(zone, reader_of(wrong_file), zone.origin(), chunks3, ProvenChunks(*proofs), &counts);
   REQUIRE_FALSE(r);
   CHECK(r.error().code == Errc::verify);
   CHECK(counts.bytes_parsed == 0);  // it stopped at the first chunk it parsed
+
+  // A source shorter than the range it gave: an error, not a short file.
+  auto staged = StagedFile::create((t.dir / "short.zone").string());
+  REQUIRE(staged);
+  auto cut = write_signed_zone(zone, *staged, 2, ends, copy_from([&](std::size_t c) {
+                                 return std::optional(CopyRange{chunks[c].offset + text.size(), chunks[c].size});
+                               }),
+                               chunks3, copied);
+  REQUIRE_FALSE(cut);
+  CHECK(cut.error().code == Errc::io);
 }
