@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -196,7 +197,12 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     order.push_back(i);
   }
   std::vector<std::string> keys(records.size());
-  for (std::size_t i : order) keys[i] = canonical_key(records[i].owner);
+  // Each on its own; the two halves side by side in a large zone.
+  const std::size_t parts = order.size() >= (std::size_t{1} << 16) && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  run_on_threads(parts, [&](std::size_t part) {
+    for (std::size_t k = order.size() * part / parts; k < order.size() * (part + 1) / parts; ++k)
+      keys[order[k]] = canonical_key(records[order[k]].owner);
+  });
   stable_sort_on_threads(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     int c = keys[a].compare(keys[b]);
     if (c != 0) return c < 0;
@@ -210,130 +216,168 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     std::size_t rdata;
     std::size_t record;
   };
+  // The nodes of a run of whole owners in `order`, made apart: a node
+  // depends on its own records only. `error` is the first owner's of the
+  // run that is wrong, in canonical order, as one pass over all would find.
+  struct Part {
+    std::size_t begin = 0, end = 0;  // in `order`
+    std::vector<Node> nodes;
+    std::vector<NsSource> ns_sources;      // `node` within this part's nodes
+    std::vector<std::size_t> first_record;  // per node: its first record in file order
+    std::optional<Error> error;
+  };
+  std::vector<Part> built(parts);
+  for (std::size_t p = 0; p < parts; ++p) {
+    built[p].begin = p == 0 ? 0 : built[p - 1].end;
+    std::size_t end = std::max(built[p].begin, order.size() * (p + 1) / parts);
+    while (end > built[p].begin && end < order.size() && keys[order[end]] == keys[order[end - 1]]) ++end;
+    built[p].end = end;
+  }
+  auto make_nodes = [&](Part& out) -> std::optional<Error> {
+    // One node per owner: counted first, so that the node list is made once
+    // at its size instead of grown (and moved) a million times over.
+    std::size_t owners = out.begin == out.end ? 0 : 1;
+    for (std::size_t k = out.begin + 1; k < out.end; ++k) owners += keys[order[k]] != keys[order[k - 1]] ? 1 : 0;
+    out.nodes.reserve(owners);
+    out.first_record.reserve(owners);
+    std::vector<Item> items, unique;
+    std::vector<BytesView> rdata_views;
+    std::vector<SignatureRef> rrsigs;  // of the current node, built into its list once
+    std::vector<std::size_t> rrsig_records;  // where they came from, freed once copied
+    for (std::size_t i = out.begin; i < out.end;) {
+      std::size_t owner_end = i + 1;
+      while (owner_end < out.end && keys[order[owner_end]] == keys[order[i]]) ++owner_end;
+
+      Node node;
+      std::size_t first_seen = *std::min_element(order.begin() + static_cast<std::ptrdiff_t>(i),
+                                                 order.begin() + static_cast<std::ptrdiff_t>(owner_end));
+      node.owner = records[first_seen].owner;
+      rrsigs.clear();
+      rrsig_records.clear();
+      // The records that decide a CNAME conflict: the CNAME, and the first
+      // record of other data, by file position.
+      const Record* cname = nullptr;
+      std::size_t cname_order = 0;
+      const Record* other = nullptr;
+      std::size_t other_order = 0;
+      // A DNAME and an NS at one name below the apex (RFC 6672 §2.3).
+      std::optional<std::size_t> dname_order, ns_order;
+
+      for (std::size_t j = i; j < owner_end;) {
+        std::size_t type_end = j + 1;
+        const RrType type = records[order[j]].type;
+        while (type_end < owner_end && records[order[type_end]].type == type) ++type_end;
+
+        unique.clear();
+        if (type_end - j == 1) {
+          // Most RRsets hold one record: nothing to sort or merge.
+          unique.push_back(Item{order[j], {}});
+        } else {
+          items.clear();
+          for (std::size_t k = j; k < type_end; ++k)
+            items.push_back(Item{order[k], canonical_rdata(type, records[order[k]].rdata)});
+          std::stable_sort(items.begin(), items.end(),
+                           [](const Item& a, const Item& b) { return a.canonical < b.canonical; });
+          // Duplicates (equal in canonical form) collapse into their first spelling.
+          for (Item& it : items) {
+            if (!unique.empty() && unique.back().canonical == it.canonical) {
+              if (it.order < unique.back().order) unique.back().order = it.order;
+              continue;
+            }
+            unique.push_back(std::move(it));
+          }
+        }
+
+        if (type == RrType::RRSIG) {
+          for (const Item& it : unique) {
+            const Record& r = records[it.order];
+            const RrType covered = r.rdata.size() >= 2 ? static_cast<RrType>(get_u16(r.rdata.data())) : RrType{0};
+            rrsigs.emplace_back(covered, r.ttl, r.rdata);
+            rrsig_records.push_back(it.order);
+          }
+          j = type_end;
+          continue;
+        }
+
+        if ((type == RrType::SOA || type == RrType::CNAME || type == RrType::DNAME) && unique.size() > 1) {
+          std::vector<std::size_t> positions;
+          for (const Item& it : unique) positions.push_back(it.order);
+          std::sort(positions.begin(), positions.end());
+          if (type == RrType::SOA)
+            return error_at(Errc::multiple_soa, "a second SOA record at the apex", records[positions[1]], files);
+          if (type == RrType::DNAME)
+            return error_at(Errc::dname_conflict,
+                            "a second DNAME at " + node.owner.to_string() + " (RFC 6672 §2.3: at most one)",
+                            records[positions[1]], files);
+          return error_at(Errc::cname_conflict, "a second CNAME at " + node.owner.to_string(), records[positions[1]],
+                          files);
+        }
+        if (type == RrType::DNAME) dname_order = unique[0].order;
+        if (type == RrType::NS)
+          for (const Item& it : unique) ns_order = std::min(ns_order.value_or(it.order), it.order);
+        if (type == RrType::CNAME) {
+          cname = &records[unique[0].order];
+          cname_order = unique[0].order;
+        } else if (!allowed_beside_cname(type)) {
+          for (const Item& it : unique)
+            if (!other || it.order < other_order) {
+              other = &records[it.order];
+              other_order = it.order;
+            }
+        }
+
+        Rrset set;
+        set.owner = node.owner;
+        set.type = type;
+        set.rclass = class_IN;
+        // The TTL of the RRset's first record in the file (BIND: "TTL set to prior TTL").
+        set.ttl = records[order[j]].ttl;
+        rdata_views.clear();
+        for (const Item& it : unique) {
+          if (type == RrType::NS) out.ns_sources.push_back(NsSource{out.nodes.size(), rdata_views.size(), it.order});
+          rdata_views.push_back(records[it.order].rdata);
+        }
+        set.rdatas = RdataSet(std::span<const BytesView>(rdata_views));
+        for (const Item& it : unique) Bytes().swap(records[it.order].rdata);  // held by the set now
+        node.rrsets.push_back(std::move(set));
+        j = type_end;
+      }
+      if (cname && other) {
+        const Record& later = cname_order > other_order ? *cname : *other;
+        return error_at(Errc::cname_conflict, "CNAME and other data at " + node.owner.to_string(), later, files);
+      }
+      if (dname_order && ns_order && !node.owner.equals(origin))
+        return error_at(Errc::dname_conflict,
+                        "NS beside a DNAME at " + node.owner.to_string() +
+                            ": a DNAME below the apex cannot be a delegation point (RFC 6672 §2.3)",
+                        records[std::max(*dname_order, *ns_order)], files);
+      node.signatures = SignatureList::sorted_by_covered_type(rrsigs);
+      for (std::size_t k : rrsig_records) Bytes().swap(records[k].rdata);  // held by the list now
+      out.nodes.push_back(std::move(node));
+      out.first_record.push_back(first_seen);
+      i = owner_end;
+    }
+
+    return std::nullopt;
+  };
+  run_on_threads(parts, [&](std::size_t p) { built[p].error = make_nodes(built[p]); });
   std::vector<NsSource> ns_sources;
   std::vector<std::size_t> first_record;  // per node: its first record in file order
-  // One node per owner: counted first, so that the node list is made once
-  // at its size instead of grown (and moved) a million times over.
-  std::size_t owners = order.empty() ? 0 : 1;
-  for (std::size_t k = 1; k < order.size(); ++k) owners += keys[order[k]] != keys[order[k - 1]] ? 1 : 0;
-  zone.nodes_.reserve(owners);
-  first_record.reserve(owners);
-  std::vector<Item> items, unique;
-  std::vector<BytesView> rdata_views;
-  std::vector<SignatureRef> rrsigs;  // of the current node, built into its list once
-  std::vector<std::size_t> rrsig_records;  // where they came from, freed once copied
-  for (std::size_t i = 0; i < order.size();) {
-    std::size_t owner_end = i + 1;
-    while (owner_end < order.size() && keys[order[owner_end]] == keys[order[i]]) ++owner_end;
-
-    Node node;
-    std::size_t first_seen = *std::min_element(order.begin() + static_cast<std::ptrdiff_t>(i),
-                                               order.begin() + static_cast<std::ptrdiff_t>(owner_end));
-    node.owner = records[first_seen].owner;
-    rrsigs.clear();
-    rrsig_records.clear();
-    // The records that decide a CNAME conflict: the CNAME, and the first
-    // record of other data, by file position.
-    const Record* cname = nullptr;
-    std::size_t cname_order = 0;
-    const Record* other = nullptr;
-    std::size_t other_order = 0;
-    // A DNAME and an NS at one name below the apex (RFC 6672 §2.3).
-    std::optional<std::size_t> dname_order, ns_order;
-
-    for (std::size_t j = i; j < owner_end;) {
-      std::size_t type_end = j + 1;
-      const RrType type = records[order[j]].type;
-      while (type_end < owner_end && records[order[type_end]].type == type) ++type_end;
-
-      unique.clear();
-      if (type_end - j == 1) {
-        // Most RRsets hold one record: nothing to sort or merge.
-        unique.push_back(Item{order[j], {}});
-      } else {
-        items.clear();
-        for (std::size_t k = j; k < type_end; ++k)
-          items.push_back(Item{order[k], canonical_rdata(type, records[order[k]].rdata)});
-        std::stable_sort(items.begin(), items.end(),
-                         [](const Item& a, const Item& b) { return a.canonical < b.canonical; });
-        // Duplicates (equal in canonical form) collapse into their first spelling.
-        for (Item& it : items) {
-          if (!unique.empty() && unique.back().canonical == it.canonical) {
-            if (it.order < unique.back().order) unique.back().order = it.order;
-            continue;
-          }
-          unique.push_back(std::move(it));
-        }
-      }
-
-      if (type == RrType::RRSIG) {
-        for (const Item& it : unique) {
-          const Record& r = records[it.order];
-          const RrType covered = r.rdata.size() >= 2 ? static_cast<RrType>(get_u16(r.rdata.data())) : RrType{0};
-          rrsigs.emplace_back(covered, r.ttl, r.rdata);
-          rrsig_records.push_back(it.order);
-        }
-        j = type_end;
-        continue;
-      }
-
-      if ((type == RrType::SOA || type == RrType::CNAME || type == RrType::DNAME) && unique.size() > 1) {
-        std::vector<std::size_t> positions;
-        for (const Item& it : unique) positions.push_back(it.order);
-        std::sort(positions.begin(), positions.end());
-        if (type == RrType::SOA)
-          return fail(error_at(Errc::multiple_soa, "a second SOA record at the apex", records[positions[1]], files));
-        if (type == RrType::DNAME)
-          return fail(error_at(Errc::dname_conflict,
-                               "a second DNAME at " + node.owner.to_string() + " (RFC 6672 §2.3: at most one)",
-                               records[positions[1]], files));
-        return fail(error_at(Errc::cname_conflict, "a second CNAME at " + node.owner.to_string(),
-                             records[positions[1]], files));
-      }
-      if (type == RrType::DNAME) dname_order = unique[0].order;
-      if (type == RrType::NS)
-        for (const Item& it : unique) ns_order = std::min(ns_order.value_or(it.order), it.order);
-      if (type == RrType::CNAME) {
-        cname = &records[unique[0].order];
-        cname_order = unique[0].order;
-      } else if (!allowed_beside_cname(type)) {
-        for (const Item& it : unique)
-          if (!other || it.order < other_order) {
-            other = &records[it.order];
-            other_order = it.order;
-          }
-      }
-
-      Rrset set;
-      set.owner = node.owner;
-      set.type = type;
-      set.rclass = class_IN;
-      // The TTL of the RRset's first record in the file (BIND: "TTL set to prior TTL").
-      set.ttl = records[order[j]].ttl;
-      rdata_views.clear();
-      for (const Item& it : unique) {
-        if (type == RrType::NS) ns_sources.push_back(NsSource{zone.nodes_.size(), rdata_views.size(), it.order});
-        rdata_views.push_back(records[it.order].rdata);
-      }
-      set.rdatas = RdataSet(std::span<const BytesView>(rdata_views));
-      for (const Item& it : unique) Bytes().swap(records[it.order].rdata);  // held by the set now
-      node.rrsets.push_back(std::move(set));
-      j = type_end;
+  std::size_t node_count = 0;
+  for (const Part& part : built) {
+    if (part.error) return fail(*part.error);
+    node_count += part.nodes.size();
+  }
+  zone.nodes_.reserve(node_count);
+  first_record.reserve(node_count);
+  for (Part& part : built) {
+    for (NsSource ns : part.ns_sources) {
+      ns.node += zone.nodes_.size();
+      ns_sources.push_back(ns);
     }
-    if (cname && other) {
-      const Record& later = cname_order > other_order ? *cname : *other;
-      return fail(error_at(Errc::cname_conflict, "CNAME and other data at " + node.owner.to_string(), later, files));
-    }
-    if (dname_order && ns_order && !node.owner.equals(origin))
-      return fail(error_at(Errc::dname_conflict,
-                           "NS beside a DNAME at " + node.owner.to_string() +
-                               ": a DNAME below the apex cannot be a delegation point (RFC 6672 §2.3)",
-                           records[std::max(*dname_order, *ns_order)], files));
-    node.signatures = SignatureList::sorted_by_covered_type(rrsigs);
-    for (std::size_t k : rrsig_records) Bytes().swap(records[k].rdata);  // held by the list now
-    zone.nodes_.push_back(std::move(node));
-    first_record.push_back(first_seen);
-    i = owner_end;
+    std::move(part.nodes.begin(), part.nodes.end(), std::back_inserter(zone.nodes_));
+    first_record.insert(first_record.end(), part.first_record.begin(), part.first_record.end());
+    part = Part();
   }
 
   // The apex sorts first among names at or below the origin.
@@ -350,7 +394,11 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   // Classification: in canonical order every name below X follows X
   // directly, so one "current cut" is enough. Data below a DNAME is kept,
   // as BIND keeps it, but a resolver never sees it: worth a warning.
+  // By node: the cut it lies below (the topmost), for the glue check.
+  constexpr std::size_t no_cut = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> cut_above(zone.nodes_.size(), no_cut);
   const Name* cut = nullptr;
+  std::size_t cut_index = no_cut;
   bool cut_is_dname = false;
   std::size_t below_dname = 0;
   for (std::size_t k = 0; k < zone.nodes_.size(); ++k) {
@@ -358,6 +406,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     if (k == 0) {
       node.kind = NodeKind::apex;
     } else if (cut && node.owner.is_subdomain_of(*cut)) {
+      cut_above[k] = cut_index;
       // A signed zone with a DNAME at its apex holds its NSEC3 records one
       // label below the apex: they are the chain, not data the DNAME hides.
       if (options.keep_dnssec && cut_is_dname && cut == &zone.nodes_.front().owner &&
@@ -380,6 +429,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     }
     if (node.kind == NodeKind::delegation || node.has(RrType::DNAME)) {
       cut = &node.owner;
+      cut_index = k;
       cut_is_dname = node.kind != NodeKind::delegation;
     }
   }
@@ -418,21 +468,29 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     for (const Name& target : rdata_names(RrType::NS, rdata)) {
       if (!target.is_subdomain_of(origin)) continue;
       // The topmost cut at or above the target: a delegation at or above
-      // it, or a DNAME strictly above it.
+      // it, or a DNAME strictly above it (the apex's too). One search: the
+      // classification gave every node below a cut its topmost cut, and a
+      // name the zone lacks lies below a cut exactly when the node before
+      // it in canonical order is that cut or lies below it, since a cut's
+      // subtree follows it contiguously.
+      const auto it = std::lower_bound(zone.nodes_.begin(), zone.nodes_.end(), target, node_less);
+      const Node* at = it != zone.nodes_.end() && it->owner.equals(target) ? &*it : nullptr;
       const Node* top = nullptr;
-      bool top_is_dname = false;
-      for (Name up = target;; up = up.parent()) {
-        if (const Node* n = find(up)) {
-          if (n->kind == NodeKind::delegation) {
-            top = n;
-            top_is_dname = false;
-          } else if (n->has(RrType::DNAME) && !up.equals(target)) {
-            top = n;
-            top_is_dname = true;
-          }
-        }
-        if (up.equals(origin)) break;
+      if (at) {
+        const auto k = static_cast<std::size_t>(at - zone.nodes_.data());
+        if (cut_above[k] != no_cut)
+          top = &zone.nodes_[cut_above[k]];
+        else if (at->kind == NodeKind::delegation)
+          top = at;
+      } else if (it != zone.nodes_.begin()) {
+        const auto before = static_cast<std::size_t>(it - zone.nodes_.begin()) - 1;
+        const Node& n = zone.nodes_[before];
+        const bool is_cut =
+            n.kind != NodeKind::occluded && (n.kind == NodeKind::delegation || n.has(RrType::DNAME));
+        const std::size_t c = is_cut ? before : cut_above[before];
+        if (c != no_cut && target.is_subdomain_of(zone.nodes_[c].owner)) top = &zone.nodes_[c];
       }
+      const bool top_is_dname = top && top->kind != NodeKind::delegation;
       std::optional<Error> problem;
       if (top_is_dname) {
         problem = error_at(Errc::dname_conflict,
@@ -441,7 +499,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
                            records[src.record], files);
       } else if (top && top != &ns_node) {
         // Sibling glue: the other delegation's servers answer for it.
-      } else if (!has_address(find(target))) {
+      } else if (!has_address(at)) {
         bool covered = false;
         if (!top && !exists(target)) {
           Name encloser = target.parent();

@@ -309,6 +309,25 @@ TEST_CASE("an NS target below a DNAME is refused, the apex's own servers include
   // The DNAME's owner itself is not below it.
   CHECK(Zone::build(with_apex({"a 60 DNAME x.example.net.", "a 60 A 192.0.2.7", "sub 60 NS a"}), origin, files)
             .has_value());
+  // A target the zone lacks, right after the DNAME in canonical order.
+  code_line(with_apex({"d 60 DNAME example.net.", "sub 60 NS ns.d"}), Errc::dname_conflict, 5);
+}
+
+TEST_CASE("the cut above an NS target the zone lacks is found from the name before it in canonical order") {
+  // Before ns.b comes z.a, below the delegation a, which is not above ns.b:
+  // ns.b is no one's glue but sub's, and it has no address.
+  Error e = build_err(with_apex({"a 60 NS ns.elsewhere.net.", "z.a 60 A 192.0.2.1", "sub 60 NS ns.b"}));
+  CHECK(e.code == Errc::missing_glue);
+  REQUIRE(e.where);
+  CHECK(e.where->line == 6);
+  // Before x.y.b comes a.b, below the delegation b, which is above x.y.b:
+  // b's servers answer for it (sibling glue).
+  CHECK(Zone::build(with_apex({"b 60 NS ns.elsewhere.net.", "a.b 60 A 192.0.2.1", "sub 60 NS x.y.b"}), origin, files)
+            .has_value());
+  // Below a delegation that is itself below a DNAME: the DNAME is the cut.
+  Error d = build_err(with_apex({"d 60 DNAME example.net.", "c.d 60 NS ns.elsewhere.net.", "e.c.d 60 A 192.0.2.1",
+                                 "sub 60 NS x.f.c.d"}));
+  CHECK(d.code == Errc::dname_conflict);
 }
 
 TEST_CASE("data below a DNAME is kept as occluded, with a warning at its line, the apex's DNAME included") {
