@@ -249,3 +249,35 @@ TEST_CASE("NSEC3 chain gives occluded names (glue, data below a DNAME) no NSEC3"
   CHECK_FALSE(hashed("below.d.example."));
   CHECK(nsec3_records(zone).size() == 4);  // apex, ns1, sub, d
 }
+
+TEST_CASE("NSEC3 owners merge into the zone in canonical order, beside, above and below names of the zone") {
+  const Name origin = name("example.");
+  const std::string hash = to_base32hex(nsec3_hash(name("a.example."), {}, 0));
+  std::string upper = hash;
+  std::ranges::transform(upper, upper.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
+  // A name equal to a hashed owner (in capitals), one below it, one whose
+  // label is a prefix of it, and labels that sort first and last.
+  const std::string text = "example. 3600 IN SOA ns1.example. h.example. 1 3600 300 3600000 300\n"
+                           "example. 3600 IN NS ns1.example.\n"
+                           "ns1.example. 3600 IN A 192.0.2.1\n"
+                           "a.example. 3600 IN A 192.0.2.2\n" +
+                           upper + ".example. 3600 IN A 192.0.2.3\n" + "x." + hash +
+                           ".example. 3600 IN TXT below\n" + hash.substr(0, 10) +
+                           ".example. 3600 IN A 192.0.2.4\n"
+                           "0.example. 3600 IN A 192.0.2.5\n"
+                           "\\200.example. 3600 IN A 192.0.2.6\n"
+                           "zz.example. 3600 IN A 192.0.2.7\n";
+  Zone zone = zone_from_text(text, origin, false);
+  REQUIRE(add_nsec3_chain(zone, Nsec3Params{}));
+  const auto& nodes = zone.nodes();
+  for (std::size_t i = 1; i < nodes.size(); ++i)
+    CHECK_MESSAGE(canonical_compare(nodes[i - 1].owner, nodes[i].owner) < 0,
+                  (nodes[i - 1].owner.to_string() + " before " + nodes[i].owner.to_string()));
+  const Node* both = find_node(zone, name((hash + ".example.").c_str()));
+  REQUIRE(both != nullptr);
+  CHECK(both->has(RrType::A));
+  CHECK(both->has(RrType::NSEC3));
+  // Every name of the zone: apex, ns1, a, <hash>, x.<hash>, the prefix, 0,
+  // \200 and zz.
+  CHECK(nsec3_records(zone).size() == 9);
+}
