@@ -385,7 +385,13 @@ Result<void> write_signature_index(const Zone& zone, const SignaturePlan& plan, 
   const std::vector<SignedRrset>& rrsets = plan.rrsets;
   std::vector<Bytes> dnskeys;
   if (const Rrset* d = zone.apex().find(RrType::DNSKEY)) dnskeys = d->rdatas.to_vector();
-  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, signers, denial, dnskeys);
+  // The carried chunks' entries stay where they are when the index is
+  // appended to the previous one's file.
+  std::uint64_t live = 0;
+  for (const IndexedChunk* from : carried)
+    if (from) live += from->entries_size;
+  auto writer = SignatureIndexWriter::create(path, zone.origin(), output_sha256, signers, denial, dnskeys,
+                                             previous.append_target(), live);
   if (!writer) return std::unexpected(writer.error());
   if (!chunks.empty() && chunks.size() != ends.size())
     return fail(Errc::internal, "the output's chunks are not the zone's");

@@ -122,6 +122,15 @@ class PreviousSignatures {
   };
   std::optional<EntriesSource> entries_of(const IndexedChunk& chunk) const;
 
+  // The index file this was read from, open, and its size then, when the
+  // next index may be appended to it (version 6): the entries of the chunks
+  // it carries then stay where they are.
+  struct AppendTarget {
+    const PreviousOutput* file = nullptr;
+    std::uint64_t size = 0;
+  };
+  std::optional<AppendTarget> append_target() const;
+
   // The header of an index file, as its reader sees it (signature_reuse.cpp).
   struct Header;
 
@@ -137,13 +146,17 @@ class PreviousSignatures {
   std::vector<IndexedChunk> chunks_;
   ContentDigest signers_{};
   ContentDigest denial_{};
-  // A version 5 index: its file, where its entries lie in it, how many
-  // there are in all, and the digest of those after the last chunk.
+  // An index of version 5 or 6: its file, where its entries lie in it
+  // (version 6: offsets are the file's), how many there are in all, and
+  // where those after the last chunk lie, with their digest.
   std::unique_ptr<PreviousOutput> file_;
   std::uint64_t entries_at_ = 0;
   std::uint64_t entries_size_ = 0;
   std::uint64_t entries_total_ = 0;
+  std::uint64_t tail_at_ = 0;  // the entries after the last chunk's
+  std::uint64_t tail_size_ = 0;
   ChunkDigest tail_digest_{};
+  std::uint32_t version_ = 0;
 
   Result<void> index_entries();
   // The header of an index file (signature_reuse.cpp, where it is read):
@@ -160,18 +173,29 @@ class PreviousSignatures {
 // Writes the signature index of a signed zone: add() each signed RRset (or
 // copy_entries() a chunk's from the previous index) in zone order, calling
 // end_chunk() after each chunk's, then commit() with the output's chunks
-// puts the file in place atomically. It is
-// a cache, not a record: losing it, or a failure to write it, costs the next
-// run a parse of the output, nothing else.
+// ends it: appended to the previous index's file, or a new file renamed
+// into place. It is a cache, not a record: losing it, a failure to write it
+// or a kill while it is appended costs the next run a parse of the output,
+// nothing else. A writer dropped before commit() cuts the file back.
 class SignatureIndexWriter {
  public:
   // `output_sha256` (hex) is the SHA-256 of the output the index describes;
   // `signers` the signers digest of the run that wrote it (signers_digest);
   // `denial` the denial digest of its zone, whose check passed (all zero:
   // none); `dnskeys` its DNSKEY RDATAs.
+  // With `after` (PreviousSignatures::append_target), the index is appended
+  // to that file, in place, when it is still the file at `index_path`, as
+  // large as it was, and no more than half of it would be dead once the
+  // `live` bytes of entries the new index takes over from it are counted;
+  // entries copied from it (copy_entries) then stay where they are. Else a
+  // file is written afresh and renamed into place.
   static Result<SignatureIndexWriter> create(const std::string& index_path, const Name& origin,
                                              const std::string& output_sha256, const ContentDigest& signers,
-                                             const ContentDigest& denial, std::span<const Bytes> dnskeys);
+                                             const ContentDigest& denial, std::span<const Bytes> dnskeys,
+                                             std::optional<PreviousSignatures::AppendTarget> after = std::nullopt,
+                                             std::uint64_t live = 0);
+  // Whether the index goes after the previous one in its file.
+  bool appends() const noexcept;
   SignatureIndexWriter(SignatureIndexWriter&&) noexcept;
   SignatureIndexWriter& operator=(SignatureIndexWriter&&) = delete;
   ~SignatureIndexWriter();
@@ -179,8 +203,9 @@ class SignatureIndexWriter {
   // One signed RRset: its content digest and the RRSIG RDATAs over it.
   Result<void> add(const ContentDigest& content, std::span<const BytesView> rrsigs);
   // A chunk's entries as a previous index holds them
-  // (PreviousSignatures::entries_of), copied unread with their digest: the
-  // run that reads them checks it.
+  // (PreviousSignatures::entries_of), taken over unread with their digest:
+  // the run that reads them checks it. Pointed to where they are when the
+  // index is appended to their file, else copied.
   Result<void> copy_entries(const PreviousSignatures::EntriesSource& from);
   // Ends a chunk's entries: those added or copied since the last call (or
   // create()), whose place, number and digest go into `chunk`. Errors:

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -9,6 +12,7 @@
 #include "core/atomic_file.hpp"
 #include "core/encoding.hpp"
 #include "crypto/keys.hpp"
+#include "keys/key_store.hpp"
 #include "dnssec/rrsig.hpp"
 #include "signer/sign_zone.hpp"
 #include "signer/signature_reuse.hpp"
@@ -32,35 +36,43 @@ constexpr UnixTime start = 1767225600;  // 2026-01-01T00:00:00Z
 constexpr Duration day = 86400;
 
 // The signature index's layout (signature_reuse.cpp), read here on its own:
-// the footer (u64 header size, u64 entries, u32 chunks, 32 octets: digest of
-// the entries after the last chunk, 32 octets: the seal) and, before it, the
-// chunks, 176 octets each (records, unsigned, text and entries digests; u64
-// offset, size, entries offset, entries size; u32 entries, ...).
+// the footer (u64 header offset, u64 header size, u64 entries, u32 chunks,
+// u64 tail offset, u64 tail size, 32 octets: digest of the tail, 32 octets:
+// the seal) and, before it, the header, then the chunks, 176 octets each
+// (records, unsigned, text and entries digests; u64 offset, size, entries
+// offset in the file, entries size; u32 entries, ...).
 struct IndexLayout {
-  static constexpr std::size_t footer = 8 + 8 + 4 + 32 + 32;
+  static constexpr std::size_t start = 12;  // magic and version
+  static constexpr std::size_t footer = 8 + 8 + 8 + 4 + 8 + 8 + 32 + 32;
   static constexpr std::size_t chunk = 4 * 32 + 4 * 8 + 4 * 4;
+  std::size_t header_at = 0;
   std::size_t header_size = 0;
   std::size_t chunks = 0;
   std::size_t chunks_at = 0;
+  std::size_t footer_at = 0;
 };
 std::uint64_t big_endian(const std::string& bytes, std::size_t at, std::size_t n) {
   std::uint64_t v = 0;
   for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<std::uint8_t>(bytes[at + i]);
   return v;
 }
+void put_big_endian(std::string& bytes, std::size_t at, std::size_t n, std::uint64_t v) {
+  for (std::size_t i = n; i-- > 0; v >>= 8) bytes[at + i] = static_cast<char>(v & 0xff);
+}
 IndexLayout layout_of(const std::string& bytes) {
   IndexLayout l;
-  const std::size_t footer_at = bytes.size() - IndexLayout::footer;
-  l.header_size = static_cast<std::size_t>(big_endian(bytes, footer_at, 8));
-  l.chunks = static_cast<std::size_t>(big_endian(bytes, footer_at + 16, 4));
-  l.chunks_at = footer_at - IndexLayout::chunk * l.chunks;
+  l.footer_at = bytes.size() - IndexLayout::footer;
+  l.header_at = static_cast<std::size_t>(big_endian(bytes, l.footer_at, 8));
+  l.header_size = static_cast<std::size_t>(big_endian(bytes, l.footer_at + 8, 8));
+  l.chunks = static_cast<std::size_t>(big_endian(bytes, l.footer_at + 24, 4));
+  l.chunks_at = l.footer_at - IndexLayout::chunk * l.chunks;
   return l;
 }
-// Seals an index again after a change: the seal covers the header, the
-// chunks and the footer before it (not the entries).
+// Seals an index again after a change: the seal covers the magic and
+// version, the header, the chunks and the footer before it (not the entries).
 void reseal(std::string& bytes) {
   const IndexLayout l = layout_of(bytes);
-  std::string sealed = bytes.substr(0, l.header_size) + bytes.substr(l.chunks_at, bytes.size() - 32 - l.chunks_at);
+  std::string sealed = bytes.substr(0, IndexLayout::start) + bytes.substr(l.header_at, bytes.size() - 32 - l.header_at);
   const Bytes seal = digest(DigestType::SHA256, to_bytes(sealed));
   std::copy(seal.begin(), seal.end(), bytes.end() - 32);
 }
@@ -349,12 +361,15 @@ TEST_CASE_FIXTURE(Fixture, "a damaged signature index is passed over with a note
   std::string bytes = read_file(index().string()).value();
   SUBCASE("a flipped bit in the part the seal covers") {
     const IndexLayout l = layout_of(bytes);
-    bytes[l.header_size / 2] = static_cast<char>(bytes[l.header_size / 2] ^ 0x10);
+    const std::size_t at = l.header_at + l.header_size / 2;
+    bytes[at] = static_cast<char>(bytes[at] ^ 0x10);
   }
   SUBCASE("cut short") { bytes.resize(bytes.size() - 40); }
+  // A run killed while it appended its index: entries after the footer.
+  SUBCASE("torn append") { bytes += std::string(300, '\x07'); }
   SUBCASE("another zone's") {
     // Re-sealed, so that only the origin tells: a copy from another zone's folder.
-    const std::size_t at = bytes.find("reuse");
+    const std::size_t at = bytes.find("reuse", layout_of(bytes).header_at);
     REQUIRE(at != std::string::npos);
     bytes[at] = 'R' == bytes[at] ? 'r' : 'x';
     reseal(bytes);
@@ -389,14 +404,14 @@ TEST_CASE_FIXTURE(Fixture, "damaged entries are caught by the run that reads the
   for (std::size_t c = 0; c < l.chunks; ++c) {
     const std::size_t record = l.chunks_at + IndexLayout::chunk * c;
     if (big_endian(bytes, record + 152, 8) == 0) continue;  // no entries
-    char& octet = bytes[l.header_size + big_endian(bytes, record + 144, 8)];
+    char& octet = bytes[big_endian(bytes, record + 144, 8)];
     octet = static_cast<char>(octet ^ 0x10);
   }
   REQUIRE(write_file_atomic(index().string(), bytes));
   std::string changed = zone;
   changed.replace(changed.find("www IN A 192.0.2.80"), 19, "www IN A 192.0.2.81");
 
-  // Nothing changed: every chunk is carried over, its entries copied into
+  // Nothing changed: every chunk is carried over, its entries taken into
   // the next index unread, with the digest they fail.
   auto second = sign_zone(request(start + day));
   REQUIRE_MESSAGE(second, second.error().to_string());
@@ -433,19 +448,20 @@ TEST_CASE_FIXTURE(Fixture, "an index of version 4, left by the release before, s
   std::string zone = zone_with_hosts(2000);
   write_zone(zone);
   REQUIRE(sign_zone(request(start)));
-  // The same index in version 4's layout: the entries and the chunks
-  // (without their entries digests) inside one seal over the whole file,
-  // the footer a u64 count of entries and a u32 count of chunks.
-  const std::string v5 = read_file(index().string()).value();
-  const IndexLayout l = layout_of(v5);
-  std::string v4 = v5.substr(0, l.chunks_at);
+  // The same index in version 4's layout: the header after the version,
+  // the entries and the chunks (without their entries digests) inside one
+  // seal over the whole file, the footer a u64 count of entries and a u32
+  // count of chunks. A first run's index holds its entries in chunk order.
+  const std::string v6 = read_file(index().string()).value();
+  const IndexLayout l = layout_of(v6);
+  std::string v4 = v6.substr(0, IndexLayout::start) + v6.substr(l.header_at, l.header_size) +
+                   v6.substr(IndexLayout::start, l.header_at - IndexLayout::start);
   v4[11] = 4;
   for (std::size_t c = 0; c < l.chunks; ++c) {
     const std::size_t record = l.chunks_at + IndexLayout::chunk * c;
-    v4 += v5.substr(record, 96) + v5.substr(record + 128, 48);
+    v4 += v6.substr(record, 96) + v6.substr(record + 128, 48);
   }
-  const std::size_t footer_at = v5.size() - IndexLayout::footer;
-  v4 += v5.substr(footer_at + 8, 8 + 4);
+  v4 += v6.substr(l.footer_at + 16, 8 + 4);
   const Bytes seal = digest(DigestType::SHA256, to_bytes(v4));
   v4.append(seal.begin(), seal.end());
   REQUIRE(write_file_atomic(index().string(), v4));
@@ -456,13 +472,144 @@ TEST_CASE_FIXTURE(Fixture, "an index of version 4, left by the release before, s
   CHECK(second->signatures_reused == second->signatures);
   CHECK(second->signatures_carried == 0);
   CHECK(second->denial_proven);  // its denial digest still counts
-  // It left a version 5 index, on which the next run carries chunks.
-  CHECK(read_file(index().string()).value()[11] == 5);
+  // It left a version 6 index, on which the next run carries chunks.
+  CHECK(read_file(index().string()).value()[11] == 6);
   auto third = sign_zone(request(start + 2 * day));
   REQUIRE_MESSAGE(third, third.error().to_string());
   CHECK(third->notes.empty());
   CHECK(third->signatures_carried > 0);
   check_valid(start + 2 * day);
+}
+
+TEST_CASE_FIXTURE(Fixture, "an index of version 5, left by the release before, is carried from and then appended to") {
+  std::string zone = zone_with_hosts(2000);
+  write_zone(zone);
+  REQUIRE(sign_zone(request(start)));
+  // The same index in version 5's layout: the header after the version,
+  // then the entries (chunk offsets counted from the header's end), the
+  // chunks, and a footer of u64 header size (magic and version included),
+  // u64 entries, u32 chunks, the tail's digest and the seal.
+  const std::string v6 = read_file(index().string()).value();
+  const IndexLayout l = layout_of(v6);
+  std::string v5 = v6.substr(0, IndexLayout::start) + v6.substr(l.header_at, l.header_size);
+  v5[11] = 5;
+  const std::size_t header_size = v5.size();
+  v5 += v6.substr(IndexLayout::start, l.header_at - IndexLayout::start);
+  std::string chunks = v6.substr(l.chunks_at, l.footer_at - l.chunks_at);
+  for (std::size_t c = 0; c < l.chunks; ++c) {
+    const std::size_t at = IndexLayout::chunk * c + 144;
+    put_big_endian(chunks, at, 8, big_endian(chunks, at, 8) - IndexLayout::start);
+  }
+  v5 += chunks;
+  std::string footer(8, '\0');
+  put_big_endian(footer, 0, 8, header_size);
+  footer += v6.substr(l.footer_at + 16, 8 + 4) + v6.substr(l.footer_at + 44, 32);
+  v5 += footer;
+  const Bytes seal = digest(DigestType::SHA256, to_bytes(v5.substr(0, header_size) + chunks + footer));
+  v5.append(seal.begin(), seal.end());
+  REQUIRE(write_file_atomic(index().string(), v5));
+
+  auto second = sign_zone(request(start + day));
+  REQUIRE_MESSAGE(second, second.error().to_string());
+  CHECK_MESSAGE(second->notes.empty(), (second->notes.empty() ? std::string() : second->notes[0]));
+  CHECK(second->signatures_reused == second->signatures);
+  CHECK(second->signatures_carried > 0);
+  CHECK(second->denial_proven);
+  // Its carried chunks' entries were copied into a new file of version 6,
+  // which the next run appends to.
+  const std::string after = read_file(index().string()).value();
+  CHECK(after[11] == 6);
+  auto third = sign_zone(request(start + 2 * day));
+  REQUIRE_MESSAGE(third, third.error().to_string());
+  CHECK(third->notes.empty());
+  CHECK(third->signatures_carried > 0);
+  const std::string appended = read_file(index().string()).value();
+  CHECK(appended.size() > after.size());
+  CHECK(appended.substr(0, after.size()) == after);
+  check_valid(start + 2 * day);
+}
+
+TEST_CASE_FIXTURE(Fixture, "each re-sign appends its index in place until half of the file is dead, then writes it afresh") {
+  // Hosts p0000 to p1999, in canonical order as numbered: a day's change of
+  // 300 of them in a row signs about a seventh of the chunks again.
+  auto zone_of = [](int day) {
+    std::string zone = base_zone;
+    for (int i = 0; i < 2000; ++i) {
+      char host[8];
+      std::snprintf(host, sizeof host, "p%04d", i);
+      const bool changed = day > 0 && (i - (day * 300) % 2000 + 2000) % 2000 < 300;
+      zone += std::string(host) + " IN A " + (changed ? "198.51.100." : "192.0.2.") + std::to_string(i % 250) + "\n";
+    }
+    return zone;
+  };
+  write_zone(zone_of(0));
+  REQUIRE(sign_zone(request(start)));
+  auto inode = [&] {
+    struct stat st {};
+    REQUIRE(::stat(index().c_str(), &st) == 0);
+    return st.st_ino;
+  };
+  const std::size_t fresh = read_file(index().string()).value().size();
+  std::size_t largest = fresh;
+  int appended = 0, rewritten = 0;
+  for (int d = 1; d <= 8; ++d) {
+    write_zone(zone_of(d));
+    const std::string before = read_file(index().string()).value();
+    const auto before_inode = inode();
+    auto run = sign_zone(request(start + d * day));
+    REQUIRE_MESSAGE(run, run.error().to_string());
+    CHECK_MESSAGE(run->notes.empty(), (run->notes.empty() ? std::string() : run->notes[0]));
+    CHECK_MESSAGE(run->signatures_carried > 0, d);
+    const std::string now = read_file(index().string()).value();
+    largest = std::max(largest, now.size());
+    if (inode() == before_inode) {
+      ++appended;
+      CHECK(now.size() > before.size());
+      CHECK(now.substr(0, before.size()) == before);  // nothing before the end was touched
+      CHECK(now.size() - before.size() < fresh / 2);   // the changed chunks and the sealed part, no copy
+    } else {
+      ++rewritten;
+      CHECK(now.size() < before.size());
+    }
+  }
+  CHECK(appended >= 3);
+  CHECK(rewritten >= 1);
+  // Never more than half dead, give or take one run's additions.
+  CHECK(largest < 2 * fresh + fresh / 2);
+  check_valid(start + 8 * day);
+}
+
+TEST_CASE_FIXTURE(Fixture, "an index writer dropped before its commit cuts the file back to the index before it") {
+  std::string zone = zone_with_hosts(2000);
+  write_zone(zone);
+  REQUIRE(sign_zone(request(start)));
+  auto state = KeyStore::open((dir / "keys").string(), Name::parse("reuse.test.").value(), false);
+  REQUIRE(state);
+  const std::string vouched = state->last_signed()->sha256;
+  const std::string before = read_file(index().string()).value();
+  auto previous = PreviousSignatures::load_index(index().string(), Name::parse("reuse.test.").value(), vouched);
+  REQUIRE(previous);
+  REQUIRE(*previous);
+  std::vector<IndexedChunk> chunks = (*previous)->take_chunks();
+  REQUIRE(chunks.size() > 2);
+  std::uint64_t live = 0;
+  for (const IndexedChunk& c : chunks) live += c.entries_size;
+  {
+    auto writer = SignatureIndexWriter::create(index().string(), Name::parse("reuse.test.").value(), vouched,
+                                               ContentDigest{}, ContentDigest{}, {}, (*previous)->append_target(),
+                                               live);
+    REQUIRE(writer);
+    CHECK(writer->appends());
+    // The first chunk taken over in place, the second's entries written anew.
+    REQUIRE(writer->copy_entries((*previous)->entries_of(chunks[0]).value()));
+    REQUIRE(writer->end_chunk(chunks[0]));
+    const ContentDigest some{};
+    const Bytes sig(80, 0x42);
+    const std::vector<BytesView> sigs{sig};
+    for (int i = 0; i < 20000; ++i) REQUIRE(writer->add(some, sigs));  // more than the writer buffers
+    CHECK(read_file(index().string()).value().size() > before.size());
+  }
+  CHECK(read_file(index().string()).value() == before);
 }
 
 TEST_CASE_FIXTURE(Fixture, "an index left by another run than the one on record is not used") {
