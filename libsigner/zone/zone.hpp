@@ -62,6 +62,13 @@ struct ZoneWarning {
 
 class Zone {
  public:
+  Zone() = default;
+  Zone(const Zone&) = default;
+  Zone(Zone&&) noexcept = default;
+  Zone& operator=(const Zone&) = default;
+  Zone& operator=(Zone&&) noexcept = default;
+  ~Zone();
+
   // Errors carry the position of the offending record (from Record::src_*
   // and `files`). A CNAME sharing its owner with data other than DNSSEC
   // records is an error, as are: no SOA, several SOAs, SOA away from the apex,

@@ -6,9 +6,18 @@
 // listing them as unpublished: keys/key_store.hpp; that write is let through.) SIGKILL cannot be caught, so nothing the program does afterwards
 // (destructors, atexit, unlocking) runs: the same as a power cut between the
 // two writes, minus the page cache.
+// With ZONESIGN_CRASH_AT=index-append it kills instead right after the
+// first write into a file named signatures.index in place (a re-sign that
+// appends its index to the previous one's file, signer/signature_reuse.hpp):
+// the new entries are in the file, the header and footer that make them an
+// index are not. Renames are then let through.
 #include <dlfcn.h>
 #include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace {
@@ -29,7 +38,26 @@ bool is_key_folder_file(const char* path) {
 
 bool zone_published = false;
 
+bool at_index_append() {
+  const char* at = std::getenv("ZONESIGN_CRASH_AT");
+  return at && std::strcmp(at, "index-append") == 0;
+}
+
+// Whether `fd` is open on a file named signatures.index (not a temporary
+// file beside it, which a run writing its index afresh makes).
+bool is_index_in_place(int fd) {
+  char link[64], path[4096];
+  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  const ssize_t n = readlink(link, path, sizeof path - 1);
+  if (n <= 0) return false;
+  path[n] = '\0';
+  static constexpr char suffix[] = "/signatures.index";
+  const std::size_t s = sizeof(suffix) - 1;
+  return static_cast<std::size_t>(n) >= s && std::strcmp(path + n - s, suffix) == 0;
+}
+
 bool should_die(const char* to) {
+  if (at_index_append()) return false;
   if (is_state_file(to)) return zone_published;
   if (!is_key_folder_file(to)) zone_published = true;
   return false;
@@ -60,6 +88,20 @@ int renameat2(int fromdir, const char* from, int todir, const char* to, unsigned
   if (should_die(to)) raise(SIGKILL);
   static auto real = next<int (*)(int, const char*, int, const char*, unsigned int)>("renameat2");
   return real(fromdir, from, todir, to, flags);
+}
+
+ssize_t pwrite(int fd, const void* data, size_t size, off_t offset) {
+  static auto real = next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite");
+  const ssize_t n = real(fd, data, size, offset);
+  if (n > 0 && at_index_append() && is_index_in_place(fd)) raise(SIGKILL);
+  return n;
+}
+
+ssize_t pwrite64(int fd, const void* data, size_t size, off_t offset) {
+  static auto real = next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite64");
+  const ssize_t n = real(fd, data, size, offset);
+  if (n > 0 && at_index_append() && is_index_in_place(fd)) raise(SIGKILL);
+  return n;
 }
 
 }  // extern "C"
