@@ -210,17 +210,35 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     order.push_back(i);
   }
   std::vector<std::string> keys(records.size());
+  // Every key starts with the origin's. The eight octets after it, as one
+  // number (zero-filled past the key's end), order two keys whenever they
+  // differ, and the sort then mostly compares numbers side by side in
+  // memory instead of following a pointer per key.
+  struct SortKey {
+    std::uint64_t prefix;
+    std::size_t record;
+  };
+  std::vector<SortKey> sort_keys(order.size());
+  const std::size_t origin_key = canonical_key(origin).size();
   // Each on its own; the two halves side by side in a large zone.
   const std::size_t parts = order.size() >= (std::size_t{1} << 16) && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
   run_on_threads(parts, [&](std::size_t part) {
-    for (std::size_t k = order.size() * part / parts; k < order.size() * (part + 1) / parts; ++k)
-      keys[order[k]] = canonical_key(records[order[k]].owner);
+    for (std::size_t k = order.size() * part / parts; k < order.size() * (part + 1) / parts; ++k) {
+      const std::string& key = keys[order[k]] = canonical_key(records[order[k]].owner);
+      std::uint64_t prefix = 0;
+      for (std::size_t i = 0; i < 8; ++i)
+        prefix = (prefix << 8) | (origin_key + i < key.size() ? static_cast<std::uint8_t>(key[origin_key + i]) : 0u);
+      sort_keys[k] = SortKey{prefix, order[k]};
+    }
   });
-  stable_sort_on_threads(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    int c = keys[a].compare(keys[b]);
+  stable_sort_on_threads(sort_keys.begin(), sort_keys.end(), [&](const SortKey& a, const SortKey& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    int c = keys[a.record].compare(keys[b.record]);
     if (c != 0) return c < 0;
-    return to_u16(records[a].type) < to_u16(records[b].type);
+    return to_u16(records[a.record].type) < to_u16(records[b.record].type);
   });
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = sort_keys[k].record;
+  std::vector<SortKey>().swap(sort_keys);
 
   // For the glue check, which runs once owners are classified: every NS
   // RDATA with the input record it came from.

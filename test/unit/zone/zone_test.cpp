@@ -100,6 +100,22 @@ TEST_CASE("owners come out in canonical order with the apex first") {
   CHECK(z.soa_minimum() == 300);
 }
 
+TEST_CASE("owners that agree in their first eight octets below the origin still sort canonically") {
+  // The sort orders by those octets first (zero-filled), then by the whole
+  // key: prefixes of each other, a zero octet, a label ending inside them.
+  Zone z = build_ok(with_apex({"abcdefghij 60 TXT x", "abcdefghi 60 TXT x", "abcdefgh 60 TXT x",
+                               "x.abcdefgh 60 TXT x", "ABCDEFGH.y 60 TXT x", "abcdefg\\000 60 TXT x",
+                               "abcdefg 60 TXT x", "a.abcdefg 60 TXT x", "\\000.abcdefg 60 TXT x",
+                               "abcdefgh\\000 60 TXT x", "abcdefgH\\001 60 TXT x", "b 60 TXT x",
+                               "abc 60 TXT x", "x.abc 60 TXT x"}));
+  const auto& nodes = z.nodes();
+  for (std::size_t i = 1; i < nodes.size(); ++i)
+    CHECK_MESSAGE(canonical_compare(nodes[i - 1].owner, nodes[i].owner) < 0,
+                  (nodes[i - 1].owner.to_string() + " before " + nodes[i].owner.to_string()));
+  // The apex, ns1, the 14 owners and y, the empty non-terminal above ABCDEFGH.y.
+  CHECK(nodes.size() == 17);
+}
+
 TEST_CASE("records merge into RRsets sorted canonically, duplicates dropped, first TTL kept") {
   Zone z = build_ok(with_apex({"x 10 A 192.0.2.9", "x 20 A 192.0.2.1", "x 30 A 192.0.2.9", "x 40 MX 10 B.example.com.",
                                "x 50 MX 10 b.example.com.", "b 60 A 192.0.2.7"}));
