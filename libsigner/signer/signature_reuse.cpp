@@ -416,7 +416,7 @@ Result<void> PreviousSignatures::load_entries(std::span<const IndexedChunk> chun
   std::uint64_t chunked_count = 0, wanted = 0;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     const IndexedChunk& k = chunks[i];
-    if (k.entries_offset > entries_size_ || k.entries_size > entries_size_ - k.entries_offset)
+    if (!holds_entries(k.entries_offset, k.entries_size))
       return fail(Errc::internal, "load_entries: chunks of another index");
     chunked_count += k.entries;
     if (skip[i]) continue;
@@ -450,9 +450,14 @@ Result<void> PreviousSignatures::load_entries(std::span<const IndexedChunk> chun
   return index_entries();
 }
 
+bool PreviousSignatures::holds_entries(std::uint64_t offset, std::uint64_t size) const noexcept {
+  // Version 6's offsets are the file's: its entries start after the magic.
+  const std::uint64_t first = version_ == index_version ? start_size : 0;
+  return offset >= first && offset <= entries_size_ && size <= entries_size_ - offset;
+}
+
 std::optional<PreviousSignatures::EntriesSource> PreviousSignatures::entries_of(const IndexedChunk& chunk) const {
-  if (!file_ || chunk.entries_offset > entries_size_ || chunk.entries_size > entries_size_ - chunk.entries_offset)
-    return std::nullopt;
+  if (!file_ || !holds_entries(chunk.entries_offset, chunk.entries_size)) return std::nullopt;
   return EntriesSource{file_.get(), entries_at_ + chunk.entries_offset, chunk.entries_size, chunk.entries,
                        chunk.entries_digest};
 }

@@ -59,7 +59,7 @@ class PreviousSignatures {
   // when there is none or it describes another output (a run that failed or
   // was killed after writing it, a state restored from a backup). A damaged
   // index, or one for another zone, is an error the caller may ignore. Either
-  // way the caller falls back to load(). Of a version 5 index only the
+  // way the caller falls back to load(). Of an index of version 5 or 6 only the
   // sealed part is read here: the entries wait for load_entries().
   static Result<std::optional<PreviousSignatures>> load_index(const std::string& index_path, const Name& origin,
                                                               const std::string& verified_sha256);
@@ -84,10 +84,10 @@ class PreviousSignatures {
                              const SigningKey& key, UnixTime now, Duration refresh) const;
 
   // The entries find() looks in: every one of an index of version 1 and of
-  // an output, those load_entries() read of a version 5 index.
+  // an output, those load_entries() read of an index of version 5 or 6.
   std::size_t rrset_count() const noexcept { return count_; }
 
-  // Reads the entries of a version 5 index for find(): those of `chunks`
+  // Reads the entries of an index of version 5 or 6 for find(): those of `chunks`
   // (what take_chunks() gave) but the ones whose `skip` is set (chunks
   // carried over whole, whose signatures are not looked up), and those
   // after the last chunk. Each chunk's entries must have the digest the
@@ -111,7 +111,7 @@ class PreviousSignatures {
 
   // Where a chunk's entries lie in the index file, to be copied into the
   // next index unread (SignatureIndexWriter::copy_entries) with the digest
-  // recorded for them; nullopt when the index was not read from a version 5
+  // recorded for them; nullopt when the index was not read from a version 5 or 6
   // file or the range lies outside its entries.
   struct EntriesSource {
     const PreviousOutput* file = nullptr;
@@ -159,6 +159,8 @@ class PreviousSignatures {
   std::uint32_t version_ = 0;
 
   Result<void> index_entries();
+  // Whether [offset, offset + size) lies among the entries of the file.
+  bool holds_entries(std::uint64_t offset, std::uint64_t size) const noexcept;
   // The header of an index file (signature_reuse.cpp, where it is read):
   // taken into this index when it is for `origin` and describes the output
   // on record (true); false for another output; an error for another zone.

@@ -559,7 +559,8 @@ TEST_CASE("the chunked writer makes write_zone's bytes, copied or rendered, and 
   // Every chunk copied from its own place: the same file, in one copy.
   std::vector<OutputChunk> chunks2;
   StagedFile copied_file = write(
-      "copied.zone", copy_from([&](std::size_t c) { return std::optional(CopyRange{chunks[c].offset, chunks[c].size}); }),
+      "copied.zone",
+      copy_from([&](std::size_t c) { return std::optional(CopyRange{chunks[c].offset, chunks[c].size}); }),
       chunks2, copied);
   CHECK(copied == text.size());
   CHECK(read_file(copied_file.temp_path()).value() == text);

@@ -529,7 +529,7 @@ TEST_CASE_FIXTURE(Fixture, "an index of version 5, left by the release before, i
   check_valid(start + 2 * day);
 }
 
-TEST_CASE_FIXTURE(Fixture, "each re-sign appends its index in place until half of the file is dead, then writes it afresh") {
+TEST_CASE_FIXTURE(Fixture, "each re-sign appends its index in place until half of the file is dead, then anew") {
   // Hosts p0000 to p1999, in canonical order as numbered: a day's change of
   // 300 of them in a row signs about a seventh of the chunks again.
   auto zone_of = [](int day) {
