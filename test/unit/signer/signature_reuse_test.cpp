@@ -610,6 +610,22 @@ TEST_CASE_FIXTURE(Fixture, "an index writer dropped before its commit cuts the f
     CHECK(read_file(index().string()).value().size() > before.size());
   }
   CHECK(read_file(index().string()).value() == before);
+
+  auto writer_for = [&](std::uint64_t taken_over) {
+    auto w = SignatureIndexWriter::create(index().string(), Name::parse("reuse.test.").value(), vouched,
+                                          ContentDigest{}, ContentDigest{}, {}, (*previous)->append_target(),
+                                          taken_over);
+    REQUIRE(w);
+    return w->appends();
+  };
+  // The same file, as large as it was: appended to while no more than half
+  // of it would be dead, else written afresh.
+  CHECK(writer_for(live));
+  CHECK_FALSE(writer_for(live / 3));
+  // Not the file read any more (another run's, a restored copy): written
+  // afresh, never appended to.
+  REQUIRE(write_file_atomic(index().string(), before));
+  CHECK_FALSE(writer_for(live));
 }
 
 TEST_CASE_FIXTURE(Fixture, "an index left by another run than the one on record is not used") {
