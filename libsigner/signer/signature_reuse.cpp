@@ -682,14 +682,16 @@ bool SignatureIndexWriter::appends() const noexcept { return impl_ && impl_->fd 
 namespace {
 
 // The previous index's file at `path`, open for writing, when it is still
-// the one `after` was read from, as large as it was then; -1 otherwise.
+// the one `after` was read from, as large as it was then, and has no other
+// name (a backup made with hard links keeps its copy as it was); -1
+// otherwise.
 int open_to_append(const std::string& path, const PreviousSignatures::AppendTarget& after) {
   struct stat was {}, now {};
   if (::fstat(after.file->fd(), &was) != 0 || static_cast<std::uint64_t>(was.st_size) != after.size) return -1;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return -1;
   if (::fstat(fd, &now) != 0 || now.st_dev != was.st_dev || now.st_ino != was.st_ino ||
-      now.st_size != was.st_size || !S_ISREG(now.st_mode)) {
+      now.st_size != was.st_size || !S_ISREG(now.st_mode) || now.st_nlink != 1) {
     ::close(fd);
     return -1;
   }

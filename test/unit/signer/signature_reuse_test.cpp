@@ -622,6 +622,13 @@ TEST_CASE_FIXTURE(Fixture, "an index writer dropped before its commit cuts the f
   // of it would be dead, else written afresh.
   CHECK(writer_for(live));
   CHECK_FALSE(writer_for(live / 3));
+  // A second name for it (a backup made with hard links): written afresh,
+  // so that the backup's copy stays as it was.
+  const auto linked = dir / "index-backup";
+  std::filesystem::create_hard_link(index(), linked);
+  CHECK_FALSE(writer_for(live));
+  std::filesystem::remove(linked);
+  CHECK(writer_for(live));
   // Not the file read any more (another run's, a restored copy): written
   // afresh, never appended to.
   REQUIRE(write_file_atomic(index().string(), before));
