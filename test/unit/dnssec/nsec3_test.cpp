@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -201,10 +200,10 @@ TEST_CASE("NSEC3 chain replaces an earlier chain instead of adding to it") {
   CHECK(both->has(RrType::A));
 }
 
-TEST_CASE("NSEC3 hashing and sorting of many names takes seconds, not minutes") {
-  // 100k names with no salt and no extra iterations (RFC 9276). The limit is
-  // loose because test machines are shared and this may be a debug build; a
-  // step quadratic in the number of names (10^10 operations) still fails it.
+TEST_CASE("NSEC3 chain of 100k names, on threads, links every name once in hash order") {
+  // 100k names with no salt and no extra iterations (RFC 9276): enough for
+  // the hashing, the sort and the nodes to run on threads. (Its speed is
+  // scripts/bench's business, not a test's.)
   const Name origin = name("example.");
   std::string text =
       "example. 3600 IN SOA ns1.example. h.example. 1 3600 300 3600000 300\n"
@@ -221,11 +220,17 @@ TEST_CASE("NSEC3 hashing and sorting of many names takes seconds, not minutes") 
   }
   auto zone = Zone::build(std::move(records), origin, SourceFiles{"gen"});
   REQUIRE(zone.has_value());
-  auto start = std::chrono::steady_clock::now();
   REQUIRE(add_nsec3_chain(*zone, Nsec3Params{}));
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  CHECK(nsec3_records(*zone).size() == count + 2);
-  CHECK(elapsed < std::chrono::seconds(60));
+  auto chain = nsec3_records(*zone);
+  CHECK(chain.size() == count + 2);
+  // In node order each NSEC3's next hashed owner is the next node's, the
+  // last one's the first's: one ring through every hash, in hash order.
+  std::size_t broken = 0;
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    const Name& next_owner = chain[(i + 1) % chain.size()].first;
+    if (to_base32hex(chain[i].second.next) != next_owner.first_label()) ++broken;
+  }
+  CHECK(broken == 0);
 }
 
 TEST_CASE("NSEC3 chain gives occluded names (glue, data below a DNAME) no NSEC3") {
