@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,6 +103,10 @@ class ZoneTextReader {
   Result<void> finish();
   // The names that Record::src_file indexes (files()[0]: `display_name`).
   const SourceFiles& files() const noexcept;
+  // What the next piece starts from besides the owner and the line count:
+  // the origin ($ORIGIN) and the default TTL ($TTL, or an SOA's MINIMUM).
+  const Name& origin() const noexcept;
+  std::optional<std::uint32_t> default_ttl() const noexcept;
 
   struct State;
 
@@ -118,5 +123,13 @@ Result<ParsedZone> parse_zone_file(const std::string& path, const ParseOptions& 
 // relative to the current directory.
 Result<ParsedZone> parse_zone_text(std::string_view text, const std::string& display_name,
                                    const ParseOptions& options);
+
+// How parse_zone_file and parse_zone_text read a text of `min_bytes` or
+// more: in two halves side by side, when that gives exactly what reading it
+// as one gives (zonefile.cpp says how that is made sure); nullopt otherwise,
+// and for any error, which reading it as one then reports. Apart for tests.
+std::optional<ParsedZone> parse_zone_text_in_halves(std::string_view text, const std::string& display_name,
+                                                    const ParseOptions& options,
+                                                    std::size_t min_bytes = std::size_t{4} << 20);
 
 }  // namespace zs
