@@ -10,7 +10,10 @@
 // first write into a file named signatures.index in place (a re-sign that
 // appends its index to the previous one's file, signer/signature_reuse.hpp):
 // the new entries are in the file, the header and footer that make them an
-// index are not. Renames are then let through.
+// index are not. With ZONESIGN_CRASH_AT=index-afresh, right after the first
+// write into the temporary file of an index written afresh (which a watcher
+// polling the folder can miss: a small index lives there for a millisecond).
+// Renames are then let through.
 #include <dlfcn.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -19,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace {
 
@@ -38,26 +42,28 @@ bool is_key_folder_file(const char* path) {
 
 bool zone_published = false;
 
-bool at_index_append() {
+bool crash_at(const char* what) {
   const char* at = std::getenv("ZONESIGN_CRASH_AT");
-  return at && std::strcmp(at, "index-append") == 0;
+  return at && std::strcmp(at, what) == 0;
+}
+
+// The name of the file `fd` is open on, or "".
+std::string file_name(int fd) {
+  char link[64], path[4096];
+  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  const ssize_t n = readlink(link, path, sizeof path - 1);
+  if (n <= 0) return std::string();
+  const std::string full(path, static_cast<std::size_t>(n));
+  return full.substr(full.rfind('/') + 1);
 }
 
 // Whether `fd` is open on a file named signatures.index (not a temporary
 // file beside it, which a run writing its index afresh makes).
-bool is_index_in_place(int fd) {
-  char link[64], path[4096];
-  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-  const ssize_t n = readlink(link, path, sizeof path - 1);
-  if (n <= 0) return false;
-  path[n] = '\0';
-  static constexpr char suffix[] = "/signatures.index";
-  const std::size_t s = sizeof(suffix) - 1;
-  return static_cast<std::size_t>(n) >= s && std::strcmp(path + n - s, suffix) == 0;
-}
+bool is_index_in_place(int fd) { return file_name(fd) == "signatures.index"; }
+bool is_index_temp(int fd) { return file_name(fd).starts_with(".signatures.index.tmp-"); }
 
 bool should_die(const char* to) {
-  if (at_index_append()) return false;
+  if (crash_at("index-append") || crash_at("index-afresh")) return false;
   if (is_state_file(to)) return zone_published;
   if (!is_key_folder_file(to)) zone_published = true;
   return false;
@@ -93,14 +99,21 @@ int renameat2(int fromdir, const char* from, int todir, const char* to, unsigned
 ssize_t pwrite(int fd, const void* data, size_t size, off_t offset) {
   static auto real = next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite");
   const ssize_t n = real(fd, data, size, offset);
-  if (n > 0 && at_index_append() && is_index_in_place(fd)) raise(SIGKILL);
+  if (n > 0 && crash_at("index-append") && is_index_in_place(fd)) raise(SIGKILL);
   return n;
 }
 
 ssize_t pwrite64(int fd, const void* data, size_t size, off_t offset) {
   static auto real = next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite64");
   const ssize_t n = real(fd, data, size, offset);
-  if (n > 0 && at_index_append() && is_index_in_place(fd)) raise(SIGKILL);
+  if (n > 0 && crash_at("index-append") && is_index_in_place(fd)) raise(SIGKILL);
+  return n;
+}
+
+ssize_t write(int fd, const void* data, size_t size) {
+  static auto real = next<ssize_t (*)(int, const void*, size_t)>("write");
+  const ssize_t n = real(fd, data, size);
+  if (n > 0 && crash_at("index-afresh") && is_index_temp(fd)) raise(SIGKILL);
   return n;
 }
 
