@@ -65,4 +65,30 @@ void stable_sort_on_threads(Iterator first, Iterator last, Less less) {
   std::inplace_merge(first, middle, last, less);
 }
 
+// Calls slice(begin, end) over [0, count) cut in slices, on a few threads
+// (at most 8, each with at least 16,384 indexes) when there are enough: for
+// work where every index is independent and writes only its own result, so
+// what comes out does not depend on the number of threads.
+template <class Work>
+void for_each_slice(std::size_t count, Work&& slice) {
+  constexpr std::size_t per_thread_minimum = 16384;
+  std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  threads = std::min(threads, std::max<std::size_t>(1, count / per_thread_minimum));
+  if (threads <= 1) {
+    slice(std::size_t{0}, count);
+    return;
+  }
+  const std::size_t chunk = (count + threads - 1) / threads;
+  run_on_threads((count + chunk - 1) / chunk,
+                 [&](std::size_t t) { slice(t * chunk, std::min(count, (t + 1) * chunk)); });
+}
+
+// for_each_slice one index at a time.
+template <class Work>
+void for_each_index(std::size_t count, Work&& work) {
+  for_each_slice(count, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) work(i);
+  });
+}
+
 }  // namespace zs

@@ -90,31 +90,6 @@ struct HashedName {
   std::size_t node = 0;  // index into Zone::nodes()
 };
 
-// Calls slice(begin, end) over [0, count) cut in slices, on a few threads
-// when there are enough: every index is independent and writes only its own
-// result, so what comes out does not depend on the number of threads.
-template <class Work>
-void for_each_slice(std::size_t count, Work&& slice) {
-  constexpr std::size_t per_thread_minimum = 16384;
-  std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  threads = std::min(threads, std::max<std::size_t>(1, count / per_thread_minimum));
-  if (threads <= 1) {
-    slice(0, count);
-    return;
-  }
-  const std::size_t chunk = (count + threads - 1) / threads;
-  run_on_threads((count + chunk - 1) / chunk,
-                 [&](std::size_t t) { slice(t * chunk, std::min(count, (t + 1) * chunk)); });
-}
-
-// for_each_slice one index at a time.
-template <class Work>
-void for_each_index(std::size_t count, Work&& work) {
-  for_each_slice(count, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) work(i);
-  });
-}
-
 // Hashing dominates chain building in large zones and every name is
 // independent: on a few threads.
 void hash_names(std::vector<HashedName>& hashed, const std::vector<Node>& nodes, const Nsec3Params& params) {

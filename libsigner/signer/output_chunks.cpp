@@ -37,13 +37,9 @@ bool ends_chunk(const Name& owner) noexcept {
 std::vector<std::size_t> chunk_ends(const Zone& zone) {
   std::vector<std::size_t> ends;
   const auto& nodes = zone.nodes();
-  // Each owner's hash on its own, the halves of a large zone side by side.
+  // Each owner's hash on its own, on a few threads in a large zone.
   std::vector<std::uint8_t> ending(nodes.size());
-  const std::size_t parts = nodes.size() >= (std::size_t{1} << 16) ? 2 : 1;
-  run_on_threads(parts, [&](std::size_t part) {
-    for (std::size_t n = nodes.size() * part / parts; n < nodes.size() * (part + 1) / parts; ++n)
-      ending[n] = ends_chunk(nodes[n].owner) ? 1 : 0;
-  });
+  for_each_index(nodes.size(), [&](std::size_t n) { ending[n] = ends_chunk(nodes[n].owner) ? 1 : 0; });
   std::size_t first = 0;
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     if (n + 1 < nodes.size() && n + 1 - first < max_chunk_nodes && !ending[n]) continue;

@@ -146,14 +146,10 @@ Rrset* Node::find(RrType type) noexcept {
 }
 
 Zone::~Zone() {
-  // A large zone's nodes are freed on two threads: at a million names that
-  // is 0.2 s of a daily re-sign otherwise. Serially when no thread starts.
-  if (nodes_.size() < (std::size_t{1} << 16) || std::thread::hardware_concurrency() < 2) return;
+  // A large zone's nodes are freed on a few threads: at a million names
+  // that is 0.2 s of a daily re-sign otherwise. Serially when no thread starts.
   try {
-    run_on_threads(2, [&](std::size_t half) {
-      const std::size_t middle = nodes_.size() / 2;
-      for (std::size_t i = half == 0 ? 0 : middle; i < (half == 0 ? middle : nodes_.size()); ++i) nodes_[i] = Node();
-    });
+    for_each_index(nodes_.size(), [&](std::size_t i) { nodes_[i] = Node(); });
   } catch (...) {  // what was not freed on a thread is freed with the vector
   }
 }
@@ -220,16 +216,12 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   };
   std::vector<SortKey> sort_keys(order.size());
   const std::size_t origin_key = canonical_key(origin).size();
-  // Each on its own; the two halves side by side in a large zone.
-  const std::size_t parts = order.size() >= (std::size_t{1} << 16) && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
-  run_on_threads(parts, [&](std::size_t part) {
-    for (std::size_t k = order.size() * part / parts; k < order.size() * (part + 1) / parts; ++k) {
-      const std::string& key = keys[order[k]] = canonical_key(records[order[k]].owner);
-      std::uint64_t prefix = 0;
-      for (std::size_t i = 0; i < 8; ++i)
-        prefix = (prefix << 8) | (origin_key + i < key.size() ? static_cast<std::uint8_t>(key[origin_key + i]) : 0u);
-      sort_keys[k] = SortKey{prefix, order[k]};
-    }
+  for_each_index(order.size(), [&](std::size_t k) {
+    const std::string& key = keys[order[k]] = canonical_key(records[order[k]].owner);
+    std::uint64_t prefix = 0;
+    for (std::size_t i = 0; i < 8; ++i)
+      prefix = (prefix << 8) | (origin_key + i < key.size() ? static_cast<std::uint8_t>(key[origin_key + i]) : 0u);
+    sort_keys[k] = SortKey{prefix, order[k]};
   });
   stable_sort_on_threads(sort_keys.begin(), sort_keys.end(), [&](const SortKey& a, const SortKey& b) {
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
@@ -257,6 +249,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     std::vector<std::size_t> first_record;  // per node: its first record in file order
     std::optional<Error> error;
   };
+  const std::size_t parts = order.size() >= (std::size_t{1} << 16) && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
   std::vector<Part> built(parts);
   for (std::size_t p = 0; p < parts; ++p) {
     built[p].begin = p == 0 ? 0 : built[p - 1].end;
