@@ -319,6 +319,9 @@ std::string main_page(const CLI::App& app) {
   out += ".SH ENVIRONMENT\n.TP\n.B TERM\n" +
          roff_escape("sign draws a progress line on standard error while it is a terminal, unless TERM is dumb "
                      "(or --no-progress is given). Times are read and printed in UTC whatever TZ says.") +
+         "\n.TP\n.B ZONESIGN_PROGRESS_DELAY_MS\n" +
+         roff_escape("How long sign waits before it first draws the progress line, in milliseconds "
+                     "(default 1000, so a quick run draws nothing). At 0 every step is drawn as it begins.") +
          "\n";
   std::vector<Example> list;
   for (const CLI::App* sub : visible_subcommands(app)) {

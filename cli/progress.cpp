@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <string_view>
 
@@ -42,11 +43,17 @@ TerminalProgress::~TerminalProgress() {
 }
 
 void TerminalProgress::step(std::string_view name, std::uint64_t total) {
-  std::lock_guard lock(mutex_);
-  step_ = name;
-  total_ = total;
-  step_started_ = std::chrono::steady_clock::now();
-  done_.store(0, std::memory_order_relaxed);
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    step_ = name;
+    total_ = total;
+    step_started_ = now;
+    done_.store(0, std::memory_order_relaxed);
+  }
+  // Once the line is shown, a new step appears at once rather than at the
+  // next tick, so a short step is not skipped.
+  if (now - started_ >= delay_) draw();
 }
 
 void TerminalProgress::advance(std::uint64_t units) { done_.fetch_add(units, std::memory_order_relaxed); }
@@ -105,11 +112,21 @@ void TerminalProgress::erase() {
   drawn_ = false;
 }
 
+std::chrono::milliseconds progress_delay(const char* setting) {
+  constexpr std::chrono::milliseconds fallback(1000);
+  if (!setting || !*setting) return fallback;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long ms = std::strtoull(setting, &end, 10);
+  if (*end != '\0' || errno != 0 || setting[0] == '-' || ms > 3'600'000) return fallback;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+}
+
 std::unique_ptr<TerminalProgress> progress_for_stderr(bool quiet) {
   if (quiet || !::isatty(STDERR_FILENO)) return nullptr;
   const char* term = std::getenv("TERM");
   if (term && std::string_view(term) == "dumb") return nullptr;
-  return std::make_unique<TerminalProgress>(stderr);
+  return std::make_unique<TerminalProgress>(stderr, progress_delay(std::getenv("ZONESIGN_PROGRESS_DELAY_MS")));
 }
 
 }  // namespace zs::cli

@@ -53,6 +53,11 @@ class TerminalProgress final : public Progress {
   std::jthread thread_;
 };
 
+// The delay before the line is first drawn: ZONESIGN_PROGRESS_DELAY_MS when it
+// holds a number of milliseconds up to an hour, else one second. Tests set it
+// to 0 so that every step is drawn whatever the machine's speed.
+std::chrono::milliseconds progress_delay(const char* setting);
+
 // A TerminalProgress on stderr when it is a terminal (and TERM is not
 // "dumb") and `quiet` is false; otherwise nullptr.
 std::unique_ptr<TerminalProgress> progress_for_stderr(bool quiet);
