@@ -48,7 +48,42 @@ bool remove_if_orphaned(const std::string& path) {
 
 }  // namespace
 
-Result<StagedFile> StagedFile::create(const std::string& path, unsigned mode) {
+namespace {
+
+// A few MiB: large writes for the disk, small beside any zone worth streaming.
+constexpr std::size_t staged_buffer_bytes = std::size_t{4} << 20;
+
+bool write_all(int fd, const char* data, std::size_t left) {
+  while (left > 0) {
+    ssize_t n = ::write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool pwrite_all(int fd, const char* data, std::size_t left, std::uint64_t offset) {
+  while (left > 0) {
+    const ssize_t n = ::pwrite(fd, data, left, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = ENOSPC;
+      return false;
+    }
+    data += n;
+    offset += static_cast<std::uint64_t>(n);
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<StagedFile> StagedFile::create(const std::string& path, unsigned mode, Io io) {
   std::filesystem::path target(path);
   std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
@@ -70,6 +105,12 @@ Result<StagedFile> StagedFile::create(const std::string& path, unsigned mode) {
   if (::fchmod(file.fd, mode) != 0) return cleanup_fail("cannot set the mode of");
   StagedFile staged(path, tmp, file.fd);
   file.fd = -1;
+  if (io == Io::direct) {
+    // Where the file system refuses O_DIRECT, through the page cache.
+    staged.direct_buffer_ = make_aligned_buffer(staged_buffer_bytes);
+    staged.direct_ = staged.direct_buffer_ && set_direct_io(staged.fd_, true);
+    if (!staged.direct_) staged.direct_buffer_.reset();
+  }
   return staged;
 }
 
@@ -86,6 +127,10 @@ StagedFile::StagedFile(StagedFile&& other) noexcept
       temp_(std::move(other.temp_)),
       fd_(other.fd_),
       buffer_(std::move(other.buffer_)),
+      direct_(other.direct_),
+      direct_buffer_(std::move(other.direct_buffer_)),
+      direct_used_(other.direct_used_),
+      direct_size_(other.direct_size_),
       written_(other.written_),
       finished_(other.finished_),
       failed_(other.failed_) {
@@ -98,25 +143,6 @@ StagedFile::~StagedFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-namespace {
-
-// A few MiB: large writes for the disk, small beside any zone worth streaming.
-constexpr std::size_t staged_buffer_bytes = std::size_t{4} << 20;
-
-bool write_all(int fd, const char* data, std::size_t left) {
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-}  // namespace
 
 Result<void> StagedFile::flush() {
   if (!buffer_.empty() && !write_all(fd_, buffer_.data(), buffer_.size())) {
@@ -127,9 +153,63 @@ Result<void> StagedFile::flush() {
   return {};
 }
 
+Result<void> StagedFile::write_direct(std::size_t bytes) {
+  std::size_t done = 0;
+  while (done < bytes) {
+    const ssize_t n = ::pwrite(fd_, direct_buffer_.get() + done, bytes - done, static_cast<off_t>(direct_size_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINVAL) {
+      // The file system took O_DIRECT but refuses the write (or a short
+      // write left the rest unaligned): the page cache from here on.
+      if (!set_direct_io(fd_, false) ||
+          !pwrite_all(fd_, direct_buffer_.get() + done, bytes - done, direct_size_ + done)) {
+        failed_ = true;
+        return io_error("cannot write", temp_);
+      }
+      direct_ = false;
+      break;
+    }
+    if (n <= 0) {
+      if (n == 0) errno = ENOSPC;
+      failed_ = true;
+      return io_error("cannot write", temp_);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  direct_size_ += bytes;
+  const std::size_t rest = direct_used_ - bytes;
+  if (direct_) {
+    std::memmove(direct_buffer_.get(), direct_buffer_.get() + bytes, rest);
+    direct_used_ = rest;
+    return {};
+  }
+  // What follows goes through buffer_ and write(), at the file's offset.
+  buffer_.assign(direct_buffer_.get() + bytes, rest);
+  direct_used_ = 0;
+  direct_buffer_.reset();
+  if (::lseek(fd_, static_cast<off_t>(direct_size_), SEEK_SET) < 0) {
+    failed_ = true;
+    return io_error("cannot write", temp_);
+  }
+  return {};
+}
+
+Result<void> StagedFile::append_direct(std::string_view data) {
+  while (!data.empty() && direct_) {
+    const std::size_t n = std::min(data.size(), staged_buffer_bytes - direct_used_);
+    std::memcpy(direct_buffer_.get() + direct_used_, data.data(), n);
+    direct_used_ += n;
+    data.remove_prefix(n);
+    if (direct_used_ == staged_buffer_bytes)
+      if (auto r = write_direct(staged_buffer_bytes); !r) return r;
+  }
+  return data.empty() ? Result<void>{} : append(data);
+}
+
 Result<void> StagedFile::append(std::string_view data) {
   if (failed_ || written_ || fd_ < 0)
     return fail(Errc::internal, "append to staged file '" + target_ + "' after it was finished or failed");
+  if (direct_) return append_direct(data);
   if (buffer_.size() + data.size() > staged_buffer_bytes) {
     if (auto r = flush(); !r) return r;
     if (data.size() >= staged_buffer_bytes) {  // as large as the buffer: no copy
@@ -145,9 +225,43 @@ Result<void> StagedFile::append(std::string_view data) {
   return {};
 }
 
-Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uint64_t size) {
+Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uint64_t size, int from_direct_fd) {
   if (failed_ || written_ || fd_ < 0)
     return fail(Errc::internal, "append to staged file '" + target_ + "' after it was finished or failed");
+  auto short_source = [&] {
+    failed_ = true;
+    return fail(Errc::io, "cannot copy into '" + temp_ + "': the source is shorter than the range asked");
+  };
+  // Read into the block buffer and written with the rest: the kernel's copy
+  // would fill new page-cache pages, which direct I/O is here to avoid.
+  AlignedBuffer scratch;
+  if (direct_ && size > 0 && from_direct_fd >= 0) scratch = make_aligned_buffer(staged_buffer_bytes);
+  while (direct_ && size > 0) {
+    const std::span<char> room(direct_buffer_.get() + direct_used_,
+                               static_cast<std::size_t>(std::min<std::uint64_t>(size, staged_buffer_bytes - direct_used_)));
+    ssize_t n = -1;
+    if (scratch) {
+      n = pread_direct(from_direct_fd, offset, room, scratch.get(), staged_buffer_bytes);
+      if (n < 0 && errno == EINVAL) {  // the source's file system refuses: read it buffered
+        scratch.reset();
+        continue;
+      }
+    } else {
+      n = ::pread(from_fd, room.data(), room.size(), static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
+    }
+    if (n < 0) {
+      failed_ = true;
+      return io_error("cannot copy into", temp_);
+    }
+    if (n == 0) return short_source();
+    direct_used_ += static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
+    size -= static_cast<std::uint64_t>(n);
+    if (direct_used_ == staged_buffer_bytes)
+      if (auto r = write_direct(staged_buffer_bytes); !r) return r;
+  }
+  if (size == 0) return {};
   // What append() buffered goes first: copy_file_range writes at the
   // file's offset, which write() has moved to the end of what is written.
   if (auto r = flush(); !r) return r;
@@ -178,10 +292,7 @@ Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uin
       failed_ = true;
       return io_error("cannot copy into", temp_);
     }
-    if (n == 0) {
-      failed_ = true;
-      return fail(Errc::io, "cannot copy into '" + temp_ + "': the source is shorter than the range asked");
-    }
+    if (n == 0) return short_source();
     left -= static_cast<std::uint64_t>(n);
   }
   return {};
@@ -195,6 +306,21 @@ Result<void> StagedFile::finish() {
 Result<void> StagedFile::write_out() {
   if (failed_ || written_ || fd_ < 0)
     return fail(Errc::internal, "staged file '" + target_ + "' finished twice or after a failure");
+  if (direct_) {
+    // Whole blocks directly; the last, partial one through the page cache.
+    if (auto r = write_direct(direct_used_ & ~(direct_io_align - 1)); !r) return r;
+    if (direct_ && direct_used_ > 0) {
+      if (!set_direct_io(fd_, false) || !pwrite_all(fd_, direct_buffer_.get(), direct_used_, direct_size_)) {
+        failed_ = true;
+        return io_error("cannot write", temp_);
+      }
+      direct_size_ += direct_used_;
+      direct_used_ = 0;
+      // Read back directly too, when the file system lets it be set again.
+      direct_ = set_direct_io(fd_, true);
+    }
+    direct_buffer_.reset();
+  }
   if (auto r = flush(); !r) return r;
   std::string().swap(buffer_);
   written_ = true;
@@ -220,6 +346,20 @@ Result<void> StagedFile::finish_unsynced() {
 
 Result<std::size_t> StagedFile::read_at(std::uint64_t offset, std::span<char> out) const {
   if (!written_ || fd_ < 0) return fail(Errc::internal, "staged file '" + target_ + "' read before it was finished");
+  if (direct_) {
+    if (((offset | out.size() | reinterpret_cast<std::uintptr_t>(out.data())) & (direct_io_align - 1)) == 0) {
+      const ssize_t n = pread_direct(fd_, offset, out, nullptr, 0);
+      if (n < 0) return io_error("cannot read back", temp_);
+      return static_cast<std::size_t>(n);
+    }
+    const std::size_t scratch_bytes =
+        std::min(out.size() + 2 * direct_io_align, staged_buffer_bytes) / direct_io_align * direct_io_align;
+    AlignedBuffer scratch = make_aligned_buffer(scratch_bytes);
+    if (!scratch) return fail(Errc::io, "cannot read back '" + temp_ + "': out of memory");
+    const ssize_t n = pread_direct(fd_, offset, out, scratch.get(), scratch_bytes);
+    if (n < 0) return io_error("cannot read back", temp_);
+    return static_cast<std::size_t>(n);
+  }
   for (;;) {
     ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
     if (n >= 0) return static_cast<std::size_t>(n);

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/direct_io.hpp"
 #include "core/error.hpp"
 
 namespace zs {
@@ -37,9 +38,14 @@ class StagedFile {
   // fsyncs it. Errors: Errc::io (the folder is missing or read-only, the disk
   // is full, `path` is a directory); nothing is left behind then.
   static Result<StagedFile> write(const std::string& path, std::string_view content, unsigned mode = 0644);
+  // How create()'s file is written and read back: through the page cache, or
+  // for a large file written once (the signed zone) with direct I/O
+  // (core/direct_io.hpp), where the file system allows it and through the
+  // page cache where it does not.
+  enum class Io { buffered, direct };
   // Creates the temporary file beside `path` (mode `mode`), empty and locked.
   // Errors as write().
-  static Result<StagedFile> create(const std::string& path, unsigned mode = 0644);
+  static Result<StagedFile> create(const std::string& path, unsigned mode = 0644, Io io = Io::buffered);
 
   StagedFile(StagedFile&& other) noexcept;
   StagedFile& operator=(StagedFile&&) = delete;
@@ -53,9 +59,14 @@ class StagedFile {
   Result<void> append(std::string_view data);
   // Appends `size` bytes of the regular file open as `from_fd`, from
   // `offset` on, copied by the kernel where it can (copy_file_range), so
-  // that they never pass through this process. Errors: Errc::io (a full
-  // disk, a source shorter than asked), as append().
-  Result<void> append_copy(int from_fd, std::uint64_t offset, std::uint64_t size);
+  // that they never pass through this process. With Io::direct they are
+  // read instead (from `from_direct_fd` when it is open with O_DIRECT on the
+  // same file, see reopen_for_direct_reads) and written with the rest.
+  // Errors: Errc::io (a full disk, a source shorter than asked), as append().
+  Result<void> append_copy(int from_fd, std::uint64_t offset, std::uint64_t size, int from_direct_fd = -1);
+  // Whether the bytes go to the file with direct I/O (Io::direct and a file
+  // system that allows it, so far).
+  bool direct() const noexcept { return direct_; }
   // Writes out what append() buffered and fsyncs the file; nothing can be
   // appended afterwards. Errors as append().
   Result<void> finish();
@@ -84,10 +95,20 @@ class StagedFile {
   StagedFile(std::string target, std::string temp, int fd) noexcept
       : target_(std::move(target)), temp_(std::move(temp)), fd_(fd) {}
   Result<void> flush();
+  Result<void> append_direct(std::string_view data);
+  // Writes the first `bytes` of direct_buffer_ at direct_size_ and keeps what
+  // follows them; falls back to the page cache if the file system refuses.
+  Result<void> write_direct(std::size_t bytes);
   std::string target_;
   std::string temp_;
   int fd_ = -1;  // open and flock()ed until committed or discarded
   std::string buffer_;  // appended, not yet written
+  // Io::direct: fd_ has O_DIRECT while direct_ holds; what is appended waits
+  // in an aligned buffer and goes out in whole blocks at direct_size_.
+  bool direct_ = false;
+  AlignedBuffer direct_buffer_;
+  std::size_t direct_used_ = 0;
+  std::uint64_t direct_size_ = 0;  // bytes in the file
   bool written_ = false;   // write_out(): readable, nothing more appended
   bool finished_ = false;  // synced (or finish_unsynced()): committable
   bool failed_ = false;

@@ -1,9 +1,11 @@
 #include "signer/output_gate.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <utility>
 
+#include "core/direct_io.hpp"
 #include "core/encoding.hpp"
 #include "core/parallel.hpp"
 #include "crypto/digest_stream.hpp"
@@ -249,7 +251,7 @@ Result<void> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned th
   auto copy_pending = [&]() -> Result<void> {
     if (!pending) return {};
     const CopyRange range = *std::exchange(pending, std::nullopt);
-    return staged.append_copy(source.fd, range.offset, range.size);
+    return staged.append_copy(source.fd, range.offset, range.size, source.direct_fd);
   };
   std::uint64_t offset = 0;
   for (std::size_t round = 0; round < count; round += threads * run) {
@@ -294,14 +296,58 @@ Result<void> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned th
   return staged.write_out();
 }
 
+namespace {
+
+constexpr std::size_t read_window_bytes = std::size_t{4} << 20;
+
+// Reads that mostly follow each other (the read-back's chunks, tens of KB
+// each), served from whole aligned windows of the file: a staged file read
+// with direct I/O then sees a few large aligned requests, read in place,
+// instead of one small unaligned one per chunk.
+class WindowReader {
+ public:
+  explicit WindowReader(const ReadAt& read)
+      : read_(read), window_(make_aligned_buffer(read_window_bytes)) {}
+
+  Result<std::size_t> operator()(std::uint64_t offset, std::span<char> out) {
+    if (!window_) return read_(offset, out);
+    std::size_t got = 0;
+    while (got < out.size()) {
+      const std::uint64_t at = offset + got;
+      if (at < start_ || at >= start_ + filled_) {
+        start_ = at & ~std::uint64_t{direct_io_align - 1};
+        auto n = read_(start_, std::span<char>(window_.get(), read_window_bytes));
+        if (!n) return n;
+        filled_ = *n;
+        if (at >= start_ + filled_) break;  // the end of the file
+      }
+      const auto from = static_cast<std::size_t>(at - start_);
+      const std::size_t take = std::min(filled_ - from, out.size() - got);
+      std::memcpy(out.data() + got, window_.get() + from, take);
+      got += take;
+    }
+    return got;
+  }
+
+ private:
+  const ReadAt& read_;
+  AlignedBuffer window_;
+  std::uint64_t start_ = 0;
+  std::size_t filled_ = 0;
+};
+
+}  // namespace
+
 Result<std::string> output_sha256(const ReadAt& read) {
   DigestStream hash(DigestType::SHA256);
-  std::vector<char> piece(std::size_t{4} << 20);
+  // Aligned, so that a file read with direct I/O is read in place.
+  AlignedBuffer piece = make_aligned_buffer(read_window_bytes);
+  if (!piece) return fail(Errc::io, "cannot hash the signed output: out of memory");
   for (std::uint64_t offset = 0;;) {
-    auto n = read(offset, piece);
+    auto n = read(offset, std::span<char>(piece.get(), read_window_bytes));
     if (!n) return std::unexpected(std::move(n.error()));
     if (*n == 0) break;
-    hash.update(BytesView(reinterpret_cast<const std::uint8_t*>(piece.data()), *n));
+    hash.update(BytesView(reinterpret_cast<const std::uint8_t*>(piece.get()), *n));
     offset += *n;
   }
   return to_hex(hash.finish());
@@ -345,9 +391,10 @@ Result<void> check_read_back(const Zone& zone, const ReadAt& read, const Name& o
   return {};
 }
 
-Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
+Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read_file, const Name& origin,
                                                 std::span<const OutputChunk> chunks, const ProvenChunks& proven,
                                                 ReadBackCounts* counts, std::span<const IndexedChunk* const> carried) {
+  WindowReader read(read_file);
   auto failed = [](Error e) { return std::unexpected(read_back_failed(std::move(e))); };
   // The chunks must tile the zone and the text, in order: what is shown
   // chunk by chunk then holds for the whole file.

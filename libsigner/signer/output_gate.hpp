@@ -77,6 +77,7 @@ struct CopyRange {
 struct ChunkSource {
   int fd = -1;
   std::function<std::optional<CopyRange>(std::size_t index)> range;
+  int direct_fd = -1;  // the same file with O_DIRECT, if it could be had
   explicit operator bool() const noexcept { return fd >= 0 && range; }
 };
 

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <utility>
 
+#include "core/direct_io.hpp"
+
 namespace zs {
 
 std::optional<PreviousOutput> PreviousOutput::open(const std::string& path) {
@@ -17,14 +19,16 @@ std::optional<PreviousOutput> PreviousOutput::open(const std::string& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   file.size_ = static_cast<std::uint64_t>(st.st_size);
+  file.direct_fd_ = reopen_for_direct_reads(fd);
   return file;
 }
 
 PreviousOutput::PreviousOutput(PreviousOutput&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), size_(other.size_) {}
+    : fd_(std::exchange(other.fd_, -1)), direct_fd_(std::exchange(other.direct_fd_, -1)), size_(other.size_) {}
 
 PreviousOutput::~PreviousOutput() {
   if (fd_ >= 0) ::close(fd_);
+  if (direct_fd_ >= 0) ::close(direct_fd_);
 }
 
 bool PreviousOutput::read_exact(std::uint64_t offset, std::span<char> out) const noexcept {

@@ -28,10 +28,14 @@ class PreviousOutput {
   std::uint64_t size() const noexcept { return size_; }
   // The open descriptor, to copy ranges from (StagedFile::append_copy).
   int fd() const noexcept { return fd_; }
+  // A second one on the same file with O_DIRECT, for a direct-I/O copy
+  // (reopen_for_direct_reads); -1 where the file system has none.
+  int direct_fd() const noexcept { return direct_fd_; }
 
  private:
   explicit PreviousOutput(int fd) noexcept : fd_(fd) {}
   int fd_ = -1;
+  int direct_fd_ = -1;
   std::uint64_t size_ = 0;
 };
 

@@ -811,7 +811,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       };
     } else {
       remove_stale_temp_files(request.output);  // what killed runs left beside it
-      auto created = StagedFile::create(request.output, 0644);
+      // Direct I/O: the zone is hundreds of MB at a million names, new on
+      // every run, and read back once (core/direct_io.hpp).
+      auto created = StagedFile::create(request.output, 0644, StagedFile::Io::direct);
       if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
       staged.emplace(std::move(*created));
       progress_step(request.progress, "writing", 0);
@@ -834,7 +836,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
                                // Beyond the end of the file opened: another file now.
                                if (!from || from->offset + from->size > previous_file->size()) return std::nullopt;
                                return CopyRange{from->offset, from->size};
-                             }};
+                             },
+                             previous_file->direct_fd()};
       auto written = write_signed_zone(zone, *staged, threads, ends, source, chunks, summary.output_bytes_copied);
       if (!written && source) {
         // A previous output cut short under this run, say: written again

@@ -1,0 +1,79 @@
+#include "core/direct_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace zs {
+
+void FreeAligned::operator()(char* p) const noexcept { std::free(p); }
+
+AlignedBuffer make_aligned_buffer(std::size_t bytes) {
+  const std::size_t rounded = std::max(direct_io_align, (bytes + direct_io_align - 1) / direct_io_align * direct_io_align);
+  return AlignedBuffer(static_cast<char*>(std::aligned_alloc(direct_io_align, rounded)));
+}
+
+bool set_direct_io(int fd, bool on) noexcept {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0) return false;
+  const int wanted = on ? (flags | O_DIRECT) : (flags & ~O_DIRECT);
+  return wanted == flags || ::fcntl(fd, F_SETFL, wanted) == 0;
+}
+
+int reopen_for_direct_reads(int fd) noexcept {
+  struct stat was {};
+  if (::fstat(fd, &was) != 0 || !S_ISREG(was.st_mode)) return -1;
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const int direct = ::open(link.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (direct < 0) return -1;
+  struct stat is {};
+  if (::fstat(direct, &is) != 0 || is.st_dev != was.st_dev || is.st_ino != was.st_ino) {
+    ::close(direct);
+    return -1;
+  }
+  return direct;
+}
+
+ssize_t pread_direct(int fd, std::uint64_t offset, std::span<char> out, char* scratch,
+                     std::size_t scratch_bytes) noexcept {
+  constexpr std::uint64_t mask = direct_io_align - 1;
+  std::size_t got = 0;
+  // Whole aligned blocks into an aligned buffer: read in place.
+  if ((offset & mask) == 0 && (out.size() & mask) == 0 && (reinterpret_cast<std::uintptr_t>(out.data()) & mask) == 0) {
+    while (got < out.size()) {
+      const ssize_t n = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return -1;
+      if (n == 0) break;
+      got += static_cast<std::size_t>(n);
+      if ((got & mask) != 0) break;  // the end of the file, within a block
+    }
+    return static_cast<ssize_t>(got);
+  }
+  while (got < out.size()) {
+    const std::uint64_t at = offset + got;
+    const std::uint64_t block_start = at & ~mask;
+    const auto skip = static_cast<std::size_t>(at - block_start);
+    const std::size_t span_bytes = (skip + (out.size() - got) + mask) & ~static_cast<std::size_t>(mask);
+    const std::size_t want = std::min(span_bytes, scratch_bytes);
+    const ssize_t n = ::pread(fd, scratch, want, static_cast<off_t>(block_start));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (static_cast<std::size_t>(n) <= skip) break;  // the end of the file
+    const std::size_t useful = std::min(static_cast<std::size_t>(n) - skip, out.size() - got);
+    std::memcpy(out.data() + got, scratch + skip, useful);
+    got += useful;
+    if (static_cast<std::size_t>(n) < want) break;  // the end of the file
+  }
+  return static_cast<ssize_t>(got);
+}
+
+}  // namespace zs

@@ -1,0 +1,190 @@
+// Direct I/O for the signed output (core/direct_io.hpp) and StagedFile's
+// Io::direct: the same bytes as through the page cache, whatever the sizes
+// and offsets, around the 4 KiB blocks and the 4 MiB buffer.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "core/atomic_file.hpp"
+#include "core/direct_io.hpp"
+
+using namespace zs;
+
+namespace {
+
+struct Folder {
+  std::filesystem::path path;
+  explicit Folder(const char* name) : path(std::filesystem::temp_directory_path() / name) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~Folder() { std::filesystem::remove_all(path); }
+};
+
+std::string pattern(std::size_t size, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string out(size, '\0');
+  for (char& c : out) c = static_cast<char>('!' + rng() % 90);
+  return out;
+}
+
+// Whether the temporary folder's file system takes O_DIRECT at all; these
+// tests mean nothing where it does not (StagedFile then writes buffered).
+bool direct_io_here(const std::filesystem::path& folder) {
+  const std::string probe = (folder / "probe").string();
+  const int fd = ::open(probe.c_str(), O_CREAT | O_RDWR | O_DIRECT | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return true;
+}
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("pread_direct reads any range of a file, in place when aligned and through the scratch otherwise") {
+  Folder folder("zs_direct_read");
+  if (!direct_io_here(folder.path)) {
+    MESSAGE("the temporary folder's file system refuses O_DIRECT: nothing to test here");
+    return;
+  }
+  const std::string path = (folder.path / "data").string();
+  const std::string data = pattern(3 * 1024 * 1024 + 777, 1);
+  REQUIRE(write_file_atomic(path, data));
+  Fd plain{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  REQUIRE(plain.fd >= 0);
+  Fd direct{reopen_for_direct_reads(plain.fd)};
+  REQUIRE(direct.fd >= 0);
+  for (std::size_t scratch_bytes : {direct_io_align, 2 * direct_io_align, std::size_t{1} << 20}) {
+    AlignedBuffer scratch = make_aligned_buffer(scratch_bytes);
+    REQUIRE(scratch);
+    std::mt19937 rng(static_cast<unsigned>(scratch_bytes));
+    for (int i = 0; i < 200; ++i) {
+      const std::uint64_t offset = rng() % (data.size() + 5000);
+      const std::size_t size = rng() % (i % 2 ? 300000 : 9000);
+      std::string out(size, '\0');
+      const ssize_t n = pread_direct(direct.fd, offset, out, scratch.get(), scratch_bytes);
+      REQUIRE(n >= 0);
+      const std::string want = offset >= data.size() ? std::string() : data.substr(offset, size);
+      CHECK(static_cast<std::size_t>(n) == want.size());
+      CHECK(out.substr(0, static_cast<std::size_t>(n)) == want);
+    }
+  }
+  // Aligned: read in place, up to the end of the file within its last block.
+  AlignedBuffer whole = make_aligned_buffer(data.size() + direct_io_align);
+  const std::size_t asked = (data.size() / direct_io_align + 1) * direct_io_align;
+  const ssize_t n = pread_direct(direct.fd, 0, std::span<char>(whole.get(), asked), nullptr, 0);
+  REQUIRE(n == static_cast<ssize_t>(data.size()));
+  CHECK(std::string(whole.get(), data.size()) == data);
+  const ssize_t tail = pread_direct(direct.fd, 2 * 1024 * 1024, std::span<char>(whole.get(), 8192), nullptr, 0);
+  REQUIRE(tail == 8192);
+  CHECK(std::string(whole.get(), 8192) == data.substr(2 * 1024 * 1024, 8192));
+}
+
+TEST_CASE("a second descriptor for direct reads is the same file, even renamed and removed since, and none for a pipe") {
+  Folder folder("zs_direct_reopen");
+  if (!direct_io_here(folder.path)) {
+    MESSAGE("the temporary folder's file system refuses O_DIRECT: nothing to test here");
+    return;
+  }
+  const std::string path = (folder.path / "old").string();
+  const std::string data = pattern(10000, 2);
+  REQUIRE(write_file_atomic(path, data));
+  Fd plain{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  REQUIRE(plain.fd >= 0);
+  REQUIRE(write_file_atomic(path, "another file in its place"));
+  std::filesystem::remove(path);
+  Fd direct{reopen_for_direct_reads(plain.fd)};
+  REQUIRE(direct.fd >= 0);
+  AlignedBuffer scratch = make_aligned_buffer(direct_io_align * 4);
+  std::string out(data.size(), '\0');
+  CHECK(pread_direct(direct.fd, 0, out, scratch.get(), direct_io_align * 4) == static_cast<ssize_t>(data.size()));
+  CHECK(out == data);
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  CHECK(reopen_for_direct_reads(pipe_fds[0]) == -1);
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+}
+
+TEST_CASE("a staged file written with direct I/O holds what was appended and copied, read back at any offset") {
+  Folder folder("zs_direct_staged");
+  if (!direct_io_here(folder.path)) {
+    MESSAGE("the temporary folder's file system refuses O_DIRECT: nothing to test here");
+    return;
+  }
+  const std::string source_path = (folder.path / "previous").string();
+  const std::string source = pattern(9 * 1024 * 1024 + 123, 3);
+  REQUIRE(write_file_atomic(source_path, source));
+  Fd plain{::open(source_path.c_str(), O_RDONLY | O_CLOEXEC)};
+  REQUIRE(plain.fd >= 0);
+  Fd direct{reopen_for_direct_reads(plain.fd)};
+  REQUIRE(direct.fd >= 0);
+  const std::string path = (folder.path / "zone.signed").string();
+  constexpr std::size_t mib4 = std::size_t{4} << 20;
+
+  // Sizes around the blocks and the buffer; a total that ends on a block
+  // (nothing left for the page cache) and one that does not.
+  for (const bool end_on_block : {false, true}) {
+    CAPTURE(end_on_block);
+    auto staged = StagedFile::create(path, 0644, StagedFile::Io::direct);
+    REQUIRE(staged);
+    CHECK(staged->direct());
+    std::string want;
+    std::mt19937 rng(end_on_block ? 5 : 4);
+    const std::size_t sizes[] = {1, 4095, 4096, 4097, mib4 - 1, mib4, mib4 + 1, 100, 3 * mib4 + 17};
+    for (std::size_t i = 0; i < std::size(sizes); ++i) {
+      const std::string piece = pattern(sizes[i], static_cast<unsigned>(i));
+      REQUIRE(staged->append(piece));
+      want += piece;
+      // A copy after every piece: from the direct descriptor, then the plain one.
+      const std::uint64_t offset = rng() % (source.size() / 2);
+      const std::uint64_t size = i == 3 ? 0 : rng() % (i % 3 == 0 ? 5 * mib4 / 4 : 70000);
+      REQUIRE(staged->append_copy(plain.fd, offset, size, i % 2 ? -1 : direct.fd));
+      want += source.substr(offset, size);
+    }
+    if (end_on_block) {
+      const std::string pad = pattern(direct_io_align - want.size() % direct_io_align, 9);
+      REQUIRE(staged->append(pad));
+      want += pad;
+      REQUIRE(want.size() % direct_io_align == 0);
+    }
+    REQUIRE(staged->write_out());
+    for (int i = 0; i < 300; ++i) {
+      const std::uint64_t offset = rng() % (want.size() + 100);
+      const std::size_t size = rng() % (i % 3 ? 50000 : 2 * mib4);
+      std::string out(size, '\0');
+      auto n = staged->read_at(offset, out);
+      REQUIRE(n);
+      const std::string expected = offset >= want.size() ? std::string() : want.substr(offset, size);
+      CHECK(*n == expected.size());
+      CHECK(out.substr(0, *n) == expected);
+    }
+    REQUIRE(staged->sync());
+    REQUIRE(staged->commit());
+    CHECK(read_file(path).value() == want);
+  }
+
+  // A range past the source's end: an error, and the file cannot be committed.
+  REQUIRE(write_file_atomic(path, "published"));
+  auto short_source = StagedFile::create(path, 0644, StagedFile::Io::direct);
+  REQUIRE(short_source);
+  REQUIRE(short_source->append("x"));
+  auto copied = short_source->append_copy(plain.fd, source.size() - 10, 11, direct.fd);
+  REQUIRE_FALSE(copied);
+  CHECK(copied.error().code == Errc::io);
+  CHECK_FALSE(short_source->finish());
+  CHECK_FALSE(short_source->commit());
+  CHECK(read_file(path).value() == "published");
+}
