@@ -143,7 +143,6 @@ StagedFile::~StagedFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-
 Result<void> StagedFile::flush() {
   if (!buffer_.empty() && !write_all(fd_, buffer_.data(), buffer_.size())) {
     failed_ = true;
@@ -347,18 +346,21 @@ Result<void> StagedFile::finish_unsynced() {
 Result<std::size_t> StagedFile::read_at(std::uint64_t offset, std::span<char> out) const {
   if (!written_ || fd_ < 0) return fail(Errc::internal, "staged file '" + target_ + "' read before it was finished");
   if (direct_) {
+    ssize_t n = -1;
     if (((offset | out.size() | reinterpret_cast<std::uintptr_t>(out.data())) & (direct_io_align - 1)) == 0) {
-      const ssize_t n = pread_direct(fd_, offset, out, nullptr, 0);
-      if (n < 0) return io_error("cannot read back", temp_);
-      return static_cast<std::size_t>(n);
+      n = pread_direct(fd_, offset, out, nullptr, 0);
+    } else {
+      const std::size_t scratch_bytes =
+          std::min(out.size() + 2 * direct_io_align, staged_buffer_bytes) / direct_io_align * direct_io_align;
+      AlignedBuffer scratch = make_aligned_buffer(scratch_bytes);
+      if (!scratch) return fail(Errc::io, "cannot read back '" + temp_ + "': out of memory");
+      n = pread_direct(fd_, offset, out, scratch.get(), scratch_bytes);
     }
-    const std::size_t scratch_bytes =
-        std::min(out.size() + 2 * direct_io_align, staged_buffer_bytes) / direct_io_align * direct_io_align;
-    AlignedBuffer scratch = make_aligned_buffer(scratch_bytes);
-    if (!scratch) return fail(Errc::io, "cannot read back '" + temp_ + "': out of memory");
-    const ssize_t n = pread_direct(fd_, offset, out, scratch.get(), scratch_bytes);
-    if (n < 0) return io_error("cannot read back", temp_);
-    return static_cast<std::size_t>(n);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    // A file system that wrote directly but refuses to read so: through the
+    // page cache (the reads below take any alignment, so another thread
+    // reading at the same time is not disturbed).
+    if (errno != EINVAL || !set_direct_io(fd_, false)) return io_error("cannot read back", temp_);
   }
   for (;;) {
     ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
