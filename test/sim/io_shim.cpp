@@ -60,6 +60,37 @@ int refuse(const char* call) {
   return -1;
 }
 
+// The calls below, once their variable arguments are read.
+int open_or_refuse(const char* real_name, const char* path, int flags, mode_t mode) {
+  if ((flags & O_DIRECT) != 0 && mode_is("refuse-direct")) return refuse("open");
+  return next<int (*)(const char*, int, ...)>(real_name)(path, flags, mode);
+}
+
+int fcntl_or_refuse(int fd, int cmd, long arg) {
+  if (cmd == F_SETFL && (arg & O_DIRECT) != 0 && mode_is("refuse-direct")) return refuse("fcntl");
+  return real_fcntl(fd, cmd, arg);
+}
+
+ssize_t pwrite_or_refuse(const char* real_name, int fd, const void* buf, size_t count, off_t offset) {
+  if (mode_is("refuse-direct-writes") && is_direct(fd)) return refuse("pwrite");
+  return next<ssize_t (*)(int, const void*, size_t, off_t)>(real_name)(fd, buf, count, offset);
+}
+
+ssize_t pread_or_refuse(const char* real_name, int fd, void* buf, size_t count, off_t offset) {
+  if (mode_is("refuse-direct-reads") && is_direct(fd)) return refuse("pread");
+  return next<ssize_t (*)(int, void*, size_t, off_t)>(real_name)(fd, buf, count, offset);
+}
+
+// open's mode argument is there only when the flags create a file.
+#define ZS_OPEN_MODE(flags, mode)                                     \
+  mode_t mode = 0;                                                    \
+  if ((flags) & (O_CREAT | O_TMPFILE)) {                              \
+    va_list ap;                                                       \
+    va_start(ap, flags);                                              \
+    mode = static_cast<mode_t>(va_arg(ap, int));                      \
+    va_end(ap);                                                       \
+  }
+
 }  // namespace
 
 extern "C" {
@@ -69,8 +100,7 @@ int fcntl(int fd, int cmd, ...) {
   va_start(ap, cmd);
   const long arg = va_arg(ap, long);
   va_end(ap);
-  if (cmd == F_SETFL && (arg & O_DIRECT) != 0 && mode_is("refuse-direct")) return refuse("fcntl");
-  return real_fcntl(fd, cmd, arg);
+  return fcntl_or_refuse(fd, cmd, arg);
 }
 
 int fcntl64(int fd, int cmd, ...) {
@@ -78,58 +108,31 @@ int fcntl64(int fd, int cmd, ...) {
   va_start(ap, cmd);
   const long arg = va_arg(ap, long);
   va_end(ap);
-  if (cmd == F_SETFL && (arg & O_DIRECT) != 0 && mode_is("refuse-direct")) return refuse("fcntl");
-  return real_fcntl(fd, cmd, arg);
+  return fcntl_or_refuse(fd, cmd, arg);
 }
 
 int open(const char* path, int flags, ...) {
-  static const auto real = next<int (*)(const char*, int, ...)>("open");
-  mode_t mode = 0;
-  if (flags & (O_CREAT | O_TMPFILE)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = static_cast<mode_t>(va_arg(ap, int));
-    va_end(ap);
-  }
-  if ((flags & O_DIRECT) != 0 && mode_is("refuse-direct")) return refuse("open");
-  return real(path, flags, mode);
+  ZS_OPEN_MODE(flags, mode)
+  return open_or_refuse("open", path, flags, mode);
 }
 
 int open64(const char* path, int flags, ...) {
-  static const auto real = next<int (*)(const char*, int, ...)>("open64");
-  mode_t mode = 0;
-  if (flags & (O_CREAT | O_TMPFILE)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = static_cast<mode_t>(va_arg(ap, int));
-    va_end(ap);
-  }
-  if ((flags & O_DIRECT) != 0 && mode_is("refuse-direct")) return refuse("open");
-  return real(path, flags, mode);
+  ZS_OPEN_MODE(flags, mode)
+  return open_or_refuse("open64", path, flags, mode);
 }
 
 ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
-  static const auto real = next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite");
-  if (mode_is("refuse-direct-writes") && is_direct(fd)) return refuse("pwrite");
-  return real(fd, buf, count, offset);
+  return pwrite_or_refuse("pwrite", fd, buf, count, offset);
 }
 
 ssize_t pwrite64(int fd, const void* buf, size_t count, off_t offset) {
-  static const auto real = next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite64");
-  if (mode_is("refuse-direct-writes") && is_direct(fd)) return refuse("pwrite");
-  return real(fd, buf, count, offset);
+  return pwrite_or_refuse("pwrite64", fd, buf, count, offset);
 }
 
-ssize_t pread(int fd, void* buf, size_t count, off_t offset) {
-  static const auto real = next<ssize_t (*)(int, void*, size_t, off_t)>("pread");
-  if (mode_is("refuse-direct-reads") && is_direct(fd)) return refuse("pread");
-  return real(fd, buf, count, offset);
-}
+ssize_t pread(int fd, void* buf, size_t count, off_t offset) { return pread_or_refuse("pread", fd, buf, count, offset); }
 
 ssize_t pread64(int fd, void* buf, size_t count, off_t offset) {
-  static const auto real = next<ssize_t (*)(int, void*, size_t, off_t)>("pread64");
-  if (mode_is("refuse-direct-reads") && is_direct(fd)) return refuse("pread");
-  return real(fd, buf, count, offset);
+  return pread_or_refuse("pread64", fd, buf, count, offset);
 }
 
 }  // extern "C"

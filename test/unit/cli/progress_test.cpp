@@ -51,17 +51,25 @@ TEST_CASE("the delay before the first draw is one second unless ZONESIGN_PROGRES
   CHECK(zs::cli::progress_delay("3600001") == 1000ms);
 }
 
-TEST_CASE("once the delay has passed every step is drawn when it begins, and the line is erased at the end") {
+// What a TerminalProgress with `delay` draws while `steps` runs, up to its erase.
+template <class Steps>
+std::string drawn(std::chrono::milliseconds delay, Steps steps) {
   TempFile out;
   REQUIRE(out.f);
   {
-    TerminalProgress progress(out.f, 0ms);
+    TerminalProgress progress(out.f, delay);
+    steps(progress);
+  }
+  return out.text();
+}
+
+TEST_CASE("once the delay has passed every step is drawn when it begins, and the line is erased at the end") {
+  const std::string text = drawn(0ms, [](TerminalProgress& progress) {
     progress.step("reading", 0);
     progress.step("signing", 80);
     progress.advance(40);
     progress.step("writing", 0);
-  }
-  const std::string text = out.text();
+  });
   CHECK(text.find("\r\033[Kreading") != std::string::npos);
   CHECK(text.find("\r\033[Ksigning  0 / 80  0%") != std::string::npos);
   CHECK(text.find("\r\033[Kwriting") != std::string::npos);
@@ -69,13 +77,9 @@ TEST_CASE("once the delay has passed every step is drawn when it begins, and the
 }
 
 TEST_CASE("a run shorter than the delay draws nothing") {
-  TempFile out;
-  REQUIRE(out.f);
-  {
-    TerminalProgress progress(out.f, 60s);
-    progress.step("reading", 0);
-    progress.step("signing", 80);
-    progress.advance(80);
-  }
-  CHECK(out.text().empty());
+  CHECK(drawn(60s, [](TerminalProgress& progress) {
+          progress.step("reading", 0);
+          progress.step("signing", 80);
+          progress.advance(80);
+        }).empty());
 }

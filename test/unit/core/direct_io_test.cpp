@@ -38,7 +38,10 @@ std::string pattern(std::size_t size, unsigned seed) {
 bool direct_io_here(const std::filesystem::path& folder) {
   const std::string probe = (folder / "probe").string();
   const int fd = ::open(probe.c_str(), O_CREAT | O_RDWR | O_DIRECT | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
+  if (fd < 0) {
+    MESSAGE("the temporary folder's file system refuses O_DIRECT: nothing to test here");
+    return false;
+  }
   ::close(fd);
   ::unlink(probe.c_str());
   return true;
@@ -51,21 +54,25 @@ struct Fd {
   }
 };
 
+// `data` written to `path`, open plainly and, for direct reads, again.
+struct OpenTwice {
+  Fd plain;
+  Fd direct;
+  OpenTwice(const std::string& path, const std::string& data)
+      : plain{write_file_atomic(path, data) ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC) : -1},
+        direct{plain.fd >= 0 ? reopen_for_direct_reads(plain.fd) : -1} {}
+};
+
 }  // namespace
 
 TEST_CASE("pread_direct reads any range of a file, in place when aligned and through the scratch otherwise") {
   Folder folder("zs_direct_read");
-  if (!direct_io_here(folder.path)) {
-    MESSAGE("the temporary folder's file system refuses O_DIRECT: nothing to test here");
-    return;
-  }
+  if (!direct_io_here(folder.path)) return;
   const std::string path = (folder.path / "data").string();
   const std::string data = pattern(3 * 1024 * 1024 + 777, 1);
-  REQUIRE(write_file_atomic(path, data));
-  Fd plain{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  REQUIRE(plain.fd >= 0);
-  Fd direct{reopen_for_direct_reads(plain.fd)};
-  REQUIRE(direct.fd >= 0);
+  const OpenTwice file(path, data);
+  const int direct_fd = file.direct.fd;
+  REQUIRE(direct_fd >= 0);
   for (std::size_t scratch_bytes : {direct_io_align, 2 * direct_io_align, std::size_t{1} << 20}) {
     AlignedBuffer scratch = make_aligned_buffer(scratch_bytes);
     REQUIRE(scratch);
@@ -74,7 +81,7 @@ TEST_CASE("pread_direct reads any range of a file, in place when aligned and thr
       const std::uint64_t offset = rng() % (data.size() + 5000);
       const std::size_t size = rng() % (i % 2 ? 300000 : 9000);
       std::string out(size, '\0');
-      const ssize_t n = pread_direct(direct.fd, offset, out, scratch.get(), scratch_bytes);
+      const ssize_t n = pread_direct(direct_fd, offset, out, scratch.get(), scratch_bytes);
       REQUIRE(n >= 0);
       const std::string want = offset >= data.size() ? std::string() : data.substr(offset, size);
       CHECK(static_cast<std::size_t>(n) == want.size());
@@ -84,20 +91,17 @@ TEST_CASE("pread_direct reads any range of a file, in place when aligned and thr
   // Aligned: read in place, up to the end of the file within its last block.
   AlignedBuffer whole = make_aligned_buffer(data.size() + direct_io_align);
   const std::size_t asked = (data.size() / direct_io_align + 1) * direct_io_align;
-  const ssize_t n = pread_direct(direct.fd, 0, std::span<char>(whole.get(), asked), nullptr, 0);
+  const ssize_t n = pread_direct(direct_fd, 0, std::span<char>(whole.get(), asked), nullptr, 0);
   REQUIRE(n == static_cast<ssize_t>(data.size()));
   CHECK(std::string(whole.get(), data.size()) == data);
-  const ssize_t tail = pread_direct(direct.fd, 2 * 1024 * 1024, std::span<char>(whole.get(), 8192), nullptr, 0);
+  const ssize_t tail = pread_direct(direct_fd, 2 * 1024 * 1024, std::span<char>(whole.get(), 8192), nullptr, 0);
   REQUIRE(tail == 8192);
   CHECK(std::string(whole.get(), 8192) == data.substr(2 * 1024 * 1024, 8192));
 }
 
 TEST_CASE("a second descriptor for direct reads is the same file, even renamed and removed since, and none for a pipe") {
   Folder folder("zs_direct_reopen");
-  if (!direct_io_here(folder.path)) {
-    MESSAGE("the temporary folder's file system refuses O_DIRECT: nothing to test here");
-    return;
-  }
+  if (!direct_io_here(folder.path)) return;
   const std::string path = (folder.path / "old").string();
   const std::string data = pattern(10000, 2);
   REQUIRE(write_file_atomic(path, data));
@@ -120,16 +124,12 @@ TEST_CASE("a second descriptor for direct reads is the same file, even renamed a
 
 TEST_CASE("a staged file written with direct I/O holds what was appended and copied, read back at any offset") {
   Folder folder("zs_direct_staged");
-  if (!direct_io_here(folder.path)) {
-    MESSAGE("the temporary folder's file system refuses O_DIRECT: nothing to test here");
-    return;
-  }
+  if (!direct_io_here(folder.path)) return;
   const std::string source_path = (folder.path / "previous").string();
   const std::string source = pattern(9 * 1024 * 1024 + 123, 3);
-  REQUIRE(write_file_atomic(source_path, source));
-  Fd plain{::open(source_path.c_str(), O_RDONLY | O_CLOEXEC)};
-  REQUIRE(plain.fd >= 0);
-  Fd direct{reopen_for_direct_reads(plain.fd)};
+  const OpenTwice file(source_path, source);
+  const Fd& plain = file.plain;
+  const Fd& direct = file.direct;
   REQUIRE(direct.fd >= 0);
   const std::string path = (folder.path / "zone.signed").string();
   constexpr std::size_t mib4 = std::size_t{4} << 20;
