@@ -236,8 +236,8 @@ Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uin
   AlignedBuffer scratch;
   if (direct_ && size > 0 && from_direct_fd >= 0) scratch = make_aligned_buffer(staged_buffer_bytes);
   while (direct_ && size > 0) {
-    const std::span<char> room(direct_buffer_.get() + direct_used_,
-                               static_cast<std::size_t>(std::min<std::uint64_t>(size, staged_buffer_bytes - direct_used_)));
+    const auto room_bytes = static_cast<std::size_t>(std::min<std::uint64_t>(size, staged_buffer_bytes - direct_used_));
+    const std::span<char> room(direct_buffer_.get() + direct_used_, room_bytes);
     ssize_t n = -1;
     if (scratch) {
       n = pread_direct(from_direct_fd, offset, room, scratch.get(), staged_buffer_bytes);

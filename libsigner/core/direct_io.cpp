@@ -15,7 +15,8 @@ namespace zs {
 void FreeAligned::operator()(char* p) const noexcept { std::free(p); }
 
 AlignedBuffer make_aligned_buffer(std::size_t bytes) {
-  const std::size_t rounded = std::max(direct_io_align, (bytes + direct_io_align - 1) / direct_io_align * direct_io_align);
+  const std::size_t blocks = std::max<std::size_t>(1, (bytes + direct_io_align - 1) / direct_io_align);
+  const std::size_t rounded = blocks * direct_io_align;
   return AlignedBuffer(static_cast<char*>(std::aligned_alloc(direct_io_align, rounded)));
 }
 

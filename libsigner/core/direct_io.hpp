@@ -45,8 +45,9 @@ int reopen_for_direct_reads(int fd) noexcept;
 // O_DIRECT, through `scratch` (aligned, `scratch_bytes` a multiple of
 // direct_io_align): reads of whole aligned blocks, then copies of the part
 // asked for (or, when `offset`, `out.size()` and `out.data()` are all
-// aligned, straight into `out`). Returns the bytes read (fewer only at the end of the file), or
-// -1 with errno set (EINVAL when the file system refuses direct reads).
+// aligned, straight into `out`; `scratch` may then be null). Returns the
+// bytes read (fewer only at the end of the file), or -1 with errno set
+// (EINVAL when the file system refuses direct reads).
 ssize_t pread_direct(int fd, std::uint64_t offset, std::span<char> out, char* scratch,
                      std::size_t scratch_bytes) noexcept;
 

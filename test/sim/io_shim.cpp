@@ -129,7 +129,9 @@ ssize_t pwrite64(int fd, const void* buf, size_t count, off_t offset) {
   return pwrite_or_refuse("pwrite64", fd, buf, count, offset);
 }
 
-ssize_t pread(int fd, void* buf, size_t count, off_t offset) { return pread_or_refuse("pread", fd, buf, count, offset); }
+ssize_t pread(int fd, void* buf, size_t count, off_t offset) {
+  return pread_or_refuse("pread", fd, buf, count, offset);
+}
 
 ssize_t pread64(int fd, void* buf, size_t count, off_t offset) {
   return pread_or_refuse("pread64", fd, buf, count, offset);

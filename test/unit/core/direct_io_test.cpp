@@ -99,7 +99,7 @@ TEST_CASE("pread_direct reads any range of a file, in place when aligned and thr
   CHECK(std::string(whole.get(), 8192) == data.substr(2 * 1024 * 1024, 8192));
 }
 
-TEST_CASE("a second descriptor for direct reads is the same file, even renamed and removed since, and none for a pipe") {
+TEST_CASE("a second descriptor for direct reads is the same file, even renamed and removed, and none for a pipe") {
   Folder folder("zs_direct_reopen");
   if (!direct_io_here(folder.path)) return;
   const std::string path = (folder.path / "old").string();
