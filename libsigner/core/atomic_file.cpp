@@ -129,6 +129,7 @@ StagedFile::StagedFile(StagedFile&& other) noexcept
       buffer_(std::move(other.buffer_)),
       direct_(other.direct_),
       direct_buffer_(std::move(other.direct_buffer_)),
+      direct_scratch_(std::move(other.direct_scratch_)),
       direct_used_(other.direct_used_),
       direct_size_(other.direct_size_),
       written_(other.written_),
@@ -232,17 +233,20 @@ Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uin
     return fail(Errc::io, "cannot copy into '" + temp_ + "': the source is shorter than the range asked");
   };
   // Read into the block buffer and written with the rest: the kernel's copy
-  // would fill new page-cache pages, which direct I/O is here to avoid.
-  AlignedBuffer scratch;
-  if (direct_ && size > 0 && from_direct_fd >= 0) scratch = make_aligned_buffer(staged_buffer_bytes);
+  // would fill new page-cache pages, which direct I/O is here to avoid. The
+  // scratch for the source's aligned reads is made once, for every copy.
+  bool source_direct = from_direct_fd >= 0;
+  if (direct_ && size > 0 && source_direct && !direct_scratch_)
+    direct_scratch_ = make_aligned_buffer(staged_buffer_bytes);
+  source_direct = source_direct && direct_scratch_;
   while (direct_ && size > 0) {
     const auto room_bytes = static_cast<std::size_t>(std::min<std::uint64_t>(size, staged_buffer_bytes - direct_used_));
     const std::span<char> room(direct_buffer_.get() + direct_used_, room_bytes);
     ssize_t n = -1;
-    if (scratch) {
-      n = pread_direct(from_direct_fd, offset, room, scratch.get(), staged_buffer_bytes);
+    if (source_direct) {
+      n = pread_direct(from_direct_fd, offset, room, direct_scratch_.get(), staged_buffer_bytes);
       if (n < 0 && errno == EINVAL) {  // the source's file system refuses: read it buffered
-        scratch.reset();
+        source_direct = false;
         continue;
       }
     } else {
@@ -320,6 +324,7 @@ Result<void> StagedFile::write_out() {
     }
     direct_buffer_.reset();
   }
+  direct_scratch_.reset();
   if (auto r = flush(); !r) return r;
   std::string().swap(buffer_);
   written_ = true;

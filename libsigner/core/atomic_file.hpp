@@ -107,6 +107,7 @@ class StagedFile {
   // in an aligned buffer and goes out in whole blocks at direct_size_.
   bool direct_ = false;
   AlignedBuffer direct_buffer_;
+  AlignedBuffer direct_scratch_;  // append_copy's reads of an O_DIRECT source
   std::size_t direct_used_ = 0;
   std::uint64_t direct_size_ = 0;  // bytes in the file
   bool written_ = false;   // write_out(): readable, nothing more appended

@@ -11,7 +11,7 @@
 
 namespace zs {
 
-std::optional<PreviousOutput> PreviousOutput::open(const std::string& path) {
+std::optional<PreviousOutput> PreviousOutput::open(const std::string& path, bool direct_copies) {
   // O_NONBLOCK: a FIFO put in the output's place must not hang the run.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return std::nullopt;
@@ -19,7 +19,7 @@ std::optional<PreviousOutput> PreviousOutput::open(const std::string& path) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   file.size_ = static_cast<std::uint64_t>(st.st_size);
-  file.direct_fd_ = reopen_for_direct_reads(fd);
+  if (direct_copies) file.direct_fd_ = reopen_for_direct_reads(fd);
   return file;
 }
 

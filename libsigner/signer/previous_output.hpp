@@ -15,7 +15,9 @@ namespace zs {
 class PreviousOutput {
  public:
   // Opens `path` for reading; nullopt when it is not a readable regular file.
-  static std::optional<PreviousOutput> open(const std::string& path);
+  // With `direct_copies`, also a second descriptor for direct-I/O copies
+  // (direct_fd); the signature index, read in small pieces, needs none.
+  static std::optional<PreviousOutput> open(const std::string& path, bool direct_copies = false);
   PreviousOutput(PreviousOutput&& other) noexcept;
   PreviousOutput& operator=(PreviousOutput&&) = delete;
   PreviousOutput(const PreviousOutput&) = delete;
@@ -29,7 +31,8 @@ class PreviousOutput {
   // The open descriptor, to copy ranges from (StagedFile::append_copy).
   int fd() const noexcept { return fd_; }
   // A second one on the same file with O_DIRECT, for a direct-I/O copy
-  // (reopen_for_direct_reads); -1 where the file system has none.
+  // (reopen_for_direct_reads); -1 when not asked for or where the file
+  // system has none.
   int direct_fd() const noexcept { return direct_fd_; }
 
  private:

@@ -661,7 +661,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   std::vector<ChunkDigest> unsigned_digests;
   if (keep_index && !zonemd) unsigned_digests = chunk_unsigned_digests(zone, ends, threads);
   const std::optional<PreviousOutput> previous_file =
-      keep_index && !previous_chunk_list.empty() ? PreviousOutput::open(request.output) : std::nullopt;
+      keep_index && !previous_chunk_list.empty() ? PreviousOutput::open(request.output, true) : std::nullopt;
   std::vector<const IndexedChunk*> carried;
   // A previous output of another length than its chunks' is not the one
   // they describe: nothing is carried from it.
