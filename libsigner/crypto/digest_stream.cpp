@@ -23,18 +23,21 @@ const char* md_name(DigestType type) {
 // on memory it owns), hence exceptions, as digest() has them.
 struct DigestStream::Impl {
   ossl::MdCtx ctx;
-  const EVP_MD* md = nullptr;
+  ossl::Md md;
   void init() {
-    if (EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) throw std::runtime_error(ossl::drain_errors("EVP_DigestInit_ex2"));
+    if (EVP_DigestInit_ex2(ctx.get(), md.get(), nullptr) != 1)
+      throw std::runtime_error(ossl::drain_errors("EVP_DigestInit_ex2"));
   }
 };
 
 DigestStream::DigestStream(DigestType type) : impl_(std::make_unique<Impl>()) {
   impl_->ctx.reset(EVP_MD_CTX_new());
   if (!impl_->ctx) throw std::runtime_error(ossl::drain_errors("EVP_MD_CTX_new"));
-  // Fetched once per stream: a handful of streams per run.
-  impl_->md = EVP_get_digestbyname(md_name(type));
-  if (impl_->md == nullptr) throw std::runtime_error(ossl::drain_errors("EVP_get_digestbyname"));
+  // Fetched explicitly, once per stream: a digest looked up by name
+  // (EVP_get_digestbyname) is fetched again, under a lock, at every
+  // restart, and a stream restarts once per NSEC3 owner hash.
+  impl_->md.reset(EVP_MD_fetch(nullptr, md_name(type), nullptr));
+  if (!impl_->md) throw std::runtime_error(ossl::drain_errors("EVP_MD_fetch"));
   impl_->init();
 }
 
@@ -50,12 +53,18 @@ void DigestStream::update(BytesView data) {
 
 Bytes DigestStream::finish() {
   Bytes out(EVP_MAX_MD_SIZE);
+  out.resize(finish_into(out));
+  return out;
+}
+
+std::size_t DigestStream::finish_into(std::span<std::uint8_t> out) {
+  if (out.size() < static_cast<std::size_t>(EVP_MD_get_size(impl_->md.get())))
+    throw std::invalid_argument("DigestStream::finish_into: the output is shorter than the digest");
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(impl_->ctx.get(), out.data(), &len) != 1)
     throw std::runtime_error(ossl::drain_errors("EVP_DigestFinal_ex"));
-  out.resize(len);
   impl_->init();
-  return out;
+  return len;
 }
 
 }  // namespace zs

@@ -27,6 +27,9 @@ struct PkeyCtxFree {
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
 };
+struct MdFree {
+  void operator()(EVP_MD* p) const noexcept { EVP_MD_free(p); }
+};
 struct BioFree {
   void operator()(BIO* p) const noexcept { BIO_free_all(p); }
 };
@@ -57,6 +60,7 @@ struct EcdsaSigFree {
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using Md = std::unique_ptr<EVP_MD, MdFree>;
 using Bio = std::unique_ptr<BIO, BioFree>;
 using Bn = std::unique_ptr<BIGNUM, BnFree>;
 using BnCtx = std::unique_ptr<BN_CTX, BnCtxFree>;

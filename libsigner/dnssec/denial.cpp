@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdint>
+#include <iterator>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -81,38 +85,102 @@ bool in_nsec_chain(const Node& node) {
   return false;
 }
 
-// SHA-1 hashes kept inline (not as Bytes): sorting a million of them then
-// compares contiguous memory instead of chasing a pointer per element.
-using Sha1Hash = std::array<std::uint8_t, 20>;
+bool insecure_delegation(const Node& node) {
+  return node.kind == NodeKind::delegation && !node.has(RrType::DS);
+}
+
+// The types of a node's NSEC3 bitmap (RFC 5155 §3.2.1): its authoritative
+// types, and RRSIG where something here is signed (not at an insecure
+// delegation, whose NS set is unsigned). None at an empty non-terminal.
+// At the apex, NSEC3PARAM too: add_nsec3_chain adds it there once nothing
+// can fail any more, after the bitmaps are made.
+void nsec3_types(const Node& node, std::vector<RrType>& types) {
+  types.clear();
+  if (node.empty_non_terminal) return;
+  authoritative_types(node, types);
+  if (node.kind == NodeKind::apex) types.push_back(RrType::NSEC3PARAM);
+  if (!insecure_delegation(node) && !types.empty()) types.push_back(RrType::RRSIG);
+  sort_unique(types);
+}
 
 struct HashedName {
-  Sha1Hash hash{};
-  std::size_t node = 0;  // index into Zone::nodes()
+  Nsec3Hash hash{};
+  std::uint32_t node = 0;    // index into Zone::nodes()
+  std::uint32_t bitmap = 0;  // index into the chain's type bitmaps
 };
 
-// Hashing dominates chain building in large zones and every name is
-// independent: on a few threads.
-void hash_names(std::vector<HashedName>& hashed, const std::vector<Node>& nodes, const Nsec3Params& params) {
-  for_each_index(hashed.size(), [&](std::size_t i) {
-    Bytes h = nsec3_hash(nodes[hashed[i].node].owner, params.salt, params.iterations);
-    std::copy_n(h.begin(), hashed[i].hash.size(), hashed[i].hash.begin());
+// Hashes the name of every node in `hashed` and finds its NSEC3 type bitmap,
+// on a few threads, in zone order: both read the node, and in zone order the
+// nodes are read as they lie in memory, where in hash order (as the NSEC3
+// records are made) each would be a cache miss.
+// Returns the bitmaps that `bitmap` indexes: most nodes hold one of a few
+// sets of types, so each is encoded once per slice, not once per node.
+std::vector<Bytes> hash_names(std::vector<HashedName>& hashed, const std::vector<Node>& nodes,
+                              const Nsec3Params& params) {
+  struct SliceBitmaps {
+    std::size_t begin = 0, end = 0;
+    std::vector<Bytes> bitmaps;
+  };
+  std::mutex guard;
+  std::vector<SliceBitmaps> slices;
+  for_each_slice(hashed.size(), [&](std::size_t begin, std::size_t end) {
+    Nsec3Hasher hasher(params.salt, params.iterations);
+    SliceBitmaps out{begin, end, {}};
+    std::vector<RrType> types;
+    // The last type sets seen, with their bitmap's index in out.bitmaps.
+    using Seen = std::pair<std::vector<RrType>, std::uint32_t>;
+    std::vector<Seen> recent;
+    for (std::size_t i = begin; i < end; ++i) {
+      const Node& node = nodes[hashed[i].node];
+      hashed[i].hash = hasher.hash(node.owner);
+      nsec3_types(node, types);
+      auto seen = std::ranges::find(recent, types, &Seen::first);
+      if (seen == recent.end()) {
+        if (recent.size() == 16) recent.pop_back();
+        recent.emplace_back(types, static_cast<std::uint32_t>(out.bitmaps.size()));
+        out.bitmaps.push_back(encode_type_bitmap(types));
+        seen = recent.end() - 1;
+      }
+      hashed[i].bitmap = seen->second;
+    }
+    std::lock_guard lock(guard);
+    slices.push_back(std::move(out));
   });
+  std::ranges::sort(slices, {}, &SliceBitmaps::begin);
+  std::vector<Bytes> bitmaps;
+  for (SliceBitmaps& slice : slices) {
+    const auto offset = static_cast<std::uint32_t>(bitmaps.size());
+    for (std::size_t i = slice.begin; i < slice.end; ++i) hashed[i].bitmap += offset;
+    std::move(slice.bitmaps.begin(), slice.bitmaps.end(), std::back_inserter(bitmaps));
+  }
+  return bitmaps;
 }
 
 }  // namespace
 
 Bytes nsec3_hash(const Name& name, BytesView salt, std::uint16_t iterations) {
+  const Nsec3Hash hash = Nsec3Hasher(salt, iterations).hash(name);
+  return Bytes(hash.begin(), hash.end());
+}
+
+Nsec3Hasher::Nsec3Hasher(BytesView salt, std::uint16_t iterations)
+    : sha1_(DigestType::SHA1), salt_(salt.begin(), salt.end()), iterations_(iterations) {
+  buffer_.reserve(Name::max_wire_length + salt_.size());
+}
+
+Nsec3Hash Nsec3Hasher::hash(const Name& name) {
   // IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt),
   // with x the owner name in canonical (lower-case) wire form.
-  Bytes buffer;
-  buffer.reserve(std::max<std::size_t>(name.wire_length(), 20) + salt.size());
-  for (std::uint8_t c : name.wire()) buffer.push_back(ascii_lower(c));
-  buffer.insert(buffer.end(), salt.begin(), salt.end());
-  Bytes hash = sha1(buffer);
-  for (std::uint16_t i = 0; i < iterations; ++i) {
-    buffer.assign(hash.begin(), hash.end());
-    buffer.insert(buffer.end(), salt.begin(), salt.end());
-    hash = sha1(buffer);
+  buffer_.clear();
+  for (std::uint8_t c : name.wire()) buffer_.push_back(ascii_lower(c));
+  buffer_.insert(buffer_.end(), salt_.begin(), salt_.end());
+  Nsec3Hash hash{};
+  sha1_.update(buffer_);
+  sha1_.finish_into(hash);
+  for (std::uint16_t i = 0; i < iterations_; ++i) {
+    sha1_.update(hash);
+    sha1_.update(salt_);
+    sha1_.finish_into(hash);
   }
   return hash;
 }
@@ -162,9 +230,9 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
   const Name origin = zone.origin();
 
   auto& nodes = zone.nodes();
-  auto insecure_delegation = [](const Node& n) {
-    return n.kind == NodeKind::delegation && !n.has(RrType::DS);
-  };
+  // Node indexes are held in 32 bits (HashedName).
+  if (nodes.size() > UINT32_MAX)
+    return fail(Errc::limit, "a zone of more than 4,294,967,295 names is too large for an NSEC3 chain here");
 
   // RFC 5155 §7.1: with opt-out, insecure delegations are left out, and so are
   // empty non-terminals all of whose descendants are left out. Descendants
@@ -190,9 +258,9 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
   std::vector<HashedName> hashed;
   hashed.reserve(nodes.size());
   for (std::size_t k = 0; k < nodes.size(); ++k) {
-    if (include[k]) hashed.push_back({Sha1Hash{}, k});
+    if (include[k]) hashed.push_back({Nsec3Hash{}, static_cast<std::uint32_t>(k), 0});
   }
-  hash_names(hashed, nodes, params);
+  const std::vector<Bytes> bitmaps = hash_names(hashed, nodes, params);
   // The first eight octets decide nearly every comparison, as one number.
   stable_sort_on_threads(hashed.begin(), hashed.end(), [](const HashedName& a, const HashedName& b) {
     const std::uint64_t x = get_u64(a.hash.data()), y = get_u64(b.hash.data());
@@ -204,8 +272,8 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
                                       " and " + nodes[hashed[i].node].owner.to_string() + "; choose another salt");
   }
 
-  // NSEC3PARAM before the bitmaps are built: its type belongs in the apex
-  // bitmap. Added only once nothing can fail any more.
+  // Added only once nothing can fail any more (its type is already in the
+  // apex's bitmap, nsec3_types).
   {
     Rrset param;
     param.owner = zone.apex().owner;
@@ -232,29 +300,12 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
   // alone: on a few threads too.
   std::vector<Node> added(hashed.size());
   for_each_slice(hashed.size(), [&](std::size_t begin, std::size_t end) {
-    std::vector<RrType> types;
-    // Most nodes hold one of a few sets of types: their bitmaps are made once.
-    std::vector<std::pair<std::vector<RrType>, Bytes>> bitmaps;
     for (std::size_t i = begin; i < end; ++i) {
-      const Node& original = nodes[hashed[i].node];
-      types.clear();
-      if (!original.empty_non_terminal) {
-        authoritative_types(original, types);
-        // RRSIG only where something here is signed: not at an insecure
-        // delegation, whose NS set is unsigned.
-        if (!insecure_delegation(original) && !types.empty()) types.push_back(RrType::RRSIG);
-        sort_unique(types);
-      }
-      auto bitmap = std::ranges::find(bitmaps, types, &std::pair<std::vector<RrType>, Bytes>::first);
-      if (bitmap == bitmaps.end()) {
-        if (bitmaps.size() == 16) bitmaps.pop_back();
-        bitmaps.emplace_back(types, encode_type_bitmap(types));
-        bitmap = bitmaps.end() - 1;
-      }
-      const Sha1Hash& next = hashed[(i + 1) % hashed.size()].hash;
+      const Bytes& bitmap = bitmaps[hashed[i].bitmap];
+      const Nsec3Hash& next = hashed[(i + 1) % hashed.size()].hash;
 
       Bytes rdata;
-      rdata.reserve(6 + params.salt.size() + next.size() + bitmap->second.size());
+      rdata.reserve(6 + params.salt.size() + next.size() + bitmap.size());
       put_u8(rdata, nsec3_hash_sha1);
       put_u8(rdata, flags);
       put_u16(rdata, params.iterations);
@@ -262,7 +313,7 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
       put_bytes(rdata, params.salt);
       put_u8(rdata, static_cast<std::uint8_t>(next.size()));
       put_bytes(rdata, next);
-      put_bytes(rdata, bitmap->second);
+      put_bytes(rdata, bitmap);
 
       Name owner = origin.prepend(to_base32hex(hashed[i].hash)).value();  // length checked on entry
       Node& node = added[i];

@@ -3,10 +3,12 @@
 // RFC 9077 (the lesser of the SOA TTL and the SOA MINIMUM).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "crypto/digest_stream.hpp"
 #include "dns/name.hpp"
 #include "zone/zone.hpp"
 
@@ -20,6 +22,24 @@ struct Nsec3Params {
 
 // RFC 5155 §5: IH(salt, owner in canonical wire form, iterations), SHA-1.
 Bytes nsec3_hash(const Name& name, BytesView salt, std::uint16_t iterations);
+
+// An NSEC3 hash held inline: a million of them sort in contiguous memory.
+using Nsec3Hash = std::array<std::uint8_t, 20>;
+
+// nsec3_hash for many names with one salt and iteration count, reusing one
+// digest context and buffer: a fresh context per name costs about as much as
+// the SHA-1 itself. One per thread.
+class Nsec3Hasher {
+ public:
+  Nsec3Hasher(BytesView salt, std::uint16_t iterations);
+  Nsec3Hash hash(const Name& name);
+
+ private:
+  DigestStream sha1_;
+  Bytes salt_;
+  std::uint16_t iterations_;
+  Bytes buffer_;
+};
 
 // TTL for NSEC/NSEC3 records per RFC 9077.
 std::uint32_t denial_ttl(const Zone& zone);

@@ -274,7 +274,8 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
 
   // The chain's opt-out setting is that of the apex's NSEC3, which must exist;
   // every other NSEC3 must agree with it.
-  const Sha1Hash apex_hash = to_sha1_hash(nsec3_hash(apex.owner, params->salt, params->iterations));
+  Nsec3Hasher hasher(params->salt, params->iterations);
+  const Sha1Hash apex_hash = hasher.hash(apex.owner);
   bool opt_out = false;
   {
     auto it = std::find_if(entries.begin(), entries.end(),
@@ -304,7 +305,7 @@ void verify_nsec3(const Zone& zone, ProblemList& problems) {
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const Node& node = nodes[i];
     if (is_hash_only(node)) continue;
-    const Sha1Hash h = to_sha1_hash(nsec3_hash(node.owner, params->salt, params->iterations));
+    const Sha1Hash h = hasher.hash(node.owner);
     if (node.kind == NodeKind::occluded) {
       occluded.push_back({h, static_cast<std::uint32_t>(i)});
       continue;
