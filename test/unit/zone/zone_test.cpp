@@ -15,7 +15,8 @@ const SourceFiles files{"z.zone"};
 
 // "owner ttl TYPE rdata..." with names relative to example.com.; the record's
 // line is its position in the list, so errors can be checked by line.
-std::vector<Record> records_of(std::initializer_list<std::string_view> lines) {
+template <class Lines>
+std::vector<Record> records_of_lines(const Lines& lines) {
   std::vector<Record> out;
   std::uint32_t line = 0;
   for (std::string_view text : lines) {
@@ -43,6 +44,8 @@ std::vector<Record> records_of(std::initializer_list<std::string_view> lines) {
   }
   return out;
 }
+
+std::vector<Record> records_of(std::initializer_list<std::string_view> lines) { return records_of_lines(lines); }
 
 Zone build_ok(std::vector<Record> records, bool keep_dnssec = false) {
   auto z = Zone::build(std::move(records), origin, files, Zone::BuildOptions{keep_dnssec});
@@ -408,4 +411,47 @@ TEST_CASE("errors about a record from an included file name its position but non
   CHECK(z.error().where->file == "/etc/credentials");
   CHECK(z.error().where->line == 5);
   CHECK(z.error().to_string().find("secret-token-value") == std::string::npos);
+}
+
+// Zone::build checks glue and places empty non-terminals on a few threads
+// once a zone is large (for_each_slice: 16,384 items or more per thread);
+// these zones are large enough for two.
+TEST_CASE("a large zone's glue check reports the first missing glue in file order") {
+  std::vector<std::string> lines = {"@ 60 SOA ns1 h 1 1 1 1 1", "@ 60 NS ns1", "ns1 60 A 192.0.2.1"};
+  constexpr int delegations = 40000;
+  // Line 4 + 2i holds d<i>'s NS, line 5 + 2i its glue. Two lose their glue:
+  // z-early comes early in the file and last in canonical order, a-late
+  // late in the file and first in canonical order (the slices see them in
+  // the other order).
+  for (int i = 0; i < delegations; ++i) {
+    std::string owner = i == 10 ? "z-early" : i == delegations - 10 ? "a-late" : "d" + std::to_string(i);
+    lines.push_back(owner + " 60 NS ns." + owner);
+    lines.push_back((i == 10 || i == delegations - 10 ? "other." : "ns.") + owner + " 60 A 192.0.2.2");
+  }
+  Error e = build_err(records_of_lines(lines));
+  CHECK(e.code == Errc::missing_glue);
+  REQUIRE(e.where);
+  CHECK(e.where->line == 4 + 2 * 10);
+  CHECK(e.message.find("ns.z-early.example.com.") != std::string::npos);
+}
+
+TEST_CASE("a large zone gets every empty non-terminal, in canonical order, and only those") {
+  std::vector<std::string> lines = {"@ 60 SOA ns1 h 1 1 1 1 1", "@ 60 NS ns1", "ns1 60 A 192.0.2.1"};
+  constexpr int names = 40000;
+  // Every tenth name lies two labels below a name the zone lacks.
+  for (int i = 0; i < names; ++i)
+    lines.push_back((i % 10 == 0 ? "x.y.q" : "h") + std::to_string(i) + " 60 A 192.0.2.3");
+  const Zone z = build_ok(records_of_lines(lines));
+  REQUIRE(z.nodes().size() == 2 + names + 2 * (names / 10));
+  std::size_t ents = 0;
+  for (std::size_t k = 0; k < z.nodes().size(); ++k) {
+    const Node& n = z.nodes()[k];
+    if (k > 0) CHECK(canonical_compare(z.nodes()[k - 1].owner, n.owner) < 0);
+    const std::string owner = n.owner.to_string();
+    const bool ent = owner.starts_with("q") || owner.starts_with("y.q");
+    CHECK(n.empty_non_terminal == ent);
+    CHECK(n.rrsets.empty() == ent);
+    ents += n.empty_non_terminal ? 1 : 0;
+  }
+  CHECK(ents == 2 * (names / 10));
 }
