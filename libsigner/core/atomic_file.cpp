@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 namespace zs {
 
@@ -53,6 +56,36 @@ namespace {
 // A few MiB: large writes for the disk, small beside any zone worth streaming.
 constexpr std::size_t staged_buffer_bytes = std::size_t{4} << 20;
 
+// Reads at most `out.size()` bytes at `offset` of `fd`, with direct I/O while
+// `direct` holds; a file system that refuses to read so (EINVAL) clears
+// `direct` and O_DIRECT on `fd`, and is read through the page cache.
+Result<std::size_t> read_back(int fd, std::atomic<bool>& direct, const std::string& path, std::uint64_t offset,
+                              std::span<char> out) {
+  if (direct.load(std::memory_order_relaxed)) {
+    ssize_t n = -1;
+    if (((offset | out.size() | reinterpret_cast<std::uintptr_t>(out.data())) & (direct_io_align - 1)) == 0) {
+      n = pread_direct(fd, offset, out, nullptr, 0);
+    } else {
+      const std::size_t scratch_bytes =
+          std::min(out.size() + 2 * direct_io_align, staged_buffer_bytes) / direct_io_align * direct_io_align;
+      AlignedBuffer scratch = make_aligned_buffer(scratch_bytes);
+      if (!scratch) return fail(Errc::io, "cannot read back '" + path + "': out of memory");
+      n = pread_direct(fd, offset, out, scratch.get(), scratch_bytes);
+    }
+    if (n >= 0) return static_cast<std::size_t>(n);
+    // The reads below take any alignment, so another thread reading at the
+    // same time is not disturbed.
+    if (errno != EINVAL || !set_direct_io(fd, false))
+      return fail(Errc::io, "cannot read back '" + path + "': " + std::strerror(errno));
+    direct.store(false, std::memory_order_relaxed);
+  }
+  for (;;) {
+    ssize_t n = ::pread(fd, out.data(), out.size(), static_cast<off_t>(offset));
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) return fail(Errc::io, "cannot read back '" + path + "': " + std::strerror(errno));
+  }
+}
+
 bool write_all(int fd, const char* data, std::size_t left) {
   while (left > 0) {
     ssize_t n = ::write(fd, data, left);
@@ -82,6 +115,22 @@ bool pwrite_all(int fd, const char* data, std::size_t left, std::uint64_t offset
 }
 
 }  // namespace
+
+// What the readers that follow the writing share with it.
+struct StagedFile::Following {
+  int fd = -1;  // the readers' own descriptor
+  std::atomic<bool> direct{false};
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::uint64_t in_file = 0;  // bytes handed to the file, all of them from its start
+  enum class State : std::uint8_t { writing, written, failed } state = State::writing;
+  Following() = default;
+  Following(const Following&) = delete;
+  Following& operator=(const Following&) = delete;
+  ~Following() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 
 Result<StagedFile> StagedFile::create(const std::string& path, unsigned mode, Io io) {
   std::filesystem::path target(path);
@@ -122,6 +171,9 @@ Result<StagedFile> StagedFile::write(const std::string& path, std::string_view c
   return staged;
 }
 
+StagedFile::StagedFile(std::string target, std::string temp, int fd) noexcept
+    : target_(std::move(target)), temp_(std::move(temp)), fd_(fd) {}
+
 StagedFile::StagedFile(StagedFile&& other) noexcept
     : target_(std::move(other.target_)),
       temp_(std::move(other.temp_)),
@@ -134,7 +186,8 @@ StagedFile::StagedFile(StagedFile&& other) noexcept
       direct_size_(other.direct_size_),
       written_(other.written_),
       finished_(other.finished_),
-      failed_(other.failed_) {
+      failed_(other.failed_),
+      following_(std::move(other.following_)) {
   other.fd_ = -1;
   other.temp_.clear();
 }
@@ -149,6 +202,7 @@ Result<void> StagedFile::flush() {
     failed_ = true;
     return io_error("cannot write", temp_);
   }
+  handed(buffer_.size());
   buffer_.clear();
   return {};
 }
@@ -166,6 +220,7 @@ Result<void> StagedFile::write_direct(std::size_t bytes) {
         failed_ = true;
         return io_error("cannot write", temp_);
       }
+      handed(bytes - done);
       direct_ = false;
       break;
     }
@@ -175,6 +230,7 @@ Result<void> StagedFile::write_direct(std::size_t bytes) {
       return io_error("cannot write", temp_);
     }
     done += static_cast<std::size_t>(n);
+    handed(static_cast<std::uint64_t>(n));
   }
   direct_size_ += bytes;
   const std::size_t rest = direct_used_ - bytes;
@@ -217,6 +273,7 @@ Result<void> StagedFile::append(std::string_view data) {
         failed_ = true;
         return io_error("cannot write", temp_);
       }
+      handed(data.size());
       return {};
     }
   }
@@ -276,6 +333,7 @@ Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uin
     ssize_t n = -1;
     if (by_kernel) {
       n = ::copy_file_range(from_fd, &in, fd_, nullptr, static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30)), 0);
+      if (n > 0) handed(static_cast<std::uint64_t>(n));
       // Across file systems, or where the kernel cannot: by hand.
       if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
         by_kernel = false;
@@ -288,7 +346,10 @@ Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uin
         failed_ = true;
         return io_error("cannot write", temp_);
       }
-      if (n > 0) in += n;
+      if (n > 0) {
+        in += n;
+        handed(static_cast<std::uint64_t>(n));
+      }
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
@@ -317,6 +378,7 @@ Result<void> StagedFile::write_out() {
         failed_ = true;
         return io_error("cannot write", temp_);
       }
+      handed(direct_used_);
       direct_size_ += direct_used_;
       direct_used_ = 0;
       // Read back directly too, when the file system lets it be set again.
@@ -328,6 +390,7 @@ Result<void> StagedFile::write_out() {
   if (auto r = flush(); !r) return r;
   std::string().swap(buffer_);
   written_ = true;
+  end_following();
   return {};
 }
 
@@ -350,28 +413,55 @@ Result<void> StagedFile::finish_unsynced() {
 
 Result<std::size_t> StagedFile::read_at(std::uint64_t offset, std::span<char> out) const {
   if (!written_ || fd_ < 0) return fail(Errc::internal, "staged file '" + target_ + "' read before it was finished");
-  if (direct_) {
-    ssize_t n = -1;
-    if (((offset | out.size() | reinterpret_cast<std::uintptr_t>(out.data())) & (direct_io_align - 1)) == 0) {
-      n = pread_direct(fd_, offset, out, nullptr, 0);
-    } else {
-      const std::size_t scratch_bytes =
-          std::min(out.size() + 2 * direct_io_align, staged_buffer_bytes) / direct_io_align * direct_io_align;
-      AlignedBuffer scratch = make_aligned_buffer(scratch_bytes);
-      if (!scratch) return fail(Errc::io, "cannot read back '" + temp_ + "': out of memory");
-      n = pread_direct(fd_, offset, out, scratch.get(), scratch_bytes);
-    }
-    if (n >= 0) return static_cast<std::size_t>(n);
-    // A file system that wrote directly but refuses to read so: through the
-    // page cache (the reads below take any alignment, so another thread
-    // reading at the same time is not disturbed).
-    if (errno != EINVAL || !set_direct_io(fd_, false)) return io_error("cannot read back", temp_);
+  // Each read tries direct I/O again: one that is refused turns O_DIRECT off
+  // on fd_, so the next is read through the page cache all the same.
+  std::atomic<bool> direct{direct_};
+  return read_back(fd_, direct, temp_, offset, out);
+}
+
+void StagedFile::handed(std::uint64_t bytes) {
+  if (!following_ || bytes == 0) return;
+  {
+    std::lock_guard lock(following_->mutex);
+    following_->in_file += bytes;
   }
-  for (;;) {
-    ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
-    if (n >= 0) return static_cast<std::size_t>(n);
-    if (errno != EINTR) return io_error("cannot read back", temp_);
+  following_->changed.notify_all();
+}
+
+Result<void> StagedFile::follow() {
+  if (failed_ || written_ || fd_ < 0 || following_ || direct_size_ + direct_used_ + buffer_.size() > 0)
+    return fail(Errc::internal, "staged file '" + target_ + "' followed after its first append");
+  auto following = std::make_unique<Following>();
+  // Direct reads of what is written directly; a file system that refuses
+  // them is read through the page cache (read_back).
+  following->fd = reopen_for_reads(fd_, direct_);
+  if (following->fd < 0 && direct_) following->fd = reopen_for_reads(fd_, false);
+  if (following->fd < 0) return io_error("cannot open for reading back", temp_);
+  following->direct = direct_ && (::fcntl(following->fd, F_GETFL) & O_DIRECT) != 0;
+  following_ = std::move(following);
+  return {};
+}
+
+Result<std::size_t> StagedFile::read_following(std::uint64_t offset, std::span<char> out) const {
+  if (!following_) return fail(Errc::internal, "staged file '" + target_ + "' read while written, but not followed");
+  Following& f = *following_;
+  {
+    std::unique_lock lock(f.mutex);
+    f.changed.wait(lock, [&] { return f.state != Following::State::writing || f.in_file >= offset + out.size(); });
+    if (f.state == Following::State::failed)
+      return fail(Errc::io, "cannot read back '" + temp_ + "': its writing stopped short");
   }
+  return read_back(f.fd, f.direct, temp_, offset, out);
+}
+
+void StagedFile::end_following() noexcept {
+  if (!following_) return;
+  {
+    std::lock_guard lock(following_->mutex);
+    if (following_->state == Following::State::writing)
+      following_->state = written_ ? Following::State::written : Following::State::failed;
+  }
+  following_->changed.notify_all();
 }
 
 Result<void> StagedFile::commit() {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -83,6 +84,20 @@ class StagedFile {
   // `out`; returns how many (0 at its end). Errors: Errc::io, or
   // Errc::internal before write_out() or finish().
   Result<std::size_t> read_at(std::uint64_t offset, std::span<char> out) const;
+  // Reading the file back on other threads while it is written (a
+  // read-back that follows the writer). follow(), before the first append,
+  // opens a descriptor for the readers alone (the writer's may change its
+  // O_DIRECT flag under them). read_following() then waits until the bytes
+  // asked for are in the file, or the writing has ended, and reads them as
+  // read_at() does; it may run on several threads beside the writing one.
+  // The writing ends with write_out(), or with end_following(), which the
+  // writer calls on every way out: a file not written out by then failed,
+  // and every read_following() fails from then on. Errors: Errc::io (follow:
+  // no second descriptor could be had; read: as read_at, or the writing
+  // failed), Errc::internal for a file not followed.
+  Result<void> follow();
+  Result<std::size_t> read_following(std::uint64_t offset, std::span<char> out) const;
+  void end_following() noexcept;
   // Where the content lies until commit(): for messages and tests.
   const std::string& temp_path() const noexcept { return temp_; }
 
@@ -92,13 +107,15 @@ class StagedFile {
   Result<void> commit();
 
  private:
-  StagedFile(std::string target, std::string temp, int fd) noexcept
-      : target_(std::move(target)), temp_(std::move(temp)), fd_(fd) {}
+  StagedFile(std::string target, std::string temp, int fd) noexcept;
   Result<void> flush();
   Result<void> append_direct(std::string_view data);
   // Writes the first `bytes` of direct_buffer_ at direct_size_ and keeps what
   // follows them; falls back to the page cache if the file system refuses.
   Result<void> write_direct(std::size_t bytes);
+  // Tells the readers that follow the writing that `bytes` more are in the file.
+  void handed(std::uint64_t bytes);
+  struct Following;
   std::string target_;
   std::string temp_;
   int fd_ = -1;  // open and flock()ed until committed or discarded
@@ -113,6 +130,7 @@ class StagedFile {
   bool written_ = false;   // write_out(): readable, nothing more appended
   bool finished_ = false;  // synced (or finish_unsynced()): committable
   bool failed_ = false;
+  std::unique_ptr<Following> following_;  // with follow()
 };
 
 // Replaces `path` with `content` atomically. `mode` applies to the new file

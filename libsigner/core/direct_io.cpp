@@ -27,18 +27,20 @@ bool set_direct_io(int fd, bool on) noexcept {
   return wanted == flags || ::fcntl(fd, F_SETFL, wanted) == 0;
 }
 
-int reopen_for_direct_reads(int fd) noexcept {
+int reopen_for_direct_reads(int fd) noexcept { return reopen_for_reads(fd, true); }
+
+int reopen_for_reads(int fd, bool direct) noexcept {
   struct stat was {};
   if (::fstat(fd, &was) != 0 || !S_ISREG(was.st_mode)) return -1;
   const std::string link = "/proc/self/fd/" + std::to_string(fd);
-  const int direct = ::open(link.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (direct < 0) return -1;
+  const int reader = ::open(link.c_str(), O_RDONLY | (direct ? O_DIRECT : 0) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (reader < 0) return -1;
   struct stat is {};
-  if (::fstat(direct, &is) != 0 || is.st_dev != was.st_dev || is.st_ino != was.st_ino) {
-    ::close(direct);
+  if (::fstat(reader, &is) != 0 || is.st_dev != was.st_dev || is.st_ino != was.st_ino) {
+    ::close(reader);
     return -1;
   }
-  return direct;
+  return reader;
 }
 
 ssize_t pread_direct(int fd, std::uint64_t offset, std::span<char> out, char* scratch,

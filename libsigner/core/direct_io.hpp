@@ -40,6 +40,8 @@ bool set_direct_io(int fd, bool on) noexcept;
 // open on (even renamed or removed since: /proc/self/fd); -1 when it cannot
 // be had (no /proc, a file system without O_DIRECT, another file found).
 int reopen_for_direct_reads(int fd) noexcept;
+// The same, with O_DIRECT only when `direct`.
+int reopen_for_reads(int fd, bool direct) noexcept;
 
 // Reads up to `out.size()` bytes at `offset` from `fd`, which is open with
 // O_DIRECT, through `scratch` (aligned, `scratch_bytes` a multiple of

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <utility>
 
@@ -229,9 +230,34 @@ Result<std::string> write_signed_zone(const Zone& zone, StagedFile& staged, unsi
   return sink.hex();
 }
 
+ChunkFeed::ChunkFeed(std::span<const OutputChunk> chunks) : chunks_(chunks.begin(), chunks.end()), closed_(true) {}
+
+void ChunkFeed::push(const OutputChunk& chunk) {
+  {
+    std::lock_guard lock(mutex_);
+    chunks_.push_back(chunk);
+  }
+  changed_.notify_all();
+}
+
+void ChunkFeed::close() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  changed_.notify_all();
+}
+
+std::optional<OutputChunk> ChunkFeed::wait(std::size_t index) const {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return closed_ || index < chunks_.size(); });
+  if (index < chunks_.size()) return chunks_[index];
+  return std::nullopt;
+}
+
 Result<void> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
                                std::span<const std::size_t> ends, const ChunkSource& source,
-                               std::vector<OutputChunk>& chunks, std::uint64_t& copied) {
+                               std::vector<OutputChunk>& chunks, std::uint64_t& copied, ChunkFeed* feed) {
   chunks.clear();
   copied = 0;
   threads = std::max(1u, threads);
@@ -275,6 +301,7 @@ Result<void> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned th
       for (std::size_t i = 0; i < parts[t].sizes.size(); ++i) {
         const std::uint64_t size = parts[t].sizes[i];
         chunks.push_back(OutputChunk{first_node(first + i), ends[first + i], offset, size});
+        if (feed) feed->push(chunks.back());
         offset += size;
         if (const auto& from = parts[t].copies[i]) {
           copied += size;
@@ -338,6 +365,130 @@ class WindowReader {
 
 }  // namespace
 
+struct ReadBackTee::State {
+  struct Window {
+    AlignedBuffer bytes;
+    std::uint64_t offset = 0;
+    std::size_t size = 0;
+  };
+  ReadAt source;
+  std::vector<Window> windows;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::size_t> free;    // windows run() may fill
+  std::deque<std::size_t> filled;  // windows read() has yet to take, in file order
+  std::optional<std::size_t> current;  // the window read() reads from
+  std::uint64_t consumed = 0;          // where read()'s last read ended
+  bool ended = false;                  // run() reached the end, or failed
+  std::optional<Error> error;          // how run() failed
+  bool stopped = false;                // read()'s reader is done
+};
+
+ReadBackTee::ReadBackTee(ReadAt source, std::size_t windows) : state_(std::make_unique<State>()) {
+  state_->source = std::move(source);
+  state_->windows.resize(std::max<std::size_t>(windows, 2));
+  for (std::size_t i = 0; i < state_->windows.size(); ++i) state_->free.push_back(i);
+}
+
+ReadBackTee::~ReadBackTee() = default;
+
+Result<std::string> ReadBackTee::run() {
+  State& s = *state_;
+  auto end = [&](std::optional<Error> error) noexcept {
+    {
+      std::lock_guard lock(s.mutex);
+      if (s.ended) return;
+      s.ended = true;
+      s.error = std::move(error);
+    }
+    s.changed.notify_all();
+  };
+  // Every way out ends the reading for the reader; an exception (out of
+  // memory) too, which must not leave it waiting.
+  struct EndOnExit {
+    decltype(end)& end_now;
+    ~EndOnExit() { end_now(Error(Errc::internal, "the read-back's reading stopped")); }
+  } end_on_exit{end};
+  DigestStream hash(DigestType::SHA256);
+  for (std::uint64_t offset = 0;;) {
+    std::size_t index = 0;
+    {
+      std::unique_lock lock(s.mutex);
+      s.changed.wait(lock, [&] { return s.stopped || !s.free.empty(); });
+      if (s.stopped) {
+        lock.unlock();
+        end(Error(Errc::internal, "the read-back stopped before the end of the file"));
+        return fail(Errc::internal, "the read-back stopped before the end of the file");
+      }
+      index = s.free.front();
+      s.free.pop_front();
+    }
+    State::Window& w = s.windows[index];
+    // Aligned, so that a file read with direct I/O is read in place.
+    if (!w.bytes) w.bytes = make_aligned_buffer(read_window_bytes);
+    if (!w.bytes) {
+      end(Error(Errc::io, "cannot read back the signed output: out of memory"));
+      return fail(Errc::io, "cannot read back the signed output: out of memory");
+    }
+    auto n = s.source(offset, std::span<char>(w.bytes.get(), read_window_bytes));
+    if (!n) {
+      end(n.error());
+      return std::unexpected(std::move(n.error()));
+    }
+    if (*n == 0) {
+      end(std::nullopt);
+      return to_hex(hash.finish());
+    }
+    hash.update(BytesView(reinterpret_cast<const std::uint8_t*>(w.bytes.get()), *n));
+    w.offset = offset;
+    w.size = *n;
+    offset += *n;
+    {
+      std::lock_guard lock(s.mutex);
+      s.filled.push_back(index);
+    }
+    s.changed.notify_all();
+  }
+}
+
+Result<std::size_t> ReadBackTee::read(std::uint64_t offset, std::span<char> out) {
+  State& s = *state_;
+  if (offset < s.consumed) return fail(Errc::internal, "the read-back read the output out of order");
+  std::size_t got = 0;
+  while (got < out.size()) {
+    const std::uint64_t at = offset + got;
+    if (!s.current || at >= s.windows[*s.current].offset + s.windows[*s.current].size) {
+      std::unique_lock lock(s.mutex);
+      if (s.current) s.free.push_back(*std::exchange(s.current, std::nullopt));
+      s.changed.notify_all();
+      s.changed.wait(lock, [&] { return s.ended || !s.filled.empty(); });
+      if (s.filled.empty()) {
+        if (s.error) return std::unexpected(*s.error);
+        break;  // the end of the file
+      }
+      s.current = s.filled.front();
+      s.filled.pop_front();
+      continue;
+    }
+    const State::Window& w = s.windows[*s.current];
+    if (at < w.offset) return fail(Errc::internal, "the read-back read the output out of order");
+    const auto from = static_cast<std::size_t>(at - w.offset);
+    const std::size_t take = std::min(w.size - from, out.size() - got);
+    std::memcpy(out.data() + got, w.bytes.get() + from, take);
+    got += take;
+  }
+  s.consumed = offset + got;
+  return got;
+}
+
+void ReadBackTee::stop() noexcept {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopped = true;
+  }
+  state_->changed.notify_all();
+}
+
 Result<std::string> output_sha256(const ReadAt& read) {
   DigestStream hash(DigestType::SHA256);
   // Aligned, so that a file read with direct I/O is read in place.
@@ -394,30 +545,35 @@ Result<void> check_read_back(const Zone& zone, const ReadAt& read, const Name& o
 Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read_file, const Name& origin,
                                                 std::span<const OutputChunk> chunks, const ProvenChunks& proven,
                                                 ReadBackCounts* counts, std::span<const IndexedChunk* const> carried) {
-  WindowReader read(read_file);
-  auto failed = [](Error e) { return std::unexpected(read_back_failed(std::move(e))); };
-  // The chunks must tile the zone and the text, in order: what is shown
-  // chunk by chunk then holds for the whole file.
-  std::uint64_t end_offset = 0;
-  std::size_t end_node = 0;
-  for (const OutputChunk& c : chunks) {
-    if (c.offset != end_offset || c.first_node != end_node || c.end_node <= c.first_node)
-      return fail(Errc::internal, "the output's chunks do not follow each other; nothing was published");
-    end_offset += c.size;
-    end_node = c.end_node;
-  }
-  if (end_node != zone.nodes().size())
-    return fail(Errc::internal, "the output's chunks do not cover the zone; nothing was published");
-  if (!carried.empty() && carried.size() != chunks.size())
-    return fail(Errc::internal, "the carried chunks are not the output's; nothing was published");
+  WindowReader windows(read_file);
+  const ReadAt read = [&windows](std::uint64_t offset, std::span<char> out) { return windows(offset, out); };
+  return check_read_back(zone, read, origin, ChunkFeed(chunks), proven, counts, carried);
+}
 
+Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
+                                                const ChunkFeed& feed, const ProvenChunks& proven,
+                                                ReadBackCounts* counts, std::span<const IndexedChunk* const> carried) {
+  auto failed = [](Error e) { return std::unexpected(read_back_failed(std::move(e))); };
   ParseOptions options{origin};
   // The writer writes no directive; one in the file is not ours to follow.
   options.input.allow_include = false;
   std::vector<ChunkProof> proofs;
-  proofs.reserve(chunks.size());
   std::string text;
-  for (const OutputChunk& c : chunks) {
+  // The chunks must tile the zone and the text, in order: what is shown
+  // chunk by chunk then holds for the whole file.
+  std::uint64_t end_offset = 0;
+  std::size_t end_node = 0;
+  for (std::size_t index = 0;; ++index) {
+    const std::optional<OutputChunk> next = feed.wait(index);
+    if (!next) break;
+    const OutputChunk& c = *next;
+    if (c.offset != end_offset || c.first_node != end_node || c.end_node <= c.first_node ||
+        c.end_node > zone.nodes().size())
+      return fail(Errc::internal, "the output's chunks do not follow each other; nothing was published");
+    if (!carried.empty() && index >= carried.size())
+      return fail(Errc::internal, "the carried chunks are not the output's; nothing was published");
+    end_offset += c.size;
+    end_node = c.end_node;
     // The bytes as the file holds them, not as they were handed to it.
     text.resize(c.size);
     std::size_t got = 0;
@@ -428,12 +584,15 @@ Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& 
       got += *n;
     }
     text.resize(got);
+    if (got != c.size)
+      return fail(Errc::verify, "the signed output read back from the staged file ends at byte " +
+                                    std::to_string(c.offset + got) + ", inside the zone's text; nothing was published");
     if (auto r = refuse_directives(text, c.offset); !r) return failed(std::move(r.error()));
     const Bytes hash = digest(DigestType::SHA256, bytes_of(text));
-    if (const IndexedChunk* from = carried.empty() ? nullptr : carried[proofs.size()]) {
+    if (const IndexedChunk* from = carried.empty() ? nullptr : carried[index]) {
       // The bytes that run proved (its read-back parsed them, or took them
       // from a proof of its own), and so the records it recorded for them.
-      if (got != c.size || !std::equal(hash.begin(), hash.end(), from->proof.text.begin()))
+      if (!std::equal(hash.begin(), hash.end(), from->proof.text.begin()))
         return fail(Errc::verify, "the signed output read back from the staged file does not hold, at byte " +
                                       std::to_string(c.offset) +
                                       ", the chunk that the last run proved and this run copied; nothing was "
@@ -447,13 +606,17 @@ Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& 
     proofs.push_back(proof);
     // These bytes, read alone, gave these records when an earlier run
     // parsed them: parsing them again would give the same.
-    if (got == c.size && proven.contains(proof)) {
+    if (proven.contains(proof)) {
       if (counts) counts->bytes_proven += got;
       continue;
     }
     if (auto r = parse_chunk(zone, c, text, options); !r) return failed(std::move(r.error()));
     if (counts) counts->bytes_parsed += got;
   }
+  if (end_node != zone.nodes().size())
+    return fail(Errc::internal, "the output's chunks do not cover the zone; nothing was published");
+  if (!carried.empty() && carried.size() != proofs.size())
+    return fail(Errc::internal, "the carried chunks are not the output's; nothing was published");
   char extra = 0;
   auto n = read(end_offset, std::span<char>(&extra, 1));
   if (!n) return failed(std::move(n.error()));

@@ -10,10 +10,12 @@
 // second full verification of the file.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -81,6 +83,27 @@ struct ChunkSource {
   explicit operator bool() const noexcept { return fd >= 0 && range; }
 };
 
+// The chunks of an output as write_signed_zone places them, for a read-back
+// that follows the writing on another thread (StagedFile::read_following).
+class ChunkFeed {
+ public:
+  ChunkFeed() = default;
+  // Already closed, with every chunk of `chunks`.
+  explicit ChunkFeed(std::span<const OutputChunk> chunks);
+  // The writer: chunk after chunk, then close(), on every way out.
+  void push(const OutputChunk& chunk);
+  void close() noexcept;
+  // The reader: chunk `index` once it is pushed; nullopt once the feed is
+  // closed without it.
+  std::optional<OutputChunk> wait(std::size_t index) const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::vector<OutputChunk> chunks_;
+  bool closed_ = false;
+};
+
 // write_signed_zone chunk by chunk: chunk c holds nodes [ends[c-1], ends[c])
 // (chunk_ends), copied by the kernel from `source` when it gives a range
 // (StagedFile::append_copy, unread by this process), else rendered; the
@@ -89,10 +112,11 @@ struct ChunkSource {
 // `source`. The file is written out but neither hashed nor synced
 // (StagedFile::write_out): the caller hashes what the file holds
 // (output_sha256) and syncs it, beside the read-back, before committing it.
-// Errors: Errc::io.
+// Each chunk also goes to `feed` when there is one, as it is placed (the
+// caller closes it). Errors: Errc::io.
 Result<void> write_signed_zone(const Zone& zone, StagedFile& staged, unsigned threads,
                                std::span<const std::size_t> ends, const ChunkSource& source,
-                               std::vector<OutputChunk>& chunks, std::uint64_t& copied);
+                               std::vector<OutputChunk>& chunks, std::uint64_t& copied, ChunkFeed* feed = nullptr);
 
 // Reads at most `out.size()` bytes at `offset` of what was written; returns
 // how many (0 at its end). StagedFile::read_at, or a string for --output -.
@@ -101,6 +125,34 @@ using ReadAt = std::function<Result<std::size_t>(std::uint64_t offset, std::span
 // The SHA-256, in hex as the key state records it, of all that `read` gives
 // from offset 0 to its end. Errors: those of `read`.
 Result<std::string> output_sha256(const ReadAt& read);
+
+// Reads a file once, front to back, for two consumers on two threads: run()
+// reads it in windows and makes output_sha256's digest of it, and hands each
+// window on to read(), which serves one reader whose reads follow each other
+// (check_read_back with a ChunkFeed). The read-back of a large output is
+// bounded by the disk and by its two SHA-256 passes (the whole file's, the
+// chunks'): so the file is read once, and the passes run side by side. At
+// most `windows` windows of 4 MiB are held at once.
+class ReadBackTee {
+ public:
+  explicit ReadBackTee(ReadAt source, std::size_t windows = 4);
+  ReadBackTee(const ReadBackTee&) = delete;
+  ReadBackTee& operator=(const ReadBackTee&) = delete;
+  ~ReadBackTee();
+  // Reads the source to its end. Errors: those of the source; Errc::internal
+  // when the reader stopped first.
+  Result<std::string> run();
+  // Reads at most `out.size()` bytes at `offset`, at or past the end of the
+  // last read; 0 at the end of the file. Errors: those of run()'s reads;
+  // Errc::internal for a read before the last one's end.
+  Result<std::size_t> read(std::uint64_t offset, std::span<char> out);
+  // The reader is done (it calls this on every way out): run() stops.
+  void stop() noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Writes `zone` (zonefile/writer.hpp) into `staged` (created, empty) and
 // finishes it (fsync). Returns the SHA-256 of the bytes written, in hex, as
@@ -143,6 +195,14 @@ struct ReadBackCounts {
 // its proof is the one that run recorded.
 Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
                                                 std::span<const OutputChunk> chunks, const ProvenChunks& proven,
+                                                ReadBackCounts* counts = nullptr,
+                                                std::span<const IndexedChunk* const> carried = {});
+// The same for an output being written: the chunks come from `feed` as the
+// writer places them, and `read` waits for their bytes (ReadBackTee, over
+// StagedFile::read_following), so the read-back runs beside the writing.
+// `read` is called with reads that follow each other only.
+Result<std::vector<ChunkProof>> check_read_back(const Zone& zone, const ReadAt& read, const Name& origin,
+                                                const ChunkFeed& feed, const ProvenChunks& proven,
                                                 ReadBackCounts* counts = nullptr,
                                                 std::span<const IndexedChunk* const> carried = {});
 

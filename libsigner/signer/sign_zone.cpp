@@ -800,6 +800,13 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     summary.output.clear();
     ReadAt read_output;
     std::vector<OutputChunk> chunks;  // empty with --output -: read back whole
+    // The staged output's writing: done here, or with `following` beside the
+    // read-back (write_output), the chunks then passed on through `feed`.
+    bool following = false;
+    bool copying = false;  // chunks were to be copied from the previous output
+    Result<void> written;
+    std::function<void()> write_output;
+    ChunkFeed feed;
     if (request.output == "-") {
       // Printed only once the key state is committed, so held until then.
       write_zone_text(zone, summary.output);
@@ -817,6 +824,10 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       if (!created) return std::unexpected(std::move(created.error()).with_context("nothing was published"));
       staged.emplace(std::move(*created));
       progress_step(request.progress, "writing", 0);
+      // The read-back, the SHA-256 and the fsync follow the writing (below)
+      // where the file can be read back while it is written; otherwise they
+      // wait for it.
+      following = staged->follow().has_value();
       // Carried chunks, and chunks whose records (signatures included) the
       // previous output holds, are copied from it. Its bytes are not
       // trusted: the read-back checks them, and a refusal makes the retry
@@ -838,22 +849,40 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
                                return CopyRange{from->offset, from->size};
                              },
                              previous_file->direct_fd()};
-      auto written = write_signed_zone(zone, *staged, threads, ends, source, chunks, summary.output_bytes_copied);
-      if (!written && source) {
-        // A previous output cut short under this run, say: written again
-        // without it.
-        summary.notes.push_back("writing the zone with chunks copied from the previous output failed (" +
-                                written.error().to_string() + "); written again without them");
-        copy_previous = false;
-        continue;
+      if (following) {
+        write_output = [&, source] {
+          written = write_signed_zone(zone, *staged, threads, ends, source, chunks, summary.output_bytes_copied,
+                                      &feed);
+        };
+        copying = static_cast<bool>(source);
+        read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) {
+          return file.read_following(offset, out);
+        };
+      } else {
+        written = write_signed_zone(zone, *staged, threads, ends, source, chunks, summary.output_bytes_copied);
+        copying = static_cast<bool>(source);
       }
-      if (!written) return std::unexpected(std::move(written.error()).with_context("nothing was published"));
-      read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
     }
+    // A previous output cut short under this run, say, fails the copies:
+    // then it is written again without them.
+    auto retry_without_copies = [&] {
+      if (!copying) return false;
+      summary.notes.push_back("writing the zone with chunks copied from the previous output failed (" +
+                              written.error().to_string() + "); written again without them");
+      copy_previous = false;
+      return true;
+    };
+    if (!following && !written) {
+      if (retry_without_copies()) continue;
+      return std::unexpected(std::move(written.error()).with_context("nothing was published"));
+    }
+    if (staged && !following)
+      read_output = [&file = *staged](std::uint64_t offset, std::span<char> out) { return file.read_at(offset, out); };
     // The read-back and verify_zone only read the zone: they run side by
-    // side (verify_zone on its own threads too). The read-back's error is
-    // the one reported when both fail, as when they ran one after the other.
-    progress_step(request.progress, "checking", 0);
+    // side (verify_zone on its own threads too), and beside the writing
+    // when the read-back follows it. The read-back's error is the one
+    // reported when both fail, as when they ran one after the other.
+    if (!following) progress_step(request.progress, "checking", 0);
     Result<void> read_back;
     Result<VerifyReport> checked = VerifyReport{};
     // Once the gate refused reused data, nothing of the last run is taken
@@ -866,17 +895,45 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     // And the SHA-256 that the key state records: of the bytes the file
     // holds, which include those the kernel copied unseen.
     Result<std::string> hashed = std::string();
+    // Following the writing, the file is read once for the read-back and
+    // the SHA-256 (ReadBackTee), each on its own thread.
+    std::optional<ReadBackTee> tee;
+    if (following) tee.emplace(read_output);
+    auto check_read_back_of_tee = [&] {
+      struct Stop {
+        ReadBackTee& tee;
+        ~Stop() { tee.stop(); }
+      } stop{*tee};
+      const ReadAt read = [&](std::uint64_t offset, std::span<char> out) { return tee->read(offset, out); };
+      return check_read_back(zone, read, request.origin, feed, reuse ? proven : none_proven, &counts, carried);
+    };
     run_on_threads(staged ? 4 : 2, [&](std::size_t part) {
-      if (part == 3) {
-        hashed = output_sha256(read_output);
-      } else if (part == 2) {
+      if (part == 3 && following) {
+        // The writing, which the read-back and the SHA-256 follow; it
+        // releases them on every way out, a failure or an exception too.
+        struct Release {
+          StagedFile& file;
+          ChunkFeed& feed;
+          ~Release() {
+            file.end_following();
+            feed.close();
+          }
+        } release{*staged, feed};
+        write_output();
+        if (!written) return;
+        progress_step(request.progress, "checking", 0);
         synced = staged->sync();
+      } else if (part == 3) {
+        synced = staged->sync();
+      } else if (part == 2) {
+        hashed = following ? tee->run() : output_sha256(read_output);
       } else if (part == 1) {
         checked = check_signed_zone(zone, gate);
-      } else if (chunks.empty()) {
+      } else if (!staged) {
         read_back = check_read_back(zone, read_output, request.origin);
-      } else if (auto proofs = check_read_back(zone, read_output, request.origin, chunks,
-                                               reuse ? proven : none_proven, &counts, carried)) {
+      } else if (auto proofs = following ? check_read_back_of_tee()
+                                         : check_read_back(zone, read_output, request.origin, chunks,
+                                                           reuse ? proven : none_proven, &counts, carried)) {
         written_chunks.clear();
         for (std::size_t i = 0; i < chunks.size(); ++i) {
           IndexedChunk& w = written_chunks.emplace_back();
@@ -900,11 +957,18 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
         read_back = std::unexpected(std::move(proofs.error()));
       }
     });
+    if (!written) {
+      if (retry_without_copies()) continue;
+      return std::unexpected(std::move(written.error()).with_context("nothing was published"));
+    }
     summary.output_bytes_parsed = counts.bytes_parsed;
     summary.output_bytes_proven = counts.bytes_proven;
     if (!synced) return std::unexpected(std::move(synced.error()).with_context("nothing was published"));
-    if (!hashed) return std::unexpected(std::move(hashed.error()).with_context("nothing was published"));
-    sha256 = std::move(*hashed);
+    // The tee stops when the read-back ends first, having refused the file:
+    // then the read-back's error is the one that counts.
+    if (!hashed && (read_back || !following))
+      return std::unexpected(std::move(hashed.error()).with_context("nothing was published"));
+    if (hashed) sha256 = std::move(*hashed);
     if (read_back && checked) break;
     const Error& error = read_back ? checked.error() : read_back.error();
     if (!carried.empty() || (copy_previous && summary.output_bytes_copied > 0)) {

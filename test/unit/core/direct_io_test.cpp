@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/atomic_file.hpp"
 #include "core/direct_io.hpp"
@@ -187,4 +189,111 @@ TEST_CASE("a staged file written with direct I/O holds what was appended and cop
   CHECK_FALSE(short_source->finish());
   CHECK_FALSE(short_source->commit());
   CHECK(read_file(path).value() == "published");
+}
+
+// Reads `file` from its start to its end through read_following, in pieces
+// of `piece` bytes (aligned in an aligned buffer when `aligned`), as a
+// read-back that follows the writing does.
+Result<std::string> follow_to_end(const StagedFile& file, std::size_t piece, bool aligned) {
+  AlignedBuffer buffer = make_aligned_buffer((piece + direct_io_align) / direct_io_align * direct_io_align);
+  std::string got;
+  for (;;) {
+    auto n = file.read_following(got.size(), std::span<char>(buffer.get() + (aligned ? 0 : 3), piece));
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) return got;
+    got.append(buffer.get() + (aligned ? 0 : 3), *n);
+  }
+}
+
+TEST_CASE("readers that follow a staged file's writing read what it holds, as it is written") {
+  Folder folder("zs_direct_follow");
+  const bool direct_here = direct_io_here(folder.path);
+  const std::string source_path = (folder.path / "previous").string();
+  const std::string source = pattern(6 * 1024 * 1024 + 321, 11);
+  const OpenTwice file(source_path, source);
+  const std::string path = (folder.path / "zone.signed").string();
+  for (const auto io : {StagedFile::Io::buffered, StagedFile::Io::direct}) {
+    CAPTURE(static_cast<int>(io));
+    auto staged = StagedFile::create(path, 0644, io);
+    REQUIRE(staged);
+    CHECK(staged->direct() == (io == StagedFile::Io::direct && direct_here));
+    REQUIRE(staged->follow());
+    // Two readers, one in whole aligned 4 MiB windows (as ReadBackTee), one
+    // in small unaligned pieces, both started before anything is written.
+    Result<std::string> windows = std::string(), pieces = std::string();
+    std::thread window_reader([&] { windows = follow_to_end(*staged, std::size_t{4} << 20, true); });
+    std::thread piece_reader([&] { pieces = follow_to_end(*staged, 70001, false); });
+    std::string want;
+    std::mt19937 rng(io == StagedFile::Io::direct ? 12 : 13);
+    for (int i = 0; i < 40; ++i) {
+      if (i % 4 == 3) {
+        const std::uint64_t offset = rng() % (source.size() / 2);
+        const std::uint64_t size = rng() % (std::size_t{3} << 20);
+        REQUIRE(staged->append_copy(file.plain.fd, offset, size, file.direct.fd));
+        want += source.substr(offset, size);
+      } else {
+        const std::string piece = pattern(rng() % 600000, static_cast<unsigned>(100 + i));
+        REQUIRE(staged->append(piece));
+        want += piece;
+      }
+    }
+    REQUIRE(staged->write_out());
+    window_reader.join();
+    piece_reader.join();
+    REQUIRE(windows);
+    REQUIRE(pieces);
+    CHECK(*windows == want);
+    CHECK(*pieces == want);
+    // Past the end, after the writing: nothing, at once.
+    char past[10];
+    CHECK(staged->read_following(want.size() + 5, past).value() == 0);
+    REQUIRE(staged->sync());
+    REQUIRE(staged->commit());
+    CHECK(read_file(path).value() == want);
+  }
+}
+
+TEST_CASE("a writing that stops short releases the readers that follow it, with an error") {
+  Folder folder("zs_direct_follow_fail");
+  const std::string path = (folder.path / "zone.signed").string();
+  for (const auto io : {StagedFile::Io::buffered, StagedFile::Io::direct}) {
+    CAPTURE(static_cast<int>(io));
+    REQUIRE(write_file_atomic(path, "published"));
+    {
+      auto staged = StagedFile::create(path, 0644, io);
+      REQUIRE(staged);
+      REQUIRE(staged->follow());
+      // Waits for bytes that never come.
+      Result<std::string> read = std::string();
+      std::thread reader([&] { read = follow_to_end(*staged, 4096, true); });
+      REQUIRE(staged->append(pattern(5 * 1024 * 1024, 21)));
+      staged->end_following();  // the writer's way out after a failure
+      reader.join();
+      REQUIRE_FALSE(read);
+      CHECK(read.error().code == Errc::io);
+      CHECK(read.error().message.find("stopped short") != std::string::npos);
+      // Every later read fails too, and the file was never written out.
+      char any[1];
+      CHECK_FALSE(staged->read_following(0, any));
+      CHECK_FALSE(staged->commit());
+    }
+    CHECK(read_file(path).value() == "published");
+  }
+  // Only before the first append, and once.
+  auto staged = StagedFile::create(path, 0644, StagedFile::Io::direct);
+  REQUIRE(staged);
+  REQUIRE(staged->append("x"));
+  auto late = staged->follow();
+  REQUIRE_FALSE(late);
+  CHECK(late.error().code == Errc::internal);
+  auto fresh = StagedFile::create(path, 0644, StagedFile::Io::direct);
+  REQUIRE(fresh);
+  char any[1];
+  auto unfollowed = fresh->read_following(0, any);
+  REQUIRE_FALSE(unfollowed);
+  CHECK(unfollowed.error().code == Errc::internal);
+  REQUIRE(fresh->follow());
+  auto twice = fresh->follow();
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().code == Errc::internal);
 }

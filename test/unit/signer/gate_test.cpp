@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
+#include <random>
+#include <thread>
 
 #include "core/atomic_file.hpp"
 #include "core/encoding.hpp"
@@ -599,4 +601,94 @@ TEST_CASE("the chunked writer makes write_zone's bytes, copied or rendered, and 
                                chunks3, copied);
   REQUIRE_FALSE(cut);
   CHECK(cut.error().code == Errc::io);
+}
+
+namespace {
+
+// A ReadAt over `text`, failing with Errc::io from `fail_at` on.
+ReadAt string_source(const std::string& text, std::uint64_t fail_at = UINT64_MAX) {
+  return [&text, fail_at](std::uint64_t offset, std::span<char> out) -> Result<std::size_t> {
+    if (offset + out.size() > fail_at && offset < text.size()) return fail(Errc::io, "a read failed");
+    const std::size_t n = offset >= text.size() ? 0 : std::min(out.size(), text.size() - offset);
+    std::copy_n(text.data() + offset, n, out.data());
+    return n;
+  };
+}
+
+std::string random_text(std::size_t size, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string out(size, '\0');
+  for (char& c : out) c = static_cast<char>('a' + rng() % 26);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the read-back tee gives its reader the whole file and the SHA-256 of the whole file") {
+  const std::size_t mib = std::size_t{1} << 20;
+  for (const std::size_t size : {std::size_t{0}, std::size_t{100}, 4 * mib, 19 * mib + 7}) {
+    CAPTURE(size);
+    const std::string text = random_text(size, static_cast<unsigned>(size));
+    ReadBackTee tee(string_source(text), 2);
+    Result<std::string> hashed = std::string();
+    std::thread producer([&] { hashed = tee.run(); });
+    // Pieces of every size, each read where the last ended; then one byte
+    // past the end, which is not there.
+    std::string got;
+    std::mt19937 rng(7);
+    for (;;) {
+      std::string piece(rng() % 3000000, '\0');
+      auto n = tee.read(got.size(), piece);
+      REQUIRE(n);
+      got.append(piece, 0, *n);
+      if (*n < piece.size()) break;
+    }
+    char extra = 0;
+    CHECK(tee.read(got.size(), std::span<char>(&extra, 1)).value() == 0);
+    tee.stop();
+    producer.join();
+    CHECK(got == text);
+    REQUIRE(hashed);
+    CHECK(*hashed == output_sha256(string_source(text)).value());
+    // Backwards is refused.
+    if (size > 0) {
+      auto back = tee.read(0, std::span<char>(&extra, 1));
+      REQUIRE_FALSE(back);
+      CHECK(back.error().code == Errc::internal);
+    }
+  }
+}
+
+TEST_CASE("the read-back tee stops when its reader stops, and passes a failed read on") {
+  const std::string text = random_text(std::size_t{30} << 20, 3);
+  {
+    // The reader is done after a few bytes: the producer, its windows full,
+    // must not wait for it forever.
+    ReadBackTee tee(string_source(text), 2);
+    Result<std::string> hashed = std::string();
+    std::thread producer([&] { hashed = tee.run(); });
+    char some[100];
+    REQUIRE(tee.read(0, some));
+    tee.stop();
+    producer.join();
+    REQUIRE_FALSE(hashed);
+    CHECK(hashed.error().code == Errc::internal);
+  }
+  {
+    // A read of the file fails past 9 MiB: the reader gets that error.
+    ReadBackTee tee(string_source(text, std::uint64_t{9} << 20), 3);
+    Result<std::string> hashed = std::string();
+    std::thread producer([&] { hashed = tee.run(); });
+    std::string piece(std::size_t{1} << 20, '\0');
+    Result<std::size_t> n = std::size_t{0};
+    std::uint64_t at = 0;
+    while ((n = tee.read(at, piece)) && *n > 0) at += *n;
+    tee.stop();
+    producer.join();
+    REQUIRE_FALSE(n);
+    CHECK(n.error().code == Errc::io);
+    CHECK(at <= (std::uint64_t{9} << 20));
+    REQUIRE_FALSE(hashed);
+    CHECK(hashed.error().code == Errc::io);
+  }
 }
