@@ -63,6 +63,10 @@ class Name {
   std::string_view first_label() const noexcept;
   // A new name with `label` (raw octets) prepended. Errors when it would be too long.
   Result<Name> prepend(std::string_view label) const;
+  // The same name in a block of its own, not shared with this one: a zone
+  // copies its owner names in zone order, so that walks in that order read
+  // them from memory laid out in that order.
+  Name copy() const { return Name(wire()); }
 
   // True if *this equals `other` or lies below it (case-insensitive).
   bool is_subdomain_of(const Name& other) const noexcept;
