@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <span>
+#include <system_error>
 #include <thread>
 
 #include "core/atomic_file.hpp"
@@ -573,6 +574,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   if (request.output != "-")
     if (auto r = refuse_output_in_key_folder(request.output, request.key_dir); !r) return std::unexpected(r.error());
   const unsigned threads = request.threads ? request.threads : std::max(1u, std::thread::hardware_concurrency());
+  // Closes the previous output once the new one is in place (below); joined
+  // last, after the zone is freed.
+  std::jthread closer;
 
   // The same reading and checks as `zonesign check --zone` (signer/zone_input).
   progress_step(request.progress, "reading", 0);
@@ -660,7 +664,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   // output (carry_chunks), with their nodes.
   std::vector<ChunkDigest> unsigned_digests;
   if (keep_index && !zonemd) unsigned_digests = chunk_unsigned_digests(zone, ends, threads);
-  const std::optional<PreviousOutput> previous_file =
+  std::optional<PreviousOutput> previous_file =
       keep_index && !previous_chunk_list.empty() ? PreviousOutput::open(request.output, true) : std::nullopt;
   std::vector<const IndexedChunk*> carried;
   // A previous output of another length than its chunks' is not the one
@@ -995,6 +999,19 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   if (staged) {
     if (auto r = staged->commit(); !r) return std::unexpected(std::move(r.error()).with_context("nothing was published"));
     store->mark_published();
+    // The rename left the previous output without a name: closing its last
+    // descriptor frees its blocks, 0.1 s at a million names on ext4, which
+    // a thread of its own spends beside the index and the freeing of the
+    // zone. Where no thread starts, it is closed here.
+    if (previous_file) {
+      try {
+        closer = std::jthread([file = std::move(*previous_file)]() mutable {
+          PreviousOutput closing = std::move(file);
+        });
+      } catch (const std::system_error&) {  // the lambda, and the file with it, is gone: closed
+      }
+      previous_file.reset();
+    }
   }  // with --output -, the zone is printed only once the key state is committed
 
   // Committed after the zone is written: the state may lag what is published,
