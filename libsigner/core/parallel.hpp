@@ -44,6 +44,36 @@ void run_on_threads(std::size_t count, Work&& work) {
   if (first) std::rethrow_exception(first);
 }
 
+// run_on_threads for parts that wait on each other (a writer and the
+// readers that follow it): should a thread fail to start (EAGAIN: out of
+// memory, a thread limit), `cancel` is called before the threads already
+// started are joined, so that none of them waits forever for a part that
+// never runs; then the failure is thrown. `cancel` must release every wait.
+template <class Work, class Cancel>
+void run_on_threads(std::size_t count, Work&& work, Cancel&& cancel) {
+  std::exception_ptr first;
+  std::mutex guard;
+  {
+    std::vector<std::jthread> workers;
+    workers.reserve(count);
+    try {
+      for (std::size_t i = 0; i < count; ++i)
+        workers.emplace_back([&, i] {
+          try {
+            work(i);
+          } catch (...) {
+            std::lock_guard lock(guard);
+            if (!first) first = std::current_exception();
+          }
+        });
+    } catch (...) {
+      cancel();
+      throw;  // the started workers are joined as `workers` goes
+    }
+  }  // joins
+  if (first) std::rethrow_exception(first);
+}
+
 // std::stable_sort of [first, last) by `less`, its two halves sorted on two
 // threads when there are enough elements (and a second core) to gain from it,
 // then merged. Stable either way, so the result is the same as one thread's.

@@ -485,6 +485,12 @@ void ReadBackTee::stop() noexcept {
   {
     std::lock_guard lock(state_->mutex);
     state_->stopped = true;
+    // Called off before run() ended (or before it ran at all): a read
+    // waiting for a window fails instead of waiting for ever.
+    if (!state_->ended) {
+      state_->ended = true;
+      state_->error = Error(Errc::internal, "the read-back was called off before the end of the file");
+    }
   }
   state_->changed.notify_all();
 }

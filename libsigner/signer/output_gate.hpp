@@ -146,7 +146,9 @@ class ReadBackTee {
   // last read; 0 at the end of the file. Errors: those of run()'s reads;
   // Errc::internal for a read before the last one's end.
   Result<std::size_t> read(std::uint64_t offset, std::span<char> out);
-  // The reader is done (it calls this on every way out): run() stops.
+  // The reader is done (it calls this on every way out), or the read-back is
+  // called off: run() stops, and read() fails from then on unless run()
+  // had already reached the end.
   void stop() noexcept;
 
  private:

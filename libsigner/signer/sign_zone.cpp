@@ -911,6 +911,15 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       const ReadAt read = [&](std::uint64_t offset, std::span<char> out) { return tee->read(offset, out); };
       return check_read_back(zone, read, request.origin, feed, reuse ? proven : none_proven, &counts, carried);
     };
+    // Should one of these threads not start, the others are released
+    // (their waits on the writing, the chunks and the tee end) and the run
+    // fails, instead of waiting for it forever.
+    auto release_all = [&] {
+      if (!following) return;
+      staged->end_following();
+      feed.close();
+      tee->stop();
+    };
     run_on_threads(staged ? 4 : 2, [&](std::size_t part) {
       if (part == 3 && following) {
         // The writing, which the read-back and the SHA-256 follow; it
@@ -960,7 +969,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
       } else {
         read_back = std::unexpected(std::move(proofs.error()));
       }
-    });
+    }, release_all);
     if (!written) {
       if (retry_without_copies()) continue;
       return std::unexpected(std::move(written.error()).with_context("nothing was published"));
