@@ -14,43 +14,25 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace zs {
 
 // Calls work(i) for each i in [0, count), each on its own thread (count <= 1
 // runs it on the calling thread), and returns once all have finished.
-template <class Work>
-void run_on_threads(std::size_t count, Work&& work) {
+//
+// With `cancel`, for parts that wait on each other (a writer and the readers
+// that follow it): should a thread fail to start (EAGAIN: out of memory, a
+// thread limit), `cancel` is called before the threads already started are
+// joined, so that none of them waits forever for a part that never runs;
+// then the failure is thrown. `cancel` must release every wait.
+template <class Work, class Cancel>
+void run_on_threads(std::size_t count, Work&& work, Cancel&& cancel) {
   if (count <= 1) {
     if (count == 1) work(std::size_t{0});
     return;
   }
-  std::exception_ptr first;
-  std::mutex guard;
-  {
-    std::vector<std::jthread> workers;
-    workers.reserve(count);
-    for (std::size_t i = 0; i < count; ++i)
-      workers.emplace_back([&, i] {
-        try {
-          work(i);
-        } catch (...) {
-          std::lock_guard lock(guard);
-          if (!first) first = std::current_exception();
-        }
-      });
-  }  // joins
-  if (first) std::rethrow_exception(first);
-}
-
-// run_on_threads for parts that wait on each other (a writer and the
-// readers that follow it): should a thread fail to start (EAGAIN: out of
-// memory, a thread limit), `cancel` is called before the threads already
-// started are joined, so that none of them waits forever for a part that
-// never runs; then the failure is thrown. `cancel` must release every wait.
-template <class Work, class Cancel>
-void run_on_threads(std::size_t count, Work&& work, Cancel&& cancel) {
   std::exception_ptr first;
   std::mutex guard;
   {
@@ -72,6 +54,12 @@ void run_on_threads(std::size_t count, Work&& work, Cancel&& cancel) {
     }
   }  // joins
   if (first) std::rethrow_exception(first);
+}
+
+// Parts that do not wait on each other: nothing to cancel.
+template <class Work>
+void run_on_threads(std::size_t count, Work&& work) {
+  run_on_threads(count, std::forward<Work>(work), [] {});
 }
 
 // std::stable_sort of [first, last) by `less`, its two halves sorted on two
