@@ -301,7 +301,11 @@ Result<void> StagedFile::append_copy(int from_fd, std::uint64_t offset, std::uin
     const std::span<char> room(direct_buffer_.get() + direct_used_, room_bytes);
     ssize_t n = -1;
     if (source_direct) {
-      n = pread_direct(from_direct_fd, offset, room, direct_scratch_.get(), staged_buffer_bytes);
+      // What the page cache holds of the source is taken from there; the
+      // rest is read directly.
+      const std::uint64_t cached = cached_prefix(from_fd, offset, room.size());
+      n = cached > 0 ? pread_cached(from_fd, offset, room.first(static_cast<std::size_t>(cached))) : -1;
+      if (n <= 0) n = pread_direct(from_direct_fd, offset, room, direct_scratch_.get(), staged_buffer_bytes);
       if (n < 0 && errno == EINVAL) {  // the source's file system refuses: read it buffered
         source_direct = false;
         continue;

@@ -1,7 +1,9 @@
 #include "core/direct_io.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -77,6 +79,39 @@ ssize_t pread_direct(int fd, std::uint64_t offset, std::span<char> out, char* sc
     if (static_cast<std::size_t>(n) < want) break;  // the end of the file
   }
   return static_cast<ssize_t>(got);
+}
+
+std::uint64_t cached_prefix(int fd, std::uint64_t offset, std::uint64_t size) noexcept {
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (size == 0 || page_size <= 0) return 0;
+  const auto page = static_cast<std::uint64_t>(page_size);
+  const std::uint64_t first = offset / page * page;
+  const std::uint64_t span = offset + size - first;
+  void* map = ::mmap(nullptr, span, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(first));
+  if (map == MAP_FAILED) return 0;
+  std::uint64_t pages = 0;
+  const std::uint64_t total = (span + page - 1) / page;
+  unsigned char resident[256];
+  bool missing = false;
+  while (pages < total && !missing) {
+    const std::uint64_t batch = std::min<std::uint64_t>(total - pages, std::size(resident));
+    if (::mincore(static_cast<char*>(map) + pages * page, batch * page, resident) != 0) break;
+    std::uint64_t i = 0;
+    while (i < batch && (resident[i] & 1) != 0) ++i;
+    pages += i;
+    missing = i < batch;
+  }
+  ::munmap(map, span);
+  if (pages == 0) return 0;
+  return std::min(first + pages * page, offset + size) - offset;
+}
+
+ssize_t pread_cached(int fd, std::uint64_t offset, std::span<char> out) noexcept {
+  iovec piece{out.data(), out.size()};
+  for (;;) {
+    const ssize_t n = ::preadv2(fd, &piece, 1, static_cast<off_t>(offset), RWF_NOWAIT);
+    if (n >= 0 || errno != EINTR) return n;
+  }
 }
 
 }  // namespace zs

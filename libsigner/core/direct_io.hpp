@@ -53,4 +53,19 @@ int reopen_for_reads(int fd, bool direct) noexcept;
 ssize_t pread_direct(int fd, std::uint64_t offset, std::span<char> out, char* scratch,
                      std::size_t scratch_bytes) noexcept;
 
+// How many of the `size` bytes at `offset` of the file open as `fd` the page
+// cache holds, from `offset` up to the first page it does not (mincore over
+// a mapping, which reads nothing); 0 when it cannot tell. A file that a
+// re-sign copies from is often cached (read or copied just before): a
+// direct read would send the disk for those pages, after writing out any
+// that are dirty.
+std::uint64_t cached_prefix(int fd, std::uint64_t offset, std::uint64_t size) noexcept;
+
+// Reads up to `out.size()` bytes at `offset` of `fd` (open without O_DIRECT)
+// from the page cache, never waiting on the disk (preadv2 with RWF_NOWAIT):
+// the bytes read, up to the first page not cached; 0 at the end of the file;
+// -1 with errno EAGAIN when the first page is not cached (the kernel may
+// then start reading it in: ask cached_prefix first), or another errno.
+ssize_t pread_cached(int fd, std::uint64_t offset, std::span<char> out) noexcept;
+
 }  // namespace zs

@@ -4,8 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -65,6 +67,21 @@ struct OpenTwice {
         direct{plain.fd >= 0 ? reopen_for_direct_reads(plain.fd) : -1} {}
 };
 
+// Drops the pages of [offset, offset + size) of the file open as `fd` from
+// the page cache, once they are on the disk.
+void drop_from_cache(int fd, std::uint64_t offset, std::uint64_t size) {
+  REQUIRE(::fdatasync(fd) == 0);
+  REQUIRE(::posix_fadvise(fd, static_cast<off_t>(offset), static_cast<off_t>(size), POSIX_FADV_DONTNEED) == 0);
+}
+
+// Reads a few scattered pieces of the file open as `fd` through the page
+// cache, once all of it was dropped from there: some of it cached, some not.
+void cache_some(int fd, std::uint64_t size) {
+  drop_from_cache(fd, 0, size);
+  std::string piece(4096, '\0');
+  for (std::uint64_t at = size / 7; at < size; at += size / 3) REQUIRE(::pread(fd, piece.data(), piece.size(), static_cast<off_t>(at)) > 0);
+}
+
 }  // namespace
 
 TEST_CASE("pread_direct reads any range of a file, in place when aligned and through the scratch otherwise") {
@@ -99,6 +116,57 @@ TEST_CASE("pread_direct reads any range of a file, in place when aligned and thr
   const ssize_t tail = pread_direct(direct_fd, 2 * 1024 * 1024, std::span<char>(whole.get(), 8192), nullptr, 0);
   REQUIRE(tail == 8192);
   CHECK(std::string(whole.get(), 8192) == data.substr(2 * 1024 * 1024, 8192));
+}
+
+TEST_CASE("cached_prefix tells what the page cache holds, which pread_cached reads without the disk") {
+  Folder folder("zs_cached_read");
+  const std::string path = (folder.path / "data").string();
+  constexpr std::size_t mib = std::size_t{1} << 20;
+  const std::string data = pattern(6 * mib + 300, 7);
+  const OpenTwice file(path, data);
+  const int fd = file.plain.fd;
+  REQUIRE(fd >= 0);
+  std::string out(data.size() + 100, '\0');
+  std::mt19937 rng(11);
+
+  // Just written: all of it cached, read from any offset.
+  CHECK(cached_prefix(fd, 0, data.size()) == data.size());
+  for (int i = 0; i < 50; ++i) {
+    const std::uint64_t offset = rng() % (data.size() - 300000);
+    const std::size_t size = rng() % 300000;
+    CAPTURE(offset);
+    CHECK(cached_prefix(fd, offset, size) == size);
+    REQUIRE(pread_cached(fd, offset, std::span<char>(out.data(), size)) == static_cast<ssize_t>(size));
+    CHECK(out.substr(0, size) == data.substr(offset, size));
+  }
+  CHECK(pread_cached(fd, data.size(), out) == 0);  // the end of the file
+
+  // Dropped: nothing cached, then what a read brings back in.
+  drop_from_cache(fd, 0, data.size());
+  if (cached_prefix(fd, 0, data.size()) != 0) {
+    MESSAGE("the kernel kept the dropped pages: only reads of cached ranges were tested");
+    return;
+  }
+  CHECK(cached_prefix(fd, 0, data.size()) == 0);
+  const std::uint64_t at = 3 * mib + 5;
+  REQUIRE(::pread(fd, out.data(), 100, static_cast<off_t>(at)) == 100);
+  const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  CHECK(cached_prefix(fd, at / page * page, page) == page);
+  CHECK(cached_prefix(fd, at, 100) == 100);
+  CHECK(cached_prefix(fd, 0, data.size()) == 0);  // the first page is still out
+  // A range that starts in the cached stretch: cached up to where it ends,
+  // and pread_cached reads that much.
+  const std::uint64_t held = cached_prefix(fd, at, data.size() - at);
+  REQUIRE(held >= 100);
+  REQUIRE(held < data.size() - at);
+  CHECK(cached_prefix(fd, at + held, 1) == 0);
+  REQUIRE(pread_cached(fd, at, std::span<char>(out.data(), held)) == static_cast<ssize_t>(held));
+  CHECK(out.substr(0, held) == data.substr(at, held));
+  // Where nothing is cached it waits for nothing: EAGAIN.
+  const ssize_t none = pread_cached(fd, 0, std::span<char>(out.data(), 4096));
+  const int error = errno;
+  CHECK(none == -1);
+  CHECK(error == EAGAIN);
 }
 
 TEST_CASE("a second descriptor for direct reads is the same file, even renamed and removed, and none for a pipe") {
@@ -140,6 +208,12 @@ TEST_CASE("a staged file written with direct I/O holds what was appended and cop
   // (nothing left for the page cache) and one that does not.
   for (const bool end_on_block : {false, true}) {
     CAPTURE(end_on_block);
+    // The copies read what the page cache holds of the source and the rest
+    // directly: the second time, only a few pieces of it are cached.
+    if (end_on_block) {
+      cache_some(plain.fd, source.size());
+      CHECK(cached_prefix(plain.fd, source.size() / 7, 4096) == 4096);
+    }
     auto staged = StagedFile::create(path, 0644, StagedFile::Io::direct);
     REQUIRE(staged);
     CHECK(staged->direct());
