@@ -291,6 +291,7 @@ Action add_sign_command(CLI::App& app) {
       // Gone (its line erased) before anything else is printed.
       auto progress = progress_for_stderr(opts->no_progress);
       request->progress = progress.get();
+      request->process_ends_after = true;
       return sign_zone(*request);
     }();
     if (!summary) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/atomic_file.hpp"
+#include "core/leave_to_exit.hpp"
 #include "core/parallel.hpp"
 #include "core/encoding.hpp"
 #include "crypto/keys.hpp"
@@ -1054,6 +1055,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
         !r)
       summary.notes.push_back("signature index not written (" + r.error().to_string() +
                               "); the next run reads the signed output instead");
+  if (request.process_ends_after) leave_to_exit(std::move(*input));
   return summary;
 }
 

@@ -79,6 +79,10 @@ struct SignRequest {
   // Publish a ZONEMD (RFC 8976: SIMPLE, SHA-384) at the apex, computed over
   // the signed zone (dnssec/zonemd.hpp). A policy's `zonemd: true` does too.
   bool zonemd = false;
+  // The caller's process ends after this run (the command line's `sign`):
+  // the zone is then left for the exit to take back instead of freed block
+  // by block (core/leave_to_exit.hpp). Never for a caller that goes on.
+  bool process_ends_after = false;
 };
 
 struct SignSummary {
