@@ -1,6 +1,7 @@
 #include "signer/sign_zone.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <span>
@@ -999,8 +1000,16 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     copy_previous = false;
     denial_proven = false;
   }
-  for (const auto& node : zone.nodes())
-    for (const auto& rrset : node.rrsets) summary.rrsets_signed += needs_signature(node, rrset) ? 1 : 0;
+  {
+    std::atomic<std::size_t> rrsets_signed{0};
+    for_each_slice(zone.nodes().size(), [&](std::size_t begin, std::size_t end) {
+      std::size_t n = 0;
+      for (std::size_t i = begin; i < end; ++i)
+        for (const auto& rrset : zone.nodes()[i].rrsets) n += needs_signature(zone.nodes()[i], rrset) ? 1 : 0;
+      rrsets_signed += n;
+    });
+    summary.rrsets_signed = rrsets_signed;
+  }
   summary.records_out = zone.record_count() + carried_signatures;
   summary.signatures_carried = carried_signatures;
 
