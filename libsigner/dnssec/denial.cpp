@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <climits>
 #include <cstdint>
 #include <iterator>
@@ -32,15 +33,30 @@ bool is_chain_type(RrType t) noexcept {
 // nothing but NSEC3 records. Empty non-terminals are kept.
 void strip_denial(Zone& zone) {
   auto& nodes = zone.nodes();
+  // Each node on its own, on a few threads: a walk over every node (0.04 s
+  // at a million names on one thread), where an unsigned zone has nothing
+  // to strip. The nodes an old chain leaves empty go afterwards, in order.
+  std::vector<std::uint8_t> leftover(nodes.size(), 0);
+  std::atomic<bool> any_leftover{false};
+  for_each_slice(nodes.size(), [&](std::size_t begin, std::size_t end) {
+    bool found = false;
+    for (std::size_t i = begin; i < end; ++i) {
+      Node& node = nodes[i];
+      const bool had_nsec3 = node.has(RrType::NSEC3);
+      erase_if(node.rrsets, [](const Rrset& r) { return is_chain_type(r.type); });
+      erase_if(node.signatures, [](SignatureRef s) { return is_chain_type(s.covered); });
+      if (had_nsec3 && node.rrsets.empty() && node.kind != NodeKind::apex && !node.empty_non_terminal) {
+        leftover[i] = 1;
+        found = true;
+      }
+    }
+    if (found) any_leftover = true;
+  });
+  if (!any_leftover) return;
   std::size_t out = 0;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    Node& node = nodes[i];
-    bool had_nsec3 = node.has(RrType::NSEC3);
-    erase_if(node.rrsets, [](const Rrset& r) { return is_chain_type(r.type); });
-    erase_if(node.signatures, [](SignatureRef s) { return is_chain_type(s.covered); });
-    bool leftover = had_nsec3 && node.rrsets.empty() && node.kind != NodeKind::apex && !node.empty_non_terminal;
-    if (leftover) continue;
-    if (out != i) nodes[out] = std::move(node);
+    if (leftover[i]) continue;
+    if (out != i) nodes[out] = std::move(nodes[i]);
     ++out;
   }
   nodes.resize(out);

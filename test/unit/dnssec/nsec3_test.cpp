@@ -231,6 +231,22 @@ TEST_CASE("NSEC3 chain of 100k names, on threads, links every name once in hash 
     if (to_base32hex(chain[i].second.next) != next_owner.first_label()) ++broken;
   }
   CHECK(broken == 0);
+
+  // Replaced on threads too: another chain instead of this one, then NSEC,
+  // and no node of an old chain is left.
+  const std::size_t names = count + 2;
+  CHECK(zone->nodes().size() == 2 * names);
+  REQUIRE(add_nsec3_chain(*zone, Nsec3Params{.iterations = 1, .salt = {0xab}, .opt_out = false}));
+  CHECK(zone->nodes().size() == 2 * names);
+  for (const auto& [owner, r] : nsec3_records(*zone)) CHECK(r.salt == Bytes{0xab});
+  add_nsec_chain(*zone);
+  CHECK(zone->nodes().size() == names);
+  std::size_t nsec = 0;
+  for (const Node& n : zone->nodes()) {
+    CHECK_FALSE(n.has(RrType::NSEC3));
+    nsec += n.has(RrType::NSEC) ? 1 : 0;
+  }
+  CHECK(nsec == names);
 }
 
 TEST_CASE("NSEC3 chain gives occluded names (glue, data below a DNAME) no NSEC3") {
