@@ -161,33 +161,60 @@ Zone::~Zone() {
 
 Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const SourceFiles& files,
                          BuildOptions options) {
-  // Checks on single records, in file order, so the first bad record is named.
-  for (const Record& r : records) {
+  // Checks on single records: the first bad record in file order is named.
+  auto record_problem = [&](const Record& r) -> std::optional<Error> {
     if (!r.owner.is_subdomain_of(origin))
-      return fail(error_at(Errc::out_of_zone, r.owner.to_string() + " is outside the zone " + origin.to_string(), r,
-                           files));
+      return error_at(Errc::out_of_zone, r.owner.to_string() + " is outside the zone " + origin.to_string(), r,
+                      files);
     if (is_meta_type(r.type))
-      return fail(error_at(Errc::bad_type,
-                           type_to_string(r.type) + " is a meta type (RFC 6895 §3.1), only valid in queries: " +
-                               "no zone can hold it",
-                           r, files));
+      return error_at(Errc::bad_type,
+                      type_to_string(r.type) + " is a meta type (RFC 6895 §3.1), only valid in queries: " +
+                          "no zone can hold it",
+                      r, files);
     if (r.type == RrType::NS && r.owner.is_wildcard())
-      return fail(error_at(Errc::wildcard_ns,
-                           "NS at the wildcard " + r.owner.to_string() + " (RFC 4592 §4.2: a wildcard cannot be a "
-                           "delegation point)",
-                           r, files));
+      return error_at(Errc::wildcard_ns,
+                      "NS at the wildcard " + r.owner.to_string() + " (RFC 4592 §4.2: a wildcard cannot be a "
+                      "delegation point)",
+                      r, files);
     if (!fits_in_message(r))
-      return fail(error_at(Errc::bad_rdata,
-                           type_to_string(r.type) + " record of " + std::to_string(r.rdata.size()) +
-                               " RDATA octets: with its owner it cannot fit in a 65,535-octet DNS message",
-                           r, files));
+      return error_at(Errc::bad_rdata,
+                      type_to_string(r.type) + " record of " + std::to_string(r.rdata.size()) +
+                          " RDATA octets: with its owner it cannot fit in a 65,535-octet DNS message",
+                      r, files);
     if (r.type == RrType::SOA && !r.owner.equals(origin))
-      return fail(error_at(Errc::soa_not_at_apex, "SOA at " + r.owner.to_string() + ", not at the apex", r, files));
+      return error_at(Errc::soa_not_at_apex, "SOA at " + r.owner.to_string() + ", not at the apex", r, files);
     if (r.type == RrType::DS && r.owner.equals(origin))
-      return fail(error_at(Errc::ds_at_apex, "DS at the zone apex belongs in the parent zone", r, files));
+      return error_at(Errc::ds_at_apex, "DS at the zone apex belongs in the parent zone", r, files);
     if (r.type == RrType::CNAME && r.owner.equals(origin))
-      return fail(error_at(Errc::cname_at_apex, "CNAME at the zone apex", r, files));
-  }
+      return error_at(Errc::cname_at_apex, "CNAME at the zone apex", r, files);
+    return std::nullopt;
+  };
+  // Records that signing drops (below), found on the same pass.
+  auto dropped = [&](const Record& r) {
+    return !options.keep_dnssec && (is_dnssec_generated_type(r.type) || r.type == RrType::RRSIG ||
+                                    r.type == RrType::ZONEMD);
+  };
+  // On a few threads (a pass over every record, 0.05 s at a million names
+  // on one): each slice finds its first bad record, and the first of those
+  // is the first in the file.
+  std::size_t first_bad = records.size();
+  bool any_dropped = false;
+  std::mutex first_guard;
+  for_each_slice(records.size(), [&](std::size_t begin, std::size_t end) {
+    std::size_t bad = records.size();
+    bool drops = false;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (record_problem(records[i])) {
+        bad = i;
+        break;
+      }
+      drops = drops || dropped(records[i]);
+    }
+    std::lock_guard lock(first_guard);
+    first_bad = std::min(first_bad, bad);
+    any_dropped = any_dropped || drops;
+  });
+  if (first_bad < records.size()) return fail(*record_problem(records[first_bad]));
 
   Zone zone;
   zone.origin_ = origin;
@@ -196,7 +223,11 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   // file order leads it (its TTL is the RRset's, as BIND does).
   std::vector<std::size_t> order;
   order.reserve(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  if (!any_dropped) {
+    order.resize(records.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+  }
+  for (std::size_t i = 0; any_dropped && i < records.size(); ++i) {
     const Record& r = records[i];
     if (!options.keep_dnssec && (is_dnssec_generated_type(r.type) || r.type == RrType::RRSIG)) continue;
     if (!options.keep_dnssec && r.type == RrType::ZONEMD) {
