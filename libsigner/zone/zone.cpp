@@ -318,6 +318,18 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     std::vector<SignatureRef> rrsigs;  // of the current node, built into its list once
     std::vector<std::size_t> rrsig_records;  // where they came from, freed once copied
     for (std::size_t i = out.begin; i < out.end;) {
+      // The records come in canonical order but lie in file order: each is
+      // a cache miss or three (itself, its owner, its RDATA). Loaded ahead,
+      // in two steps, since the second needs the record.
+      // 0.29 s at a million names without, 0.18-0.22 s with (the distance
+      // measured: 8 and 16 alike, 32 and 64 slower).
+      constexpr std::size_t ahead = 16;
+      if (i + ahead < out.end) __builtin_prefetch(&records[order[i + ahead]]);
+      if (i + ahead / 2 < out.end) {
+        const Record& soon = records[order[i + ahead / 2]];
+        soon.owner.prefetch();
+        __builtin_prefetch(soon.rdata.data());
+      }
       std::size_t owner_end = i + 1;
       while (owner_end < out.end && same_owner(owner_end, i)) ++owner_end;
 
