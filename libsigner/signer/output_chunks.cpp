@@ -64,7 +64,42 @@ std::vector<OutputChunk> output_chunks(const Zone& zone, std::span<const std::ui
 
 namespace {
 
+// digest_records without the RRSIGs, straight from the nodes: the records
+// OutputOrder gives but RRSIGs, in its order (the apex's SOA first, then
+// the RRsets by type), without its per-node list. Into `data`, kept by the
+// caller's thread across chunks.
+ChunkDigest unsigned_records_digest(const Zone& zone, std::size_t first, std::size_t end, Bytes& data) {
+  data.clear();
+  auto put_rrset = [&](const Node& node, const Rrset& set) {
+    const BytesView owner = node.owner.wire();
+    for (BytesView rdata : set.rdatas) {
+      put_u16(data, static_cast<std::uint16_t>(owner.size()));
+      put_bytes(data, owner);
+      put_u8(data, static_cast<std::uint8_t>(node.kind));
+      put_u16(data, to_u16(set.type));
+      put_u32(data, set.ttl);
+      put_u16(data, static_cast<std::uint16_t>(rdata.size()));
+      put_bytes(data, rdata);
+    }
+  };
+  for (std::size_t n = first; n < end; ++n) {
+    const Node& node = zone.nodes()[n];
+    const Rrset* soa = node.kind == NodeKind::apex ? node.find(RrType::SOA) : nullptr;
+    if (soa) put_rrset(node, *soa);
+    for (const Rrset& set : node.rrsets)
+      if (&set != soa) put_rrset(node, set);
+  }
+  const Bytes d = digest(DigestType::SHA256, data);
+  ChunkDigest out{};
+  std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
+}
+
 ChunkDigest digest_records(const Zone& zone, std::size_t first, std::size_t end, bool with_signatures) {
+  if (!with_signatures) {
+    Bytes data;
+    return unsigned_records_digest(zone, first, end, data);
+  }
   Bytes data;
   OutputOrder order(zone, first, end);
   while (auto r = order.next()) {
@@ -95,6 +130,12 @@ std::vector<ChunkDigest> digest_chunks(const Zone& zone, std::span<const std::si
   run_on_threads(threads, [&](std::size_t worker) {
     const std::size_t begin = ends.size() * worker / threads;
     const std::size_t end = ends.size() * (worker + 1) / threads;
+    Bytes data;
+    if (!with_signatures) {
+      for (std::size_t c = begin; c < end; ++c)
+        out[c] = unsigned_records_digest(zone, c == 0 ? 0 : ends[c - 1], ends[c], data);
+      return;
+    }
     for (std::size_t c = begin; c < end; ++c)
       out[c] = digest_records(zone, c == 0 ? 0 : ends[c - 1], ends[c], with_signatures);
   });

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/bytes.hpp"
+#include "crypto/keys.hpp"
 #include "signer/output_chunks.hpp"
 #include "zone/zone.hpp"
 #include "zonefile/writer.hpp"
@@ -145,4 +147,51 @@ TEST_CASE("proven chunks are found by the pair of digests, never by one alone") 
   ChunkProof mixed{a.records, b.text};
   CHECK_FALSE(proven.contains(mixed));
   CHECK_FALSE(ProvenChunks().contains(a));
+}
+
+TEST_CASE("the unsigned digest covers the records the writer writes but RRSIGs, each with its node's kind") {
+  // Apex with several types, multi-record RRsets, a delegation with DS and
+  // glue, an empty non-terminal, and signatures, which it leaves out.
+  Zone zone = zone_of(3000,
+                      "@ IN MX 10 mail\n@ IN TXT \"a\"\n@ IN TXT \"b\"\nsub IN NS ns.sub\nsub IN DS 1 13 2 "
+                      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nns.sub IN A 192.0.2.7\n"
+                      "deep.ent IN AAAA 2001:db8::1\n");
+  zone.nodes().front().signatures.push_back(Signature{RrType::SOA, 3600, CompactBytes(Bytes{1, 2, 3})});
+  zone.nodes()[7].signatures.push_back(Signature{RrType::A, 3600, CompactBytes(Bytes{4, 5})});
+  // The stream, made here from the writer's own record order.
+  auto expected = [&](std::size_t first, std::size_t end) {
+    Bytes data;
+    OutputOrder order(zone, first, end);
+    while (auto r = order.next()) {
+      if (r->type == RrType::RRSIG) continue;
+      const BytesView owner = r->node->owner.wire();
+      put_u16(data, static_cast<std::uint16_t>(owner.size()));
+      put_bytes(data, owner);
+      put_u8(data, static_cast<std::uint8_t>(r->node->kind));
+      put_u16(data, to_u16(r->type));
+      put_u32(data, r->ttl);
+      put_u16(data, static_cast<std::uint16_t>(r->rdata.size()));
+      put_bytes(data, r->rdata);
+    }
+    const Bytes d = digest(DigestType::SHA256, data);
+    ChunkDigest out{};
+    std::copy_n(d.begin(), out.size(), out.begin());
+    return out;
+  };
+  const std::vector<std::size_t> ends = chunk_ends(zone);
+  REQUIRE(ends.size() > 10);
+  const std::vector<ChunkDigest> all = chunk_unsigned_digests(zone, ends, 2);
+  REQUIRE(all.size() == ends.size());
+  for (std::size_t c = 0; c < ends.size(); ++c) {
+    const std::size_t first = c == 0 ? 0 : ends[c - 1];
+    CHECK(all[c] == expected(first, ends[c]));
+    CHECK(chunk_unsigned_digest(zone, first, ends[c]) == all[c]);
+  }
+  // A node's kind is part of it: the same records as glue are others.
+  Zone occluded = zone;
+  const ChunkDigest whole = chunk_unsigned_digest(zone, 0, zone.nodes().size());
+  auto with_a = std::ranges::find_if(occluded.nodes(), [](const Node& n) { return n.has(RrType::A); });
+  REQUIRE(with_a != occluded.nodes().end());
+  with_a->kind = NodeKind::occluded;
+  CHECK(chunk_unsigned_digest(occluded, 0, zone.nodes().size()) != whole);
 }
