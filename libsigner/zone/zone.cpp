@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <iterator>
 #include <mutex>
 #include <numeric>
@@ -221,6 +222,9 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   // Sort by owner then type. The keys make canonical order a byte
   // comparison; the sort is stable, so the first record of each RRset in
   // file order leads it (its TTL is the RRset's, as BIND does).
+  // Record indexes are held in 32 bits (SortKey, below).
+  if (records.size() > UINT32_MAX)
+    return fail(Errc::limit, "a zone of more than 4,294,967,295 records is too large to sign here");
   std::vector<std::size_t> order;
   order.reserve(records.size());
   if (!any_dropped) {
@@ -248,7 +252,17 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
   // names such as host123456 share their first eight octets by the hundred.
   struct SortKey {
     std::uint64_t prefix[2];
-    std::size_t record;
+    std::uint32_t record;
+    std::uint16_t type;
+    // The key's length past the origin's when the prefixes hold all of it
+    // (16 or less), otherwise 17.
+    std::uint8_t whole_length;
+  };
+  // With equal prefixes: whether the two keys are known to be equal (both
+  // whole, of one length), so that the names need not be read, which at a
+  // million names is a cache miss each (the records lie in file order).
+  auto one_key = [](const SortKey& a, const SortKey& b) {
+    return a.whole_length <= 16 && a.whole_length == b.whole_length;
   };
   // Past the prefixes, the names themselves are compared (canonical_compare
   // orders as the keys do); the keys are never stored.
@@ -265,20 +279,24 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
         prefix = (prefix << 8) | (i < key_size ? key[i] : 0u);
       sort_key.prefix[half] = prefix;
     }
-    sort_key.record = order[k];
+    sort_key.record = static_cast<std::uint32_t>(order[k]);
+    sort_key.type = to_u16(records[order[k]].type);
+    sort_key.whole_length = static_cast<std::uint8_t>(std::min<std::size_t>(key_size - origin_key, 17));
   });
   stable_sort_on_threads(sorted.begin(), sorted.end(), [&](const SortKey& a, const SortKey& b) {
     if (a.prefix[0] != b.prefix[0]) return a.prefix[0] < b.prefix[0];
     if (a.prefix[1] != b.prefix[1]) return a.prefix[1] < b.prefix[1];
-    int c = canonical_compare(records[a.record].owner, records[b.record].owner);
-    if (c != 0) return c < 0;
-    return to_u16(records[a.record].type) < to_u16(records[b.record].type);
+    if (!one_key(a, b))
+      if (const int c = canonical_compare(records[a.record].owner, records[b.record].owner); c != 0) return c < 0;
+    return a.type < b.type;
   });
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = sorted[k].record;
   // Whether the records at positions k and l of `order` have one owner.
   auto same_owner = [&](std::size_t k, std::size_t l) {
-    return sorted[k].prefix[0] == sorted[l].prefix[0] && sorted[k].prefix[1] == sorted[l].prefix[1] &&
-           records[order[k]].owner.equals(records[order[l]].owner);
+    const SortKey& a = sorted[k];
+    const SortKey& b = sorted[l];
+    return a.prefix[0] == b.prefix[0] && a.prefix[1] == b.prefix[1] &&
+           (one_key(a, b) || records[order[k]].owner.equals(records[order[l]].owner));
   };
 
   // For the glue check, which runs once owners are classified: every NS

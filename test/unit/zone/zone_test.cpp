@@ -486,3 +486,29 @@ TEST_CASE("in a large zone the first bad record in file order is named, and drop
   CHECK(z.record_count() == 3 + names - 1);
   for (const Node& n : z.nodes()) CHECK_FALSE(n.has(RrType::NSEC3PARAM));
 }
+
+TEST_CASE("owners that share long key prefixes, or differ only in case, sort canonically into one node each") {
+  // Short names whose keys the sort compares whole, long ones that share
+  // their first sixteen octets and differ after, spellings in other cases,
+  // and several types per owner: 40,000 records, sorted on threads.
+  std::vector<std::string> lines = {"@ 60 SOA ns1 h 1 1 1 1 1", "@ 60 NS ns1", "ns1 60 A 192.0.2.1"};
+  constexpr int groups = 8000;
+  for (int i = groups; i-- > 0;) {
+    const std::string n = std::to_string(i);
+    lines.push_back("s" + n + " 60 TXT \"x\"");
+    lines.push_back("S" + n + " 60 A 192.0.2.1");
+    lines.push_back("averylonglabelprefix-" + n + " 60 AAAA 2001:db8::1");
+    lines.push_back("AVERYLONGLABELPREFIX-" + n + " 60 A 192.0.2.2");
+    lines.push_back("x.averylonglabelprefix-" + n + " 60 A 192.0.2.3");
+  }
+  const Zone z = build_ok(records_of_lines(lines));
+  // apex, ns1, and per group: s<n>, the long name, and the name below it.
+  REQUIRE(z.nodes().size() == 2 + 3 * groups);
+  for (std::size_t k = 1; k < z.nodes().size(); ++k)
+    CHECK(canonical_compare(z.nodes()[k - 1].owner, z.nodes()[k].owner) < 0);
+  for (const Node& n : z.nodes()) {
+    if (n.owner.label_count() != 3 || n.owner.first_label() == "ns1") continue;
+    CHECK(n.rrsets.size() == 2);  // s<n>: A and TXT; the long name: A and AAAA
+    for (std::size_t t = 1; t < n.rrsets.size(); ++t) CHECK(to_u16(n.rrsets[t - 1].type) < to_u16(n.rrsets[t].type));
+  }
+}
