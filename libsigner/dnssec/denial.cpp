@@ -316,12 +316,12 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
   // alone: on a few threads too.
   std::vector<Node> added(hashed.size());
   for_each_slice(hashed.size(), [&](std::size_t begin, std::size_t end) {
+    Bytes rdata;  // each node's RDATA, made here and copied into its set
     for (std::size_t i = begin; i < end; ++i) {
       const Bytes& bitmap = bitmaps[hashed[i].bitmap];
       const Nsec3Hash& next = hashed[(i + 1) % hashed.size()].hash;
 
-      Bytes rdata;
-      rdata.reserve(6 + params.salt.size() + next.size() + bitmap.size());
+      rdata.clear();
       put_u8(rdata, nsec3_hash_sha1);
       put_u8(rdata, flags);
       put_u16(rdata, params.iterations);
@@ -339,7 +339,8 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
       rrset.owner = std::move(owner);
       rrset.type = RrType::NSEC3;
       rrset.ttl = ttl;
-      rrset.rdatas.push_back(std::move(rdata));
+      const BytesView made(rdata);
+      rrset.rdatas = RdataSet(std::span<const BytesView>(&made, 1));
       node.rrsets.push_back(std::move(rrset));
     }
   });
