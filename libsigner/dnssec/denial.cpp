@@ -172,6 +172,32 @@ std::vector<Bytes> hash_names(std::vector<HashedName>& hashed, const std::vector
   return bitmaps;
 }
 
+// Sorts by hash, then zone order (which only two equal hashes, a collision,
+// would need). The hashes are uniform: they are dealt into 65,536 buckets
+// by their first two octets (a counting sort), and the buckets, a dozen or
+// so names each at a million, are sorted on a few threads. 0.066 s at a
+// million names as a merge sort on two threads, 0.045 s so (with 4,096
+// buckets of some 250 names: 0.10 s).
+void sort_by_hash(std::vector<HashedName>& hashed) {
+  constexpr std::size_t buckets = 1u << 16;
+  auto bucket_of = [](const HashedName& h) { return (std::size_t{h.hash[0]} << 8) | h.hash[1]; };
+  std::vector<std::uint32_t> starts(buckets + 1, 0);
+  for (const HashedName& h : hashed) ++starts[bucket_of(h) + 1];
+  for (std::size_t b = 0; b < buckets; ++b) starts[b + 1] += starts[b];
+  std::vector<HashedName> dealt(hashed.size());
+  {
+    std::vector<std::uint32_t> next(starts.begin(), starts.end() - 1);
+    for (const HashedName& h : hashed) dealt[next[bucket_of(h)]++] = h;
+  }
+  for_each_slice(buckets, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t b = begin; b < end; ++b)
+      std::sort(dealt.begin() + starts[b], dealt.begin() + starts[b + 1], [](const HashedName& x, const HashedName& y) {
+        return x.hash != y.hash ? x.hash < y.hash : x.node < y.node;
+      });
+  });
+  hashed = std::move(dealt);
+}
+
 }  // namespace
 
 Bytes nsec3_hash(const Name& name, BytesView salt, std::uint16_t iterations) {
@@ -277,11 +303,7 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
     if (include[k]) hashed.push_back({Nsec3Hash{}, static_cast<std::uint32_t>(k), 0});
   }
   const std::vector<Bytes> bitmaps = hash_names(hashed, nodes, params);
-  // The first eight octets decide nearly every comparison, as one number.
-  stable_sort_on_threads(hashed.begin(), hashed.end(), [](const HashedName& a, const HashedName& b) {
-    const std::uint64_t x = get_u64(a.hash.data()), y = get_u64(b.hash.data());
-    return x != y ? x < y : a.hash < b.hash;
-  });
+  sort_by_hash(hashed);
   for (std::size_t i = 1; i < hashed.size(); ++i) {
     if (hashed[i].hash == hashed[i - 1].hash)
       return fail(Errc::internal, "NSEC3 hash collision between " + nodes[hashed[i - 1].node].owner.to_string() +
