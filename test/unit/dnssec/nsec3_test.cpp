@@ -231,6 +231,14 @@ TEST_CASE("NSEC3 chain of 100k names, on threads, links every name once in hash 
     if (to_base32hex(chain[i].second.next) != next_owner.first_label()) ++broken;
   }
   CHECK(broken == 0);
+  // In hash order, which is the canonical order of the hashed owners, and
+  // the whole zone in canonical order.
+  std::size_t unordered = 0;
+  for (std::size_t i = 1; i < chain.size(); ++i)
+    unordered += canonical_compare(chain[i - 1].first, chain[i].first) < 0 ? 0 : 1;
+  for (std::size_t k = 1; k < zone->nodes().size(); ++k)
+    unordered += canonical_compare(zone->nodes()[k - 1].owner, zone->nodes()[k].owner) < 0 ? 0 : 1;
+  CHECK(unordered == 0);
 
   // Replaced on threads too: another chain instead of this one, then NSEC,
   // and no node of an old chain is left.
