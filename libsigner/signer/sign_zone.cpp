@@ -1064,8 +1064,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     plan.tasks = {};
   }
   if (keep_index)
-    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, signers, denial.value_or(ContentDigest{}), written_chunks, ends,
-                                       carried, previous);
+    if (auto r = write_signature_index(zone, plan, threads, index_path, sha256, signers,
+                                       denial.value_or(ContentDigest{}), written_chunks, ends, carried, previous);
         !r)
       summary.notes.push_back("signature index not written (" + r.error().to_string() +
                               "); the next run reads the signed output instead");

@@ -79,7 +79,8 @@ void drop_from_cache(int fd, std::uint64_t offset, std::uint64_t size) {
 void cache_some(int fd, std::uint64_t size) {
   drop_from_cache(fd, 0, size);
   std::string piece(4096, '\0');
-  for (std::uint64_t at = size / 7; at < size; at += size / 3) REQUIRE(::pread(fd, piece.data(), piece.size(), static_cast<off_t>(at)) > 0);
+  for (std::uint64_t at = size / 7; at < size; at += size / 3)
+    REQUIRE(::pread(fd, piece.data(), piece.size(), static_cast<off_t>(at)) > 0);
 }
 
 }  // namespace
