@@ -1,6 +1,7 @@
 #include "signer/output_chunks.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/bytes.hpp"
 #include "core/parallel.hpp"
@@ -64,23 +65,45 @@ std::vector<OutputChunk> output_chunks(const Zone& zone, std::span<const std::ui
 
 namespace {
 
-// digest_records without the RRSIGs, straight from the nodes: the records
-// OutputOrder gives but RRSIGs, in its order (the apex's SOA first, then
-// the RRsets by type), without its per-node list. Into `data`, kept by the
-// caller's thread across chunks.
+// One record of a chunk digest's stream. With `kind` (the unsigned digest):
+// what is signed at a node depends on its kind too, which an ancestor
+// elsewhere in the zone decides (a delegation above makes its data glue),
+// so the same records under another kind need other RRSIGs.
+void put_record(Bytes& data, BytesView owner, std::optional<NodeKind> kind, RrType type, std::uint32_t ttl,
+                BytesView rdata) {
+  put_u16(data, static_cast<std::uint16_t>(owner.size()));
+  put_bytes(data, owner);
+  if (kind) put_u8(data, static_cast<std::uint8_t>(*kind));
+  put_u16(data, to_u16(type));
+  put_u32(data, ttl);
+  // RDATA is at most 65,535 octets; the length keeps records apart.
+  put_u16(data, static_cast<std::uint16_t>(rdata.size()));
+  put_bytes(data, rdata);
+}
+
+ChunkDigest sha256_of(const Bytes& data) {
+  const Bytes d = digest(DigestType::SHA256, data);
+  ChunkDigest out{};
+  std::copy_n(d.begin(), out.size(), out.begin());
+  return out;
+}
+
+// The records of nodes [first, end) in the writer's order (OutputOrder),
+// RRSIGs included. Into `data`, kept by the caller's thread across chunks.
+ChunkDigest records_digest(const Zone& zone, std::size_t first, std::size_t end, Bytes& data) {
+  data.clear();
+  OutputOrder order(zone, first, end);
+  while (auto r = order.next()) put_record(data, r->node->owner.wire(), std::nullopt, r->type, r->ttl, r->rdata);
+  return sha256_of(data);
+}
+
+// The same records but RRSIGs, each with its node's kind, straight from the
+// nodes in OutputOrder's order (the apex's SOA first, then the RRsets by
+// type) without its per-node list of records and signatures.
 ChunkDigest unsigned_records_digest(const Zone& zone, std::size_t first, std::size_t end, Bytes& data) {
   data.clear();
   auto put_rrset = [&](const Node& node, const Rrset& set) {
-    const BytesView owner = node.owner.wire();
-    for (BytesView rdata : set.rdatas) {
-      put_u16(data, static_cast<std::uint16_t>(owner.size()));
-      put_bytes(data, owner);
-      put_u8(data, static_cast<std::uint8_t>(node.kind));
-      put_u16(data, to_u16(set.type));
-      put_u32(data, set.ttl);
-      put_u16(data, static_cast<std::uint16_t>(rdata.size()));
-      put_bytes(data, rdata);
-    }
+    for (BytesView rdata : set.rdatas) put_record(data, node.owner.wire(), node.kind, set.type, set.ttl, rdata);
   };
   for (std::size_t n = first; n < end; ++n) {
     const Node& node = zone.nodes()[n];
@@ -89,38 +112,7 @@ ChunkDigest unsigned_records_digest(const Zone& zone, std::size_t first, std::si
     for (const Rrset& set : node.rrsets)
       if (&set != soa) put_rrset(node, set);
   }
-  const Bytes d = digest(DigestType::SHA256, data);
-  ChunkDigest out{};
-  std::copy_n(d.begin(), out.size(), out.begin());
-  return out;
-}
-
-ChunkDigest digest_records(const Zone& zone, std::size_t first, std::size_t end, bool with_signatures) {
-  if (!with_signatures) {
-    Bytes data;
-    return unsigned_records_digest(zone, first, end, data);
-  }
-  Bytes data;
-  OutputOrder order(zone, first, end);
-  while (auto r = order.next()) {
-    if (!with_signatures && r->type == RrType::RRSIG) continue;
-    const BytesView owner = r->node->owner.wire();
-    put_u16(data, static_cast<std::uint16_t>(owner.size()));
-    put_bytes(data, owner);
-    // What is signed at a node depends on its kind too, which an ancestor
-    // elsewhere in the zone decides (a delegation above makes its data
-    // glue): the same records under another kind need other RRSIGs.
-    if (!with_signatures) put_u8(data, static_cast<std::uint8_t>(r->node->kind));
-    put_u16(data, to_u16(r->type));
-    put_u32(data, r->ttl);
-    // RDATA is at most 65,535 octets; the length keeps records apart.
-    put_u16(data, static_cast<std::uint16_t>(r->rdata.size()));
-    put_bytes(data, r->rdata);
-  }
-  const Bytes d = digest(DigestType::SHA256, data);
-  ChunkDigest out{};
-  std::copy_n(d.begin(), out.size(), out.begin());
-  return out;
+  return sha256_of(data);
 }
 
 std::vector<ChunkDigest> digest_chunks(const Zone& zone, std::span<const std::size_t> ends, unsigned threads,
@@ -131,13 +123,11 @@ std::vector<ChunkDigest> digest_chunks(const Zone& zone, std::span<const std::si
     const std::size_t begin = ends.size() * worker / threads;
     const std::size_t end = ends.size() * (worker + 1) / threads;
     Bytes data;
-    if (!with_signatures) {
-      for (std::size_t c = begin; c < end; ++c)
-        out[c] = unsigned_records_digest(zone, c == 0 ? 0 : ends[c - 1], ends[c], data);
-      return;
+    for (std::size_t c = begin; c < end; ++c) {
+      const std::size_t first = c == 0 ? 0 : ends[c - 1];
+      out[c] = with_signatures ? records_digest(zone, first, ends[c], data)
+                               : unsigned_records_digest(zone, first, ends[c], data);
     }
-    for (std::size_t c = begin; c < end; ++c)
-      out[c] = digest_records(zone, c == 0 ? 0 : ends[c - 1], ends[c], with_signatures);
   });
   return out;
 }
@@ -145,11 +135,13 @@ std::vector<ChunkDigest> digest_chunks(const Zone& zone, std::span<const std::si
 }  // namespace
 
 ChunkDigest chunk_records_digest(const Zone& zone, std::size_t first, std::size_t end) {
-  return digest_records(zone, first, end, true);
+  Bytes data;
+  return records_digest(zone, first, end, data);
 }
 
 ChunkDigest chunk_unsigned_digest(const Zone& zone, std::size_t first, std::size_t end) {
-  return digest_records(zone, first, end, false);
+  Bytes data;
+  return unsigned_records_digest(zone, first, end, data);
 }
 
 std::vector<ChunkDigest> chunk_unsigned_digests(const Zone& zone, std::span<const std::size_t> ends,

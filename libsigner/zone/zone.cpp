@@ -190,7 +190,8 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       return error_at(Errc::cname_at_apex, "CNAME at the zone apex", r, files);
     return std::nullopt;
   };
-  // Records that signing drops (below), found on the same pass.
+  // Records that signing drops (below; a ZONEMD with a warning), found on
+  // the same pass.
   auto dropped = [&](const Record& r) {
     return !options.keep_dnssec && (is_dnssec_generated_type(r.type) || r.type == RrType::RRSIG ||
                                     r.type == RrType::ZONEMD);
@@ -219,31 +220,30 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
 
   Zone zone;
   zone.origin_ = origin;
-  // Sort by owner then type. The keys make canonical order a byte
-  // comparison; the sort is stable, so the first record of each RRset in
-  // file order leads it (its TTL is the RRset's, as BIND does).
   // Record indexes are held in 32 bits (SortKey, below).
   if (records.size() > UINT32_MAX)
     return fail(Errc::limit, "a zone of more than 4,294,967,295 records is too large to sign here");
-  std::vector<std::size_t> order;
-  order.reserve(records.size());
+  // Sort by owner then type. The keys make canonical order a byte
+  // comparison; the sort is stable, so the first record of each RRset in
+  // file order leads it (its TTL is the RRset's, as BIND does).
+  std::vector<std::size_t> order(any_dropped ? 0 : records.size());
   if (!any_dropped) {
-    order.resize(records.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-  }
-  for (std::size_t i = 0; any_dropped && i < records.size(); ++i) {
-    const Record& r = records[i];
-    if (!options.keep_dnssec && (is_dnssec_generated_type(r.type) || r.type == RrType::RRSIG)) continue;
-    if (!options.keep_dnssec && r.type == RrType::ZONEMD) {
-      // RFC 8976: the digest covers every record of the zone (DNSSEC
-      // records included) but the ZONEMD RRset itself, so one read from the
-      // input is stale once we sign.
-      zone.warnings_.push_back(warning_at("ZONEMD dropped: its digest cannot match the signed zone (RFC 8976); "
-                                          "sign --zonemd (or zonemd: true in the policy) publishes a new one",
-                                          r, files));
-      continue;
+  } else {
+    order.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const Record& r = records[i];
+      if (!dropped(r)) {
+        order.push_back(i);
+      } else if (r.type == RrType::ZONEMD) {
+        // RFC 8976: the digest covers every record of the zone (DNSSEC
+        // records included) but the ZONEMD RRset itself, so one read from
+        // the input is stale once we sign.
+        zone.warnings_.push_back(warning_at("ZONEMD dropped: its digest cannot match the signed zone (RFC 8976); "
+                                            "sign --zonemd (or zonemd: true in the policy) publishes a new one",
+                                            r, files));
+      }
     }
-    order.push_back(i);
   }
   // Every key starts with the origin's. The sixteen octets after it, as two
   // numbers (zero-filled past the key's end), order two keys whenever they
