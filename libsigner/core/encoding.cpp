@@ -123,9 +123,8 @@ std::optional<Bytes> from_base64(std::string_view text) {
   return out;
 }
 
-std::string to_base32hex(BytesView data) {
-  std::string out;
-  out.reserve((data.size() * 8 + 4) / 5);
+std::size_t to_base32hex_into(BytesView data, std::span<char> out) {
+  std::size_t n = 0;
   std::uint32_t acc = 0;
   int bits = 0;
   for (std::uint8_t b : data) {
@@ -133,11 +132,17 @@ std::string to_base32hex(BytesView data) {
     bits += 8;
     while (bits >= 5) {
       bits -= 5;
-      out += b32hex_alphabet[(acc >> bits) & 31];
+      out[n++] = b32hex_alphabet[(acc >> bits) & 31];
     }
     acc &= (1u << bits) - 1;
   }
-  if (bits > 0) out += b32hex_alphabet[(acc << (5 - bits)) & 31];
+  if (bits > 0) out[n++] = b32hex_alphabet[(acc << (5 - bits)) & 31];
+  return n;
+}
+
+std::string to_base32hex(BytesView data) {
+  std::string out(base32hex_length(data.size()), '\0');
+  out.resize(to_base32hex_into(data, out));
   return out;
 }
 

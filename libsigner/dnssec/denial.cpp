@@ -353,7 +353,9 @@ Result<void> add_nsec3_chain(Zone& zone, const Nsec3Params& params) {
       put_bytes(rdata, next);
       put_bytes(rdata, bitmap);
 
-      Name owner = origin.prepend(to_base32hex(hashed[i].hash)).value();  // length checked on entry
+      std::array<char, base32hex_length(std::tuple_size_v<Nsec3Hash>)> label{};
+      const std::size_t label_length = to_base32hex_into(hashed[i].hash, label);
+      Name owner = origin.prepend(std::string_view(label.data(), label_length)).value();  // length checked on entry
       Node& node = added[i];
       node.owner = owner;
       node.kind = NodeKind::authoritative;

@@ -10,6 +10,7 @@
 
 #include "core/encoding.hpp"
 #include "core/parallel.hpp"
+#include "crypto/digest_stream.hpp"
 #include "crypto/keys.hpp"
 #include "dns/rdata.hpp"
 #include "dnssec/denial.hpp"
@@ -393,9 +394,18 @@ ContentDigest denial_digest(const Zone& zone, unsigned threads) {
   // Everything verify_denial below reads, and nothing else: names, kinds,
   // types, the denial records, and the SOA fields of RFC 9077's TTL.
   auto is_denial = [](RrType t) { return t == RrType::NSEC || t == RrType::NSEC3 || t == RrType::NSEC3PARAM; };
+  // Each slice is hashed from a small buffer as it fills: a slice's bytes
+  // whole took 6-8 MB of fresh memory each, 120 MB of page faults at 1M names.
+  constexpr std::size_t flush_at = std::size_t{1} << 16;
   auto slice_digest = [&](std::size_t first, std::size_t end) {
+    DigestStream hash(DigestType::SHA256);
     Bytes data;
+    data.reserve(flush_at + Name::max_wire_length + 64);
     for (std::size_t n = first; n < end; ++n) {
+      if (data.size() >= flush_at) {
+        hash.update(data);
+        data.clear();
+      }
       const Node& node = zone.nodes()[n];
       const BytesView owner = node.owner.wire();
       put_u16(data, static_cast<std::uint16_t>(owner.size()));
@@ -414,7 +424,8 @@ ContentDigest denial_digest(const Zone& zone, unsigned threads) {
         }
       }
     }
-    return digest(DigestType::SHA256, data);
+    hash.update(data);
+    return hash.finish();
   };
   constexpr std::size_t slice = std::size_t{1} << 16;
   const std::size_t count = zone.nodes().size();

@@ -55,6 +55,11 @@ TEST_CASE("the RFC 4648 section 10 vectors encode and decode") {
     } else if (v.encoding == "BASE32-HEX") {
       std::string unpadded = v.encoded.substr(0, v.encoded.find('='));
       CHECK(to_base32hex(b(v.plain)) == lower(unpadded));
+      // Into a buffer of exactly the length it announces, marked beyond it.
+      std::string buffer(base32hex_length(v.plain.size()) + 1, '#');
+      const std::size_t written = to_base32hex_into(b(v.plain), std::span<char>(buffer).first(buffer.size() - 1));
+      CHECK(written == unpadded.size());
+      CHECK(buffer == lower(unpadded) + "#");
       CHECK(from_base32hex(unpadded).value() == b(v.plain));
       CHECK(from_base32hex(lower(unpadded)).value() == b(v.plain));
     } else {
