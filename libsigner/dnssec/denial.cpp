@@ -180,6 +180,15 @@ std::vector<Bytes> hash_names(std::vector<HashedName>& hashed, const std::vector
 // buckets of some 250 names: 0.10 s).
 void sort_by_hash(std::vector<HashedName>& hashed) {
   constexpr std::size_t buckets = 1u << 16;
+  auto before = [](const HashedName& x, const HashedName& y) {
+    return x.hash != y.hash ? x.hash < y.hash : x.node < y.node;
+  };
+  // Fewer names than buckets: the buckets' 512 KiB and their threads would
+  // cost more than the sort (a small zone signed every few minutes).
+  if (hashed.size() < buckets) {
+    std::sort(hashed.begin(), hashed.end(), before);
+    return;
+  }
   auto bucket_of = [](const HashedName& h) { return (std::size_t{h.hash[0]} << 8) | h.hash[1]; };
   std::vector<std::uint32_t> starts(buckets + 1, 0);
   for (const HashedName& h : hashed) ++starts[bucket_of(h) + 1];
@@ -191,9 +200,7 @@ void sort_by_hash(std::vector<HashedName>& hashed) {
   }
   for_each_slice(buckets, [&](std::size_t begin, std::size_t end) {
     for (std::size_t b = begin; b < end; ++b)
-      std::sort(dealt.begin() + starts[b], dealt.begin() + starts[b + 1], [](const HashedName& x, const HashedName& y) {
-        return x.hash != y.hash ? x.hash < y.hash : x.node < y.node;
-      });
+      std::sort(dealt.begin() + starts[b], dealt.begin() + starts[b + 1], before);
   });
   hashed = std::move(dealt);
 }
