@@ -571,6 +571,14 @@ Result<void> refuse_output_in_key_folder(const std::string& output, const std::s
 
 }  // namespace
 
+bool reuses_previous_output(const SignRequest& request) {
+  if (!request.refresh || request.output == "-") return false;
+  const std::string folder = (std::filesystem::path(request.key_dir) / KeyStore::folder_name(request.origin)).string();
+  std::error_code ec;
+  return std::filesystem::is_regular_file(request.output, ec) &&
+         std::filesystem::is_regular_file(signature_index_path(folder), ec);
+}
+
 Result<SignSummary> sign_zone(const SignRequest& request) {
   SignSummary summary;
   if (request.output != "-")

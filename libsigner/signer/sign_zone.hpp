@@ -122,4 +122,10 @@ struct SignSummary {
 
 Result<SignSummary> sign_zone(const SignRequest& request);
 
+// Whether sign_zone(request) will find a previous output and the signature
+// index its run left (signer/signature_reuse.hpp) to take from: a re-sign,
+// which holds about two thirds of a full sign's memory at its peak. Looks,
+// reads nothing; the run itself still checks all it takes.
+bool reuses_previous_output(const SignRequest& request);
+
 }  // namespace zs

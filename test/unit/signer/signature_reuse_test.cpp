@@ -150,6 +150,24 @@ TEST_CASE_FIXTURE(Fixture, "an unchanged zone re-signed a day later keeps every 
   check_valid(start + day);
 }
 
+TEST_CASE_FIXTURE(Fixture, "a run knows beforehand whether it will find a previous output and its index") {
+  // The command line keeps freed pages for a re-sign only (cli/freed_pages.hpp).
+  CHECK_FALSE(reuses_previous_output(request(start)));  // nothing signed yet
+  REQUIRE(sign_zone(request(start)));
+  CHECK(reuses_previous_output(request(start + day)));
+  SignRequest no_refresh = request(start + day);
+  no_refresh.refresh.reset();
+  CHECK_FALSE(reuses_previous_output(no_refresh));  // nothing reused without a refresh time
+  SignRequest to_stdout = request(start + day);
+  to_stdout.output = "-";
+  CHECK_FALSE(reuses_previous_output(to_stdout));
+  SignRequest elsewhere = request(start + day);
+  elsewhere.output = (dir / "other.signed").string();
+  CHECK_FALSE(reuses_previous_output(elsewhere));  // no previous output there
+  std::filesystem::remove(index());
+  CHECK_FALSE(reuses_previous_output(request(start + day)));  // an output without its index
+}
+
 TEST_CASE_FIXTURE(Fixture, "a changed RRset is signed again while the others keep their signatures") {
   REQUIRE(sign_zone(request(start)));
   auto before = expirations();
