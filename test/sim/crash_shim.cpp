@@ -13,7 +13,10 @@
 // index are not. With ZONESIGN_CRASH_AT=index-afresh, right after the first
 // write into the temporary file of an index written afresh (which a watcher
 // polling the folder can miss: a small index lives there for a millisecond).
-// Renames are then let through.
+// With ZONESIGN_CRASH_AT=state-temp, right after the first write into the
+// temporary file of state.yaml once the zone is published (it lives a few
+// milliseconds, which a polling watcher missed now and then). Renames are
+// then let through.
 #include <dlfcn.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -61,9 +64,13 @@ std::string file_name(int fd) {
 // file beside it, which a run writing its index afresh makes).
 bool is_index_in_place(int fd) { return file_name(fd) == "signatures.index"; }
 bool is_index_temp(int fd) { return file_name(fd).starts_with(".signatures.index.tmp-"); }
+bool is_state_temp(int fd) { return file_name(fd).starts_with(".state.yaml.tmp-"); }
 
 bool should_die(const char* to) {
-  if (crash_at("index-append") || crash_at("index-afresh")) return false;
+  if (crash_at("index-append") || crash_at("index-afresh") || crash_at("state-temp")) {
+    if (!is_state_file(to) && !is_key_folder_file(to)) zone_published = true;
+    return false;
+  }
   if (is_state_file(to)) return zone_published;
   if (!is_key_folder_file(to)) zone_published = true;
   return false;
@@ -114,6 +121,7 @@ ssize_t write(int fd, const void* data, size_t size) {
   static auto real = next<ssize_t (*)(int, const void*, size_t)>("write");
   const ssize_t n = real(fd, data, size);
   if (n > 0 && crash_at("index-afresh") && is_index_temp(fd)) raise(SIGKILL);
+  if (n > 0 && crash_at("state-temp") && zone_published && is_state_temp(fd)) raise(SIGKILL);
   return n;
 }
 
