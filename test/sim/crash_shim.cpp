@@ -66,12 +66,11 @@ bool is_index_in_place(int fd) { return file_name(fd) == "signatures.index"; }
 bool is_index_temp(int fd) { return file_name(fd).starts_with(".signatures.index.tmp-"); }
 bool is_state_temp(int fd) { return file_name(fd).starts_with(".state.yaml.tmp-"); }
 
+// Whether the kill is set for another moment than state.yaml's rename.
+bool killing_elsewhere() { return crash_at("index-append") || crash_at("index-afresh") || crash_at("state-temp"); }
+
 bool should_die(const char* to) {
-  if (crash_at("index-append") || crash_at("index-afresh") || crash_at("state-temp")) {
-    if (!is_state_file(to) && !is_key_folder_file(to)) zone_published = true;
-    return false;
-  }
-  if (is_state_file(to)) return zone_published;
+  if (is_state_file(to)) return zone_published && !killing_elsewhere();
   if (!is_key_folder_file(to)) zone_published = true;
   return false;
 }
