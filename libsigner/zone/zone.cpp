@@ -564,6 +564,24 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
     auto it = std::lower_bound(zone.nodes_.begin(), zone.nodes_.end(), name, node_less);
     return it != zone.nodes_.end() && it->owner.is_subdomain_of(name);
   };
+  // std::lower_bound, searched outwards from node `from`: an NS RRset's own
+  // glue lies just below it, a few nodes on, where a search of the whole
+  // zone compares names twenty times, a cache miss each (at a million
+  // names, most of the glue check's time).
+  auto lower_bound_from = [&zone](std::size_t from, const Name& name) {
+    const auto first = zone.nodes_.begin();
+    const std::size_t size = zone.nodes_.size();
+    if (from >= size || !node_less(zone.nodes_[from], name)) return std::lower_bound(first, first + from, name, node_less);
+    std::size_t below = from;  // sorts before `name`
+    std::size_t step = 1;
+    std::size_t probe = from + 1;
+    while (probe < size && node_less(zone.nodes_[probe], name)) {
+      below = probe;
+      step *= 2;
+      probe = from + step;
+    }
+    return std::lower_bound(first + below + 1, first + std::min(probe, size), name, node_less);
+  };
   auto has_address = [](const Node* n) { return n && (n->has(RrType::A) || n->has(RrType::AAAA)); };
   // The first problem in file order among `src`'s targets and those that
   // came before it, kept in `bad_record` and `bad`.
@@ -580,7 +598,7 @@ Result<Zone> Zone::build(std::vector<Record> records, const Name& origin, const 
       // name the zone lacks lies below a cut exactly when the node before
       // it in canonical order is that cut or lies below it, since a cut's
       // subtree follows it contiguously.
-      const auto it = std::lower_bound(zone.nodes_.begin(), zone.nodes_.end(), target, node_less);
+      const auto it = lower_bound_from(src.node, target);
       const Node* at = it != zone.nodes_.end() && it->owner.equals(target) ? &*it : nullptr;
       const Node* top = nullptr;
       if (at) {
