@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -434,6 +435,40 @@ TEST_CASE("a large zone's glue check reports the first missing glue in file orde
   REQUIRE(e.where);
   CHECK(e.where->line == 4 + 2 * 10);
   CHECK(e.message.find("ns.z-early.example.com.") != std::string::npos);
+}
+
+// The glue search starts at the NS RRset's own node: targets that sort
+// before it, right after it, and far after it must all be found, and the
+// one name without an address must be too, wherever it lies.
+TEST_CASE("glue is found wherever the NS target sorts against its delegation") {
+  std::vector<std::string> lines = {"@ 60 SOA ns1 h 1 1 1 1 1", "@ 60 NS ns1", "ns1 60 A 192.0.2.1"};
+  constexpr int hosts = 3000;
+  // a<i> sort before every delegation m<i>, z<i> after all of them.
+  for (int i = 0; i < hosts; ++i) {
+    lines.push_back("a" + std::to_string(i) + " 60 A 192.0.2.4");
+    lines.push_back("z" + std::to_string(i) + " 60 AAAA 2001:db8::4");
+  }
+  std::mt19937 rng(3);
+  const auto lost = static_cast<int>(rng() % hosts);  // this one loses its address
+  lines.push_back("a" + std::to_string(lost) + "x 60 TXT no-address");
+  for (int i = 0; i < hosts; ++i) {
+    const std::string m = "m" + std::to_string(i);
+    lines.push_back(m + " 60 NS ns." + m);
+    lines.push_back("ns." + m + " 60 A 192.0.2.5");
+    lines.push_back(m + " 60 NS a" + std::to_string(rng() % hosts));
+    lines.push_back(m + " 60 NS z" + std::to_string(rng() % hosts));
+    lines.push_back(m + " 60 NS ns.m" + std::to_string(rng() % hosts));  // sibling glue
+  }
+  // The last name of all is a delegation, and below it lies sibling glue.
+  lines.push_back("zzzz 60 NS ns.example.net.");
+  lines.push_back("m0 60 NS x.zzzz");
+  build_ok(records_of_lines(lines));
+  lines.push_back("m7 60 NS a" + std::to_string(lost) + "x");
+  Error e = build_err(records_of_lines(lines));
+  CHECK(e.code == Errc::missing_glue);
+  REQUIRE(e.where);
+  CHECK(e.where->line == lines.size());
+  CHECK(e.message.find("a" + std::to_string(lost) + "x.example.com.") != std::string::npos);
 }
 
 TEST_CASE("a large zone gets every empty non-terminal, in canonical order, and only those") {
