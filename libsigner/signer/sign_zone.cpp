@@ -99,6 +99,24 @@ bool needs_signature(const Node& node, const Rrset& rrset) {
   return false;
 }
 
+// What the summary counts of the output: RRsets signed and records
+// (RRSIGs included; carried signatures are added apart).
+struct OutputCounts {
+  std::size_t rrsets_signed = 0;
+  std::size_t records = 0;
+};
+
+OutputCounts count_output(const Zone& zone) {
+  std::atomic<std::size_t> rrsets_signed{0};
+  for_each_slice(zone.nodes().size(), [&](std::size_t begin, std::size_t end) {
+    std::size_t n = 0;
+    for (std::size_t i = begin; i < end; ++i)
+      for (const auto& rrset : zone.nodes()[i].rrsets) n += needs_signature(zone.nodes()[i], rrset) ? 1 : 0;
+    rrsets_signed += n;
+  });
+  return OutputCounts{rrsets_signed, zone.record_count()};
+}
+
 bool is_removed(const KeyInfo& info) { return info.timestamps.contains("removed"); }
 
 // Creates the keys a zone without keys needs (the request's key list); a zone
@@ -757,6 +775,7 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
   }());
   std::optional<StagedFile> staged;
   std::string sha256;
+  OutputCounts output_counts;  // of the output that passed the gate
   // Carried chunks and reused signatures are a cache: should the gate
   // refuse a zone holding some (a damaged index or output, a bug), the run
   // tries again without carrying or copying anything from the previous
@@ -957,6 +976,9 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
         gate.denial_proven = may_prove_denial && denial == previous_denial;
         summary.denial_proven = gate.denial_proven;
         checked = check_signed_zone(zone, gate);
+        // The summary's counts, here where the writing leaves a core idle
+        // (0.03 s at a million names after it).
+        if (checked) output_counts = count_output(zone);
       } else if (!staged) {
         read_back = check_read_back(zone, read_output, request.origin);
       } else if (auto proofs = following ? check_read_back_of_tee()
@@ -1013,17 +1035,8 @@ Result<SignSummary> sign_zone(const SignRequest& request) {
     copy_previous = false;
     may_prove_denial = false;
   }
-  {
-    std::atomic<std::size_t> rrsets_signed{0};
-    for_each_slice(zone.nodes().size(), [&](std::size_t begin, std::size_t end) {
-      std::size_t n = 0;
-      for (std::size_t i = begin; i < end; ++i)
-        for (const auto& rrset : zone.nodes()[i].rrsets) n += needs_signature(zone.nodes()[i], rrset) ? 1 : 0;
-      rrsets_signed += n;
-    });
-    summary.rrsets_signed = rrsets_signed;
-  }
-  summary.records_out = zone.record_count() + carried_signatures;
+  summary.rrsets_signed = output_counts.rrsets_signed;
+  summary.records_out = output_counts.records + carried_signatures;
   summary.signatures_carried = carried_signatures;
 
   if (auto r = store->stage_new_keys(); !r)
